@@ -1,0 +1,457 @@
+//! The seam between resources and clouds.
+//!
+//! [`Cloud`] is the one interface every resource and data source calls. Each cloud's
+//! module implements it by translating the domain model ([`crate::model`]) to its own
+//! wire. What a cloud cannot do answers [`CloudError::Unsupported`] with advice, and its
+//! [`Cloud::capability`] / [`Cloud::vps_rule`] tables let plan fail early, on the
+//! attribute, before any API call.
+
+pub mod pending;
+pub mod vscale;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::config::{CloudKind, Settings};
+use crate::http::HttpError;
+use crate::model::*;
+
+/// Everything that can go wrong talking to a cloud.
+#[derive(Debug, thiserror::Error)]
+pub enum CloudError {
+    /// Transport failure or an HTTP status without the cloud's own message.
+    #[error("{0}")]
+    Http(#[from] HttpError),
+    /// The cloud refused, with its own message.
+    #[error("{message} (HTTP {status})")]
+    Api {
+        /// HTTP status (200 for clouds that report errors in the body).
+        status: u16,
+        /// The cloud's message.
+        message: String,
+    },
+    /// The credentials were refused.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+    /// The object does not exist (any more).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The configured cloud cannot do this; the text says what to do instead.
+    #[error("{0}")]
+    Unsupported(String),
+    /// Remote work finished and failed.
+    #[error("{task} failed: {message}")]
+    TaskFailed {
+        /// What was waited on.
+        task: String,
+        /// The cloud's message.
+        message: String,
+    },
+    /// The `timeouts` value ran out.
+    #[error("timed out after {} waiting for {task} (last status: {last_status}); raise the `timeouts` value if the cloud is just slow", crate::duration::display(*.timeout))]
+    Timeout {
+        /// What was waited on.
+        task: String,
+        /// The limit that ran out.
+        timeout: Duration,
+        /// Last status seen.
+        last_status: String,
+    },
+    /// The answer did not have the documented shape.
+    #[error("unexpected answer: {0}")]
+    Protocol(String),
+}
+
+impl CloudError {
+    /// Whether this error means the object is gone (the only error that may drop a
+    /// resource from state).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, CloudError::NotFound(_))
+    }
+}
+
+/// A create that failed. When the object was made remotely but the wait for it
+/// failed, `id` is set so the resource is kept in state (tainted), never lost.
+#[derive(Debug)]
+pub struct CreateError {
+    /// The id of the object that exists remotely, if any.
+    pub id: Option<String>,
+    /// What went wrong.
+    pub error: CloudError,
+}
+
+impl From<CloudError> for CreateError {
+    fn from(error: CloudError) -> Self {
+        Self { id: None, error }
+    }
+}
+
+impl From<HttpError> for CreateError {
+    fn from(error: HttpError) -> Self {
+        Self {
+            id: None,
+            error: error.into(),
+        }
+    }
+}
+
+/// Every resource and data source of the capability matrix (SPEC §3).
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Feature {
+    Vps,
+    Snapshot,
+    Backup,
+    Volume,
+    Tenant,
+    Vpc,
+    SecurityGroup,
+    Slb,
+    SshKey,
+    Router,
+    PortMapping,
+    IpMapping,
+    AccessRule,
+    VpsRestore,
+    DataVps,
+    DataVpsList,
+    DataImages,
+    DataPlans,
+    DataLocations,
+    DataSnapshots,
+    DataBackups,
+    DataVpsKeypair,
+    DataVpsPrivateKey,
+    DataVpsConsole,
+    DataVpsMetrics,
+    DataQuota,
+    DataPublicIps,
+    DataHosts,
+    DataStorages,
+    DataAlarms,
+    DataVpsConnection,
+    DataAccount,
+    DataSecurityGroups,
+}
+
+impl Feature {
+    /// The Terraform type name.
+    pub fn type_name(self) -> &'static str {
+        use Feature::*;
+        match self {
+            Vps | DataVps => "polycloud_vps",
+            Snapshot => "polycloud_snapshot",
+            Backup => "polycloud_backup",
+            Volume => "polycloud_volume",
+            Tenant => "polycloud_tenant",
+            Vpc => "polycloud_vpc",
+            SecurityGroup => "polycloud_security_group",
+            Slb => "polycloud_slb",
+            SshKey => "polycloud_ssh_key",
+            Router => "polycloud_router",
+            PortMapping => "polycloud_port_mapping",
+            IpMapping => "polycloud_ip_mapping",
+            AccessRule => "polycloud_access_rule",
+            VpsRestore => "polycloud_vps_restore",
+            DataVpsList => "polycloud_vps_list",
+            DataImages => "polycloud_images",
+            DataPlans => "polycloud_plans",
+            DataLocations => "polycloud_locations",
+            DataSnapshots => "polycloud_snapshots",
+            DataBackups => "polycloud_backups",
+            DataVpsKeypair => "polycloud_vps_keypair",
+            DataVpsPrivateKey => "polycloud_vps_private_key",
+            DataVpsConsole => "polycloud_vps_console",
+            DataVpsMetrics => "polycloud_vps_metrics",
+            DataQuota => "polycloud_quota",
+            DataPublicIps => "polycloud_public_ips",
+            DataHosts => "polycloud_hosts",
+            DataStorages => "polycloud_storages",
+            DataAlarms => "polycloud_alarms",
+            DataVpsConnection => "polycloud_vps_connection",
+            DataAccount => "polycloud_account",
+            DataSecurityGroups => "polycloud_security_groups",
+        }
+    }
+}
+
+/// What deleting does on a cloud.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeleteMode {
+    /// Deletes remotely.
+    Delete,
+    /// The cloud has no delete: the object is only removed from state, with a warning.
+    Forget,
+    /// Not supported.
+    No,
+}
+
+/// What a cloud can do with one resource or data source.
+#[derive(Clone, Debug)]
+pub struct Capability {
+    /// Create (for data sources: read).
+    pub create: bool,
+    /// Read and import.
+    pub read: bool,
+    /// In-place update.
+    pub update: bool,
+    /// Delete.
+    pub delete: DeleteMode,
+    /// What to do instead, shown when an operation is not supported.
+    pub advice: String,
+}
+
+impl Capability {
+    /// Create, read, update and delete.
+    pub fn crud() -> Self {
+        Self::from_letters("CRUD", "")
+    }
+
+    /// Nothing: every operation fails at plan with `advice`.
+    pub fn none(advice: impl Into<String>) -> Self {
+        Self::from_letters("", advice)
+    }
+
+    /// From the matrix's letters: `C`, `R`, `U`, `D`, and `F` for delete = forget.
+    pub fn from_letters(letters: &str, advice: impl Into<String>) -> Self {
+        Self {
+            create: letters.contains('C'),
+            read: letters.contains('R'),
+            update: letters.contains('U'),
+            delete: if letters.contains('D') {
+                DeleteMode::Delete
+            } else if letters.contains('F') {
+                DeleteMode::Forget
+            } else {
+                DeleteMode::No
+            },
+            advice: advice.into(),
+        }
+    }
+
+    /// Whether the resource (or data source) can be used at all.
+    pub fn usable(&self) -> bool {
+        self.create || self.read
+    }
+}
+
+/// Whether a user may write an attribute when creating.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Setting {
+    /// Must be written.
+    Required,
+    /// May be written.
+    Optional,
+    /// The cloud decides it; writing it is an error with this advice.
+    Unsupported(String),
+}
+
+/// What a change of an attribute does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Changed in place.
+    InPlace,
+    /// Forces a new resource; the text says why (shown in the plan's warning).
+    Replace(String),
+    /// Cannot be changed; the text says what to do instead.
+    Unsupported(String),
+}
+
+/// How one `polycloud_vps` attribute behaves on a cloud.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttrRule {
+    /// At create.
+    pub set: Setting,
+    /// On change.
+    pub change: Change,
+}
+
+impl AttrRule {
+    /// Optional and changed in place.
+    pub fn in_place() -> Self {
+        Self {
+            set: Setting::Optional,
+            change: Change::InPlace,
+        }
+    }
+
+    /// Optional; a change forces replacement for `why`.
+    pub fn replace(why: &str) -> Self {
+        Self {
+            set: Setting::Optional,
+            change: Change::Replace(why.into()),
+        }
+    }
+
+    /// Not available on this cloud.
+    pub fn unsupported(advice: &str) -> Self {
+        Self {
+            set: Setting::Unsupported(advice.into()),
+            change: Change::Unsupported(advice.into()),
+        }
+    }
+
+    /// Marks the attribute required at create.
+    pub fn required(mut self) -> Self {
+        self.set = Setting::Required;
+        self
+    }
+}
+
+fn unsupported<T>(what: &str) -> Result<T, CloudError> {
+    Err(CloudError::Unsupported(format!(
+        "{what} is not available on this cloud"
+    )))
+}
+
+/// One cloud account, as resources see it. Every method has a default that answers
+/// [`CloudError::Unsupported`]; plan-time checks use [`Cloud::capability`] and
+/// [`Cloud::vps_rule`] so users see the advice before apply.
+#[async_trait]
+pub trait Cloud: Send + Sync {
+    /// Which cloud.
+    fn kind(&self) -> CloudKind;
+
+    /// What the cloud can do with a resource or data source.
+    fn capability(&self, feature: Feature) -> Capability;
+
+    /// How an attribute of a resource behaves on this cloud; `None` keeps the
+    /// resource's own default rule.
+    fn rule(&self, feature: Feature, attribute: &str) -> Option<AttrRule>;
+
+    /// What changing the VPS plan from `from` to `to` does (Vscale: up in place, down
+    /// replaces). Defaults to the `plan` rule.
+    async fn vps_plan_change(&self, from: &str, to: &str) -> Result<Option<Change>, CloudError> {
+        let _ = (from, to);
+        Ok(self.rule(Feature::Vps, "plan").map(|r| r.change))
+    }
+
+    /// Cloud-specific checks of a VPS request, before any API call: attribute name
+    /// and message for each problem.
+    fn check_vps_spec(&self, spec: &VpsSpec) -> Vec<(&'static str, String)> {
+        let _ = spec;
+        Vec::new()
+    }
+
+    /// Creates a VPS and waits until it is usable.
+    async fn create_vps(&self, spec: &VpsSpec, timeout: Duration) -> Result<Vps, CreateError> {
+        let _ = (spec, timeout);
+        Ok(unsupported("creating a VPS")?)
+    }
+
+    /// Reads a VPS; `Ok(None)` only when the cloud says it does not exist.
+    async fn read_vps(&self, id: &str) -> Result<Option<Vps>, CloudError> {
+        let _ = id;
+        unsupported("reading a VPS")
+    }
+
+    /// Applies one in-place change and waits for it.
+    async fn update_vps(
+        &self,
+        id: &str,
+        change: &VpsChange,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let _ = (id, change, timeout);
+        unsupported("changing a VPS")
+    }
+
+    /// Deletes a VPS and waits until it is gone.
+    async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let _ = (id, timeout);
+        unsupported("deleting a VPS")
+    }
+
+    /// Lists every VPS of the account (all pages).
+    async fn list_vps(&self) -> Result<Vec<Vps>, CloudError> {
+        unsupported("listing VPSs")
+    }
+
+    /// Restores a VPS from a backup or snapshot and waits for it.
+    async fn restore_vps(
+        &self,
+        vps_id: &str,
+        source: &RestoreSource,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let _ = (vps_id, source, timeout);
+        unsupported("restoring a VPS")
+    }
+
+    /// Registers an SSH key.
+    async fn create_ssh_key(&self, name: &str, public_key: &str) -> Result<SshKey, CreateError> {
+        let _ = (name, public_key);
+        Ok(unsupported("registering an SSH key")?)
+    }
+
+    /// Reads an SSH key; `Ok(None)` when it does not exist.
+    async fn read_ssh_key(&self, id: &str) -> Result<Option<SshKey>, CloudError> {
+        let _ = id;
+        unsupported("reading an SSH key")
+    }
+
+    /// Deletes an SSH key.
+    async fn delete_ssh_key(&self, id: &str) -> Result<(), CloudError> {
+        let _ = id;
+        unsupported("deleting an SSH key")
+    }
+
+    /// Creates a backup and waits until it is complete.
+    async fn create_backup(
+        &self,
+        spec: &BackupSpec,
+        timeout: Duration,
+    ) -> Result<Backup, CreateError> {
+        let _ = (spec, timeout);
+        Ok(unsupported("creating a backup")?)
+    }
+
+    /// Reads a backup; `Ok(None)` when it does not exist.
+    async fn read_backup(&self, id: &str) -> Result<Option<Backup>, CloudError> {
+        let _ = id;
+        unsupported("reading a backup")
+    }
+
+    /// Deletes a backup.
+    async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let _ = (id, timeout);
+        unsupported("deleting a backup")
+    }
+
+    /// Lists backups.
+    async fn list_backups(&self) -> Result<Vec<Backup>, CloudError> {
+        unsupported("listing backups")
+    }
+
+    /// OS images, optionally only those offered in `location`.
+    async fn images(&self, location: Option<&str>) -> Result<Vec<Image>, CloudError> {
+        let _ = location;
+        unsupported("listing images")
+    }
+
+    /// Plans, optionally only those offered in `location`.
+    async fn plans(&self, location: Option<&str>) -> Result<Vec<Plan>, CloudError> {
+        let _ = location;
+        unsupported("listing plans")
+    }
+
+    /// Locations.
+    async fn locations(&self) -> Result<Vec<Location>, CloudError> {
+        unsupported("listing locations")
+    }
+
+    /// The account and its balance.
+    async fn account(&self) -> Result<Account, CloudError> {
+        unsupported("reading the account")
+    }
+}
+
+/// Builds the client for the configured cloud.
+pub fn connect(settings: &Settings) -> Result<Arc<dyn Cloud>, CloudError> {
+    Ok(match settings.cloud {
+        CloudKind::Vscale => Arc::new(vscale::VscaleClient::new(settings)?),
+        other => Arc::new(pending::PendingCloud::new(other)),
+    })
+}

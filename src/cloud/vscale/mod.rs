@@ -1,0 +1,789 @@
+//! Vscale: the REST API at `api.vscale.io/v1` with the `X-Token` header (seeds/001).
+//!
+//! Every change answers at once with a `VSCALE-TASK-ID` header; the work is done when
+//! `GET /tasks` reports the task `done` and the scalet is no longer `locked` (SPEC §5).
+//! Errors are the HTTP status plus the `Vscale-Error-Message` header (SPEC §6).
+
+pub mod wire;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use tokio::sync::OnceCell;
+
+use crate::cloud::{
+    AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
+};
+use crate::config::{CloudKind, Credentials, Settings};
+use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
+use crate::model::*;
+use crate::waiter::{self, Poll};
+
+/// Vscale's plans from smallest to largest (seeds/001: "small, medium, large, huge,
+/// monster (в порядке возрастания)"); used when `GET /rplans` lacks sizes.
+const PLAN_ORDER: [&str; 5] = ["small", "medium", "large", "huge", "monster"];
+
+/// The Vscale client.
+pub struct VscaleClient {
+    http: HttpClient,
+    base: String,
+    token: String,
+    plans: OnceCell<Vec<wire::Rplan>>,
+}
+
+/// Vscale answers 409 with "locked" while a task holds a scalet: busy, not failure.
+struct VscaleBusy;
+
+impl Classifier for VscaleBusy {
+    fn busy(&self, response: &Response) -> Option<String> {
+        let message = response.header("vscale-error-message").unwrap_or_default();
+        (response.status == 409 || message.to_ascii_lowercase().contains("locked"))
+            .then(|| format!("scalet locked: {message}"))
+    }
+}
+
+impl VscaleClient {
+    /// A client for the configured account.
+    pub fn new(settings: &Settings) -> Result<Self, CloudError> {
+        let Credentials::Token(token) = &settings.credentials else {
+            return Err(CloudError::Auth("Vscale needs `token`".into()));
+        };
+        let http = HttpClient::new(
+            "vscale",
+            HttpSettings {
+                request_timeout: settings.request_timeout,
+                max_retries: settings.max_retries,
+                insecure: settings.insecure,
+            },
+            Arc::new(VscaleBusy),
+        )?;
+        Ok(Self {
+            http,
+            base: settings.endpoint.clone(),
+            token: token.clone(),
+            plans: OnceCell::new(),
+        })
+    }
+
+    fn request(&self, method: Method, path: &str) -> Request {
+        Request::new(method, format!("{}{}", self.base, path)).header("X-Token", self.token.clone())
+    }
+
+    /// Sends and turns non-2xx answers into errors carrying `Vscale-Error-Message`.
+    async fn call(&self, request: Request) -> Result<Response, CloudError> {
+        let response = self.http.send(&request).await?;
+        if (200..300).contains(&response.status) {
+            return Ok(response);
+        }
+        Err(error_of(&response))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, CloudError> {
+        let response = self.call(self.request(Method::Get, path)).await?;
+        decode(&response)
+    }
+
+    /// `GET` that maps 404 to `None`.
+    async fn find<T: DeserializeOwned>(&self, path: &str) -> Result<Option<T>, CloudError> {
+        match self.get(path).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn rplans(&self) -> Result<&Vec<wire::Rplan>, CloudError> {
+        self.plans.get_or_try_init(|| self.get("/rplans")).await
+    }
+
+    async fn to_vps(&self, scalet: wire::Scalet) -> Result<Vps, CloudError> {
+        let plan = match &scalet.rplan {
+            Some(id) => self.rplans().await?.iter().find(|p| &p.id == id).cloned(),
+            None => None,
+        };
+        Ok(scalet_to_vps(scalet, plan.as_ref()))
+    }
+
+    /// Waits for the task named by the answer's `VSCALE-TASK-ID`, then for the scalet
+    /// to settle. Without a task id, waits on the scalet alone.
+    async fn wait_task(
+        &self,
+        response: &Response,
+        ctid: i64,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let task_id = response.header("vscale-task-id").map(str::to_string);
+        let what = match &task_id {
+            Some(id) => format!("Vscale task {id} on scalet {ctid}"),
+            None => format!("Vscale scalet {ctid}"),
+        };
+        waiter::wait_for(&what, timeout, || async {
+            if let Some(id) = &task_id {
+                let tasks: Vec<wire::Task> = self.get("/tasks").await?;
+                if let Some(task) = tasks.iter().find(|t| &t.id == id) {
+                    if task.error {
+                        return Ok(Poll::Failed(format!(
+                            "Vscale reports {} as failed (error: true)",
+                            task.method
+                        )));
+                    }
+                    if !task.done {
+                        return Ok(Poll::Pending(format!("{} running", task.method)));
+                    }
+                }
+            }
+            self.scalet_settled(ctid).await
+        })
+        .await
+    }
+
+    async fn scalet_settled(&self, ctid: i64) -> Result<Poll<()>, CloudError> {
+        let Some(scalet) = self
+            .find::<wire::Scalet>(&format!("/scalets/{ctid}"))
+            .await?
+        else {
+            return Ok(Poll::Done(()));
+        };
+        if !scalet.locked && matches!(scalet.status.as_str(), "started" | "stopped") {
+            Ok(Poll::Done(()))
+        } else {
+            Ok(Poll::Pending(format!(
+                "status {}, locked {}",
+                scalet.status, scalet.locked
+            )))
+        }
+    }
+
+    async fn wait_gone(
+        &self,
+        response: &Response,
+        ctid: i64,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let task_id = response
+            .header("vscale-task-id")
+            .unwrap_or("(no task id)")
+            .to_string();
+        let what = format!("Vscale task {task_id} deleting scalet {ctid}");
+        waiter::wait_for(&what, timeout, || async {
+            match self
+                .find::<wire::Scalet>(&format!("/scalets/{ctid}"))
+                .await?
+            {
+                None => Ok(Poll::Done(())),
+                Some(s) => Ok(Poll::Pending(format!(
+                    "status {}, locked {}",
+                    s.status, s.locked
+                ))),
+            }
+        })
+        .await
+    }
+
+    async fn read_scalet(&self, ctid: i64) -> Result<Option<Vps>, CloudError> {
+        match self
+            .find::<wire::Scalet>(&format!("/scalets/{ctid}"))
+            .await?
+        {
+            Some(s) => Ok(Some(self.to_vps(s).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn post_create(&self, spec: &VpsSpec, keys: &[i64]) -> Result<Response, CloudError> {
+        let body = wire::CreateScalet {
+            make_from: spec.image.as_deref().unwrap_or_default(),
+            rplan: spec.plan.as_deref().unwrap_or_default(),
+            do_start: spec.power_state != Some(PowerState::Stopped),
+            name: &spec.name,
+            keys: keys.to_vec(),
+            password: spec.password.as_deref(),
+            location: spec.location.as_deref().unwrap_or_default(),
+        };
+        let body = serde_json::to_value(&body).map_err(|e| CloudError::Protocol(e.to_string()))?;
+        self.call(
+            self.request(Method::Post, "/scalets")
+                .body(Body::Json(body)),
+        )
+        .await
+    }
+
+    /// After an ambiguous create: the newest scalet with the same name, image, plan
+    /// and location, if the create went through after all.
+    async fn find_created(&self, spec: &VpsSpec) -> Result<Option<i64>, CloudError> {
+        let scalets: Vec<wire::Scalet> = self.get("/scalets").await?;
+        Ok(scalets
+            .into_iter()
+            .filter(|s| {
+                s.name == spec.name
+                    && s.made_from.as_deref() == spec.image.as_deref()
+                    && s.rplan.as_deref() == spec.plan.as_deref()
+                    && s.location.as_deref() == spec.location.as_deref()
+            })
+            .map(|s| s.ctid)
+            .max())
+    }
+
+    async fn action(
+        &self,
+        method: Method,
+        ctid: i64,
+        path: &str,
+        body: serde_json::Value,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let request = self
+            .request(method, &format!("/scalets/{ctid}{path}"))
+            .body(Body::Json(body));
+        let response = self.call(request).await?;
+        self.wait_task(&response, ctid, timeout).await
+    }
+}
+
+fn parse_ctid(id: &str) -> Result<i64, CloudError> {
+    id.trim().parse().map_err(|_| {
+        CloudError::NotFound(format!("{id:?} is not a Vscale scalet id (ctid, a number)"))
+    })
+}
+
+fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, CloudError> {
+    serde_json::from_slice(&response.body).map_err(|e| {
+        CloudError::Protocol(format!(
+            "Vscale answer (HTTP {}) not understood: {e}",
+            response.status
+        ))
+    })
+}
+
+/// Maps a non-2xx answer: the status plus `Vscale-Error-Message` (seeds/001 intro).
+fn error_of(response: &Response) -> CloudError {
+    let message = response
+        .header("vscale-error-message")
+        .map(str::to_string)
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| format!("HTTP {} without Vscale-Error-Message", response.status));
+    match response.status {
+        401 => CloudError::Auth(format!("Vscale refused the token: {message}")),
+        403 => CloudError::Auth(format!(
+            "Vscale refused the request: {message} (a read-only token cannot make changes)"
+        )),
+        404 => CloudError::NotFound(message),
+        status => CloudError::Api { status, message },
+    }
+}
+
+fn scalet_to_vps(s: wire::Scalet, plan: Option<&wire::Rplan>) -> Vps {
+    let power_state = match s.status.as_str() {
+        "started" => Some(PowerState::Running),
+        "stopped" => Some(PowerState::Stopped),
+        _ => None,
+    };
+    Vps {
+        id: s.ctid.to_string(),
+        name: s.name,
+        image: s.made_from,
+        plan: s.rplan,
+        location: s.location,
+        cpu: plan.and_then(|p| p.cpus),
+        memory_mb: plan.and_then(|p| p.memory),
+        disk_gb: plan.and_then(|p| p.disk).map(|mb| mb / 1024),
+        network_id: None,
+        ssh_key_ids: Some(s.keys.iter().map(|k| k.id.to_string()).collect()),
+        description: None,
+        power_state,
+        status: s.status,
+        ip_address: s
+            .public_address
+            .and_then(|a| a.address)
+            .filter(|a| !a.is_empty()),
+        private_ip_address: s
+            .private_address
+            .and_then(|a| a.address)
+            .filter(|a| !a.is_empty()),
+        hostname: s.hostname,
+        created_at: s
+            .created
+            .as_deref()
+            .and_then(crate::timefmt::day_first_to_rfc3339),
+        nic_ids: Vec::new(),
+        auto_snapshot_days: None,
+    }
+}
+
+fn backup_from_wire(b: wire::Backup) -> Backup {
+    let vps_id = match b.scalet {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    };
+    Backup {
+        id: b.id,
+        vps_id,
+        name: b.name,
+        description: None,
+        status: b.status,
+        size_gb: b.size.map(|s| s.round() as i64),
+        created_at: b
+            .created
+            .as_deref()
+            .and_then(crate::timefmt::day_first_to_rfc3339),
+        location: b.location,
+    }
+}
+
+fn parse_key_ids(ids: &[String]) -> Result<Vec<i64>, CloudError> {
+    ids.iter()
+        .map(|id| {
+            id.trim().parse::<i64>().map_err(|_| {
+                CloudError::Unsupported(format!("{id:?} is not a Vscale SSH key id (a number)"))
+            })
+        })
+        .collect()
+}
+
+fn plan_rank(plans: &[wire::Rplan], id: &str) -> Option<(i64, usize)> {
+    let fixed = PLAN_ORDER
+        .iter()
+        .position(|p| *p == id)
+        .unwrap_or(usize::MAX);
+    plans
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| (p.memory.unwrap_or(0), fixed))
+        .or_else(|| (fixed != usize::MAX).then_some((0, fixed)))
+}
+
+const NO_DESCRIPTION: &str = "Vscale servers have no description; remove `description` (use `name`, or tags in your own inventory).";
+const SIZE_BY_PLAN: &str = "Vscale sizes a scalet by its plan: remove this attribute and choose `plan` (see data source polycloud_plans).";
+
+#[async_trait]
+impl Cloud for VscaleClient {
+    fn kind(&self) -> CloudKind {
+        CloudKind::Vscale
+    }
+
+    fn capability(&self, feature: Feature) -> Capability {
+        use Feature::*;
+        match feature {
+            Vps => Capability::crud(),
+            Backup => Capability::from_letters("CRD", ""),
+            SshKey => Capability::from_letters("CRD", ""),
+            VpsRestore => Capability::from_letters("CRUD", ""),
+            DataVps | DataVpsList | DataImages | DataPlans | DataLocations | DataAccount | DataBackups => {
+                Capability::from_letters("CR", "")
+            }
+            Snapshot => Capability::none("Vscale has no snapshots; use polycloud_backup, which Vscale can restore with polycloud_vps_restore."),
+            Volume => Capability::none("Vscale has no separate volumes: the disk comes with the plan. Choose a larger `plan` on polycloud_vps."),
+            other => Capability::none(format!(
+                "{} is not available on Vscale (it exists on {}).",
+                other.type_name(),
+                other_clouds(other)
+            )),
+        }
+    }
+
+    fn rule(&self, feature: Feature, attribute: &str) -> Option<AttrRule> {
+        match (feature, attribute) {
+            (Feature::Vps, "name") => Some(AttrRule::replace("Vscale cannot rename a scalet").required()),
+            (Feature::Vps, "image") => Some(AttrRule::replace("Vscale reinstalls only onto the same image").required()),
+            (Feature::Vps, "plan") => Some(AttrRule::in_place().required()),
+            (Feature::Vps, "location") => Some(AttrRule::replace("Vscale cannot move a scalet between locations").required()),
+            (Feature::Vps, "cpu" | "memory_mb") => Some(AttrRule::unsupported(SIZE_BY_PLAN)),
+            (Feature::Vps, "network_id") => Some(AttrRule::unsupported("Vscale has no selectable networks; remove `network_id` (private networking follows the location).")),
+            (Feature::Vps, "ssh_key_ids") => Some(AttrRule::replace("Vscale installs SSH keys only when a scalet is created")),
+            (Feature::Vps, "password") => Some(AttrRule::replace("Vscale sets a password only by reinstalling the scalet")),
+            (Feature::Vps, "description") => Some(AttrRule::unsupported(NO_DESCRIPTION)),
+            (Feature::Vps, "auto_snapshot_days") => Some(AttrRule::unsupported("Vscale has no automatic snapshots; schedule polycloud_backup resources instead.")),
+            (Feature::Vps, "power_state") => Some(AttrRule::in_place()),
+            (Feature::Backup, "description") => Some(AttrRule::unsupported("Vscale backups have no description; remove `description`.")),
+            (Feature::Backup, "name") => Some(AttrRule {
+                set: Setting::Optional,
+                change: Change::Replace("Vscale cannot rename a backup".into()),
+            }),
+            _ => None,
+        }
+    }
+
+    async fn vps_plan_change(&self, from: &str, to: &str) -> Result<Option<Change>, CloudError> {
+        let plans = self.rplans().await?;
+        let (Some(old), Some(new)) = (plan_rank(plans, from), plan_rank(plans, to)) else {
+            return Err(CloudError::Unsupported(format!(
+                "Vscale has no plan {to:?}; see data source polycloud_plans for the plans on offer."
+            )));
+        };
+        Ok(Some(if new >= old {
+            Change::InPlace
+        } else {
+            Change::Replace(format!(
+                "Vscale cannot downgrade a scalet ({from} → {to}); a smaller plan means a new scalet"
+            ))
+        }))
+    }
+
+    fn check_vps_spec(&self, spec: &VpsSpec) -> Vec<(&'static str, String)> {
+        let mut issues = Vec::new();
+        if parse_key_ids(&spec.ssh_key_ids).is_err() {
+            issues.push((
+                "ssh_key_ids",
+                "Vscale SSH key ids are numbers (the `id` of polycloud_ssh_key).".to_string(),
+            ));
+        }
+        issues
+    }
+
+    async fn create_vps(&self, spec: &VpsSpec, timeout: Duration) -> Result<Vps, CreateError> {
+        let keys = parse_key_ids(&spec.ssh_key_ids)?;
+        let created = http::create_with_lookup(
+            &self.http,
+            || async {
+                let response = self.post_create(spec, &keys).await?;
+                let scalet: wire::Scalet = decode(&response)?;
+                Ok((scalet.ctid, Some(response)))
+            },
+            || async { Ok(self.find_created(spec).await?.map(|ctid| (ctid, None))) },
+        )
+        .await?;
+        let (ctid, response) = created;
+        let waited = match &response {
+            Some(response) => self.wait_task(response, ctid, timeout).await,
+            None => {
+                let what = format!("Vscale scalet {ctid} (adopted after an interrupted create)");
+                waiter::wait_for(&what, timeout, || self.scalet_settled(ctid)).await
+            }
+        };
+        let fail = |error| CreateError {
+            id: Some(ctid.to_string()),
+            error,
+        };
+        waited.map_err(fail)?;
+        match self.read_scalet(ctid).await {
+            Ok(Some(vps)) => Ok(vps),
+            Ok(None) => Err(CreateError {
+                id: None,
+                error: CloudError::TaskFailed {
+                    task: format!("creating scalet {ctid}"),
+                    message: "the scalet disappeared right after it was created".into(),
+                },
+            }),
+            Err(e) => Err(fail(e)),
+        }
+    }
+
+    async fn read_vps(&self, id: &str) -> Result<Option<Vps>, CloudError> {
+        let Ok(ctid) = parse_ctid(id) else {
+            return Ok(None);
+        };
+        self.read_scalet(ctid).await
+    }
+
+    async fn update_vps(
+        &self,
+        id: &str,
+        change: &VpsChange,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let ctid = parse_ctid(id)?;
+        match change {
+            VpsChange::Plan(plan) => {
+                // seeds/001 "Апгрейд конфигурации": POST /scalets/{ctid}/upgrade {"rplan"}.
+                self.action(
+                    Method::Post,
+                    ctid,
+                    "/upgrade",
+                    json!({ "rplan": plan }),
+                    timeout,
+                )
+                .await
+            }
+            VpsChange::Power(state) => {
+                // seeds/001 "Выключение и включение сервера": PATCH .../stop|start {"id"}.
+                let path = match state {
+                    PowerState::Running => "/start",
+                    PowerState::Stopped => "/stop",
+                };
+                self.action(
+                    Method::Patch,
+                    ctid,
+                    path,
+                    json!({ "id": ctid.to_string() }),
+                    timeout,
+                )
+                .await
+            }
+            other => Err(CloudError::Unsupported(format!(
+                "Vscale cannot apply {other:?} in place"
+            ))),
+        }
+    }
+
+    async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let ctid = parse_ctid(id)?;
+        // seeds/001 "Удаление сервера": DELETE /scalets/{ctid}.
+        let request = self.request(Method::Delete, &format!("/scalets/{ctid}"));
+        match self.call(request).await {
+            Ok(response) => self
+                .wait_gone(&response, ctid, timeout)
+                .await
+                .map(|_| Deleted::Gone),
+            Err(e) if e.is_not_found() => Ok(Deleted::Gone),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn list_vps(&self) -> Result<Vec<Vps>, CloudError> {
+        let scalets: Vec<wire::Scalet> = self.get("/scalets").await?;
+        let mut out = Vec::with_capacity(scalets.len());
+        for s in scalets {
+            out.push(self.to_vps(s).await?);
+        }
+        Ok(out)
+    }
+
+    async fn restore_vps(
+        &self,
+        vps_id: &str,
+        source: &RestoreSource,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let ctid = parse_ctid(vps_id)?;
+        match source {
+            RestoreSource::Backup(backup) => {
+                // Vscale API v1: PATCH /scalets/{ctid}/rebuild {"make_from": <backup id>}.
+                self.action(
+                    Method::Patch,
+                    ctid,
+                    "/rebuild",
+                    json!({ "make_from": backup }),
+                    timeout,
+                )
+                .await
+            }
+            RestoreSource::Snapshot(_) => Err(CloudError::Unsupported(
+                "Vscale has no snapshots; restore from a backup (`backup_id`).".into(),
+            )),
+        }
+    }
+
+    async fn create_ssh_key(&self, name: &str, public_key: &str) -> Result<SshKey, CreateError> {
+        let body = json!({ "key": public_key, "name": name });
+        let request = self
+            .request(Method::Post, "/sshkeys")
+            .body(Body::Json(body));
+        let key: wire::SshKey = http::create_with_lookup(
+            &self.http,
+            || async { decode(&self.call(request.clone()).await?) },
+            || async {
+                let keys: Vec<wire::SshKey> = self.get("/sshkeys").await?;
+                Ok(keys
+                    .into_iter()
+                    .filter(|k| k.name == name && k.key.trim() == public_key.trim())
+                    .max_by_key(|k| k.id))
+            },
+        )
+        .await?;
+        Ok(ssh_key_from_wire(key))
+    }
+
+    async fn read_ssh_key(&self, id: &str) -> Result<Option<SshKey>, CloudError> {
+        let keys: Vec<wire::SshKey> = self.get("/sshkeys").await?;
+        Ok(keys
+            .into_iter()
+            .find(|k| k.id.to_string() == id.trim())
+            .map(ssh_key_from_wire))
+    }
+
+    async fn delete_ssh_key(&self, id: &str) -> Result<(), CloudError> {
+        match self
+            .call(self.request(Method::Delete, &format!("/sshkeys/{}", id.trim())))
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn create_backup(
+        &self,
+        spec: &BackupSpec,
+        timeout: Duration,
+    ) -> Result<Backup, CreateError> {
+        let ctid = parse_ctid(&spec.vps_id)?;
+        let request = self
+            .request(Method::Post, &format!("/scalets/{ctid}/backup"))
+            .body(Body::Json(json!({ "name": spec.name })));
+        let (backup, response) = http::create_with_lookup(
+            &self.http,
+            || async {
+                let response = self.call(request.clone()).await?;
+                Ok((decode::<wire::Backup>(&response)?, Some(response)))
+            },
+            || async {
+                let backups: Vec<wire::Backup> = self.get("/backups").await?;
+                Ok(backups
+                    .into_iter()
+                    .find(|b| b.name == spec.name && backup_from_wire_ref(b) == spec.vps_id)
+                    .map(|b| (b, None)))
+            },
+        )
+        .await?;
+        let id = backup.id.clone();
+        let what = format!("Vscale backup {id} of scalet {ctid}");
+        let task = response
+            .as_ref()
+            .and_then(|r| r.header("vscale-task-id"))
+            .map(str::to_string);
+        let waited = waiter::wait_for(&what, timeout, || async {
+            if let Some(task_id) = &task {
+                let tasks: Vec<wire::Task> = self.get("/tasks").await?;
+                if let Some(t) = tasks.iter().find(|t| &t.id == task_id) {
+                    if t.error {
+                        return Ok(Poll::Failed(format!(
+                            "Vscale reports {} as failed (error: true)",
+                            t.method
+                        )));
+                    }
+                }
+            }
+            match self.find::<wire::Backup>(&format!("/backups/{id}")).await? {
+                Some(b) if b.status == "finished" => Ok(Poll::Done(backup_from_wire(b))),
+                Some(b) => Ok(Poll::Pending(format!("status {}", b.status))),
+                None => Ok(Poll::Failed(
+                    "the backup disappeared while it was being made".into(),
+                )),
+            }
+        })
+        .await;
+        waited.map_err(|error| CreateError {
+            id: Some(id.clone()),
+            error,
+        })
+    }
+
+    async fn read_backup(&self, id: &str) -> Result<Option<Backup>, CloudError> {
+        Ok(self
+            .find::<wire::Backup>(&format!("/backups/{}", id.trim()))
+            .await?
+            .map(backup_from_wire))
+    }
+
+    async fn delete_backup(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
+        match self
+            .call(self.request(Method::Delete, &format!("/backups/{}", id.trim())))
+            .await
+        {
+            Ok(_) => Ok(Deleted::Gone),
+            Err(e) if e.is_not_found() => Ok(Deleted::Gone),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn list_backups(&self) -> Result<Vec<Backup>, CloudError> {
+        let backups: Vec<wire::Backup> = self.get("/backups").await?;
+        Ok(backups.into_iter().map(backup_from_wire).collect())
+    }
+
+    async fn images(&self, location: Option<&str>) -> Result<Vec<Image>, CloudError> {
+        let images: Vec<wire::Image> = self.get("/images").await?;
+        Ok(images
+            .into_iter()
+            .filter(|i| location.is_none_or(|l| i.locations.iter().any(|x| x == l)))
+            .map(|i| Image {
+                id: i.id,
+                description: i.description,
+                locations: i.locations,
+                plans: i.rplans,
+                active: i.active,
+            })
+            .collect())
+    }
+
+    async fn plans(&self, location: Option<&str>) -> Result<Vec<Plan>, CloudError> {
+        let plans = self.rplans().await?;
+        Ok(plans
+            .iter()
+            .filter(|p| location.is_none_or(|l| p.locations.iter().any(|x| x == l)))
+            .map(|p| Plan {
+                id: p.id.clone(),
+                cpu: p.cpus,
+                memory_mb: p.memory,
+                disk_gb: p.disk.map(|mb| mb / 1024),
+                network: p.network,
+                locations: p.locations.clone(),
+                details: p
+                    .addresses
+                    .map(|a| [("addresses".to_string(), a.to_string())].into())
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    async fn locations(&self) -> Result<Vec<Location>, CloudError> {
+        let locations: Vec<wire::Location> = self.get("/locations").await?;
+        Ok(locations
+            .into_iter()
+            .map(|l| Location {
+                id: l.id,
+                description: l.description,
+                active: l.active,
+                private_networking: l.private_networking,
+                plans: l.rplans,
+            })
+            .collect())
+    }
+
+    async fn account(&self) -> Result<Account, CloudError> {
+        let (account, balance) = tokio::try_join!(
+            self.get::<wire::Account>("/account"),
+            self.get::<wire::Balance>("/billing/balance")
+        )?;
+        let id = match account.info.id {
+            Some(serde_json::Value::String(s)) => s,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        Ok(Account {
+            id,
+            email: account.info.email,
+            name: format!("{} {}", account.info.name, account.info.surname)
+                .trim()
+                .to_string(),
+            balance: balance.balance / 100.0,
+            bonus: balance.bonus / 100.0,
+            unpaid: balance.unpaid / 100.0,
+            currency: "RUB".into(),
+        })
+    }
+}
+
+fn backup_from_wire_ref(b: &wire::Backup) -> String {
+    match &b.scalet {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn ssh_key_from_wire(k: wire::SshKey) -> SshKey {
+    SshKey {
+        id: k.id.to_string(),
+        fingerprint: crate::sshkey::fingerprint(&k.key).unwrap_or_default(),
+        name: k.name,
+        public_key: k.key,
+    }
+}
+
+fn other_clouds(feature: Feature) -> &'static str {
+    use Feature::*;
+    match feature {
+        Tenant | Vpc | SecurityGroup | Slb | Router | PortMapping | IpMapping | AccessRule
+        | DataVpsMetrics | DataQuota | DataPublicIps | DataHosts | DataStorages | DataAlarms
+        | DataVpsConnection | DataSecurityGroups => "StarVCenter",
+        DataVpsKeypair | DataVpsPrivateKey | DataVpsConsole => "iNET",
+        DataSnapshots => "iNET and StarVCenter",
+        _ => "other clouds",
+    }
+}

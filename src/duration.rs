@@ -1,0 +1,90 @@
+//! Durations as users write them (`30s`, `1m30s`, `500ms`, `2h`): Go's syntax, which is
+//! what Terraform users know from other providers' `timeouts`.
+
+use std::time::Duration;
+
+/// Parses a Go-style duration. Returns a message fit for a diagnostic on failure.
+pub fn parse(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("a duration must not be empty; write for example \"30s\" or \"10m\"".into());
+    }
+    if text == "0" {
+        return Ok(Duration::ZERO);
+    }
+    let mut total = 0f64;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("{text:?} has a number without a unit (use ms, s, m or h)"))?;
+        if digits == 0 {
+            return Err(format!(
+                "{text:?} is not a duration; write for example \"30s\", \"1m30s\" or \"2h\""
+            ));
+        }
+        let number: f64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("{text:?} has a malformed number"))?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let seconds = match &rest[..unit_len] {
+            "ns" => 1e-9,
+            "us" | "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            unit => {
+                return Err(format!(
+                    "{text:?} has an unknown unit {unit:?} (use ms, s, m or h)"
+                ))
+            }
+        };
+        total += number * seconds;
+        rest = &rest[unit_len..];
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+/// Formats a duration for messages: `1m30s`, `450ms`.
+pub fn display(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis < 1000 {
+        return format!("{millis}ms");
+    }
+    let secs = duration.as_secs();
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, m, s) => format!("{h}h{m}m{s}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_go_durations() {
+        assert_eq!(parse("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse("1.5h").unwrap(), Duration::from_secs(5400));
+        assert!(parse("30").is_err());
+        assert!(parse("abc").is_err());
+        assert!(parse("10 minutes").is_err());
+        assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn displays_compactly() {
+        assert_eq!(display(Duration::from_millis(450)), "450ms");
+        assert_eq!(display(Duration::from_secs(90)), "1m30s");
+        assert_eq!(display(Duration::from_secs(600)), "10m");
+    }
+}

@@ -1,0 +1,299 @@
+//! The domain model every resource speaks. Cloud clients translate it to their wire;
+//! resources never see a cloud's shapes and never branch on which cloud it is.
+
+use std::collections::BTreeMap;
+
+/// Desired power state of a VPS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PowerState {
+    /// Running.
+    Running,
+    /// Stopped / shut down.
+    Stopped,
+}
+
+impl PowerState {
+    /// Parses `running` / `stopped`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "running" => Some(Self::Running),
+            "stopped" => Some(Self::Stopped),
+            _ => None,
+        }
+    }
+
+    /// The attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Stopped => "stopped",
+        }
+    }
+}
+
+/// What a user asks for when creating a VPS.
+#[derive(Clone, Debug, Default)]
+pub struct VpsSpec {
+    /// Server name.
+    pub name: String,
+    /// Image / template / OS.
+    pub image: Option<String>,
+    /// Plan / price list / model.
+    pub plan: Option<String>,
+    /// Location / data centre.
+    pub location: Option<String>,
+    /// vCPUs (where the cloud sizes VMs directly).
+    pub cpu: Option<i64>,
+    /// Memory in MiB (where the cloud sizes VMs directly).
+    pub memory_mb: Option<i64>,
+    /// Network to attach (StarVCenter port group).
+    pub network_id: Option<String>,
+    /// SSH key ids to install.
+    pub ssh_key_ids: Vec<String>,
+    /// Initial root/administrator password.
+    pub password: Option<String>,
+    /// Free-text description.
+    pub description: Option<String>,
+    /// Desired power state after creation.
+    pub power_state: Option<PowerState>,
+    /// Automatic snapshot period in days (0 = off).
+    pub auto_snapshot_days: Option<i64>,
+}
+
+/// A VPS as the cloud reports it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Vps {
+    /// Cloud id.
+    pub id: String,
+    /// Server name.
+    pub name: String,
+    /// Image it was made from.
+    pub image: Option<String>,
+    /// Plan.
+    pub plan: Option<String>,
+    /// Location.
+    pub location: Option<String>,
+    /// vCPUs.
+    pub cpu: Option<i64>,
+    /// Memory in MiB.
+    pub memory_mb: Option<i64>,
+    /// Disk in GB.
+    pub disk_gb: Option<i64>,
+    /// Attached network.
+    pub network_id: Option<String>,
+    /// SSH keys installed (when the cloud reports them).
+    pub ssh_key_ids: Option<Vec<String>>,
+    /// Description.
+    pub description: Option<String>,
+    /// Whether it runs, when the cloud says so unambiguously.
+    pub power_state: Option<PowerState>,
+    /// The cloud's own status word.
+    pub status: String,
+    /// Public IPv4.
+    pub ip_address: Option<String>,
+    /// Private IPv4.
+    pub private_ip_address: Option<String>,
+    /// Host name.
+    pub hostname: Option<String>,
+    /// Creation time, RFC 3339.
+    pub created_at: Option<String>,
+    /// NIC ids (StarVCenter).
+    pub nic_ids: Vec<String>,
+    /// Automatic snapshot period in days.
+    pub auto_snapshot_days: Option<i64>,
+}
+
+/// One in-place change to a VPS. The resource sends them one by one, in this order of
+/// declaration, so that e.g. a resize happens before a power-on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VpsChange {
+    /// Rename.
+    Name(String),
+    /// New description.
+    Description(String),
+    /// Reinstall from another image, with the credentials to install.
+    Image {
+        /// New image.
+        image: String,
+        /// Password to set, if any.
+        password: Option<String>,
+        /// SSH keys to install.
+        ssh_key_ids: Vec<String>,
+    },
+    /// Move to another plan.
+    Plan(String),
+    /// Resize CPU and/or memory.
+    Resize {
+        /// New vCPU count.
+        cpu: Option<i64>,
+        /// New memory in MiB.
+        memory_mb: Option<i64>,
+    },
+    /// Set a new password.
+    Password(String),
+    /// Automatic snapshots.
+    AutoSnapshotDays(i64),
+    /// Start or stop.
+    Power(PowerState),
+}
+
+/// What happened on delete.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Deleted {
+    /// The object is gone from the cloud.
+    Gone,
+    /// The cloud cannot delete it: it was only removed from state. The text is the
+    /// warning to show.
+    Forgotten(String),
+}
+
+/// An SSH public key registered with the cloud.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SshKey {
+    /// Cloud id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// OpenSSH public key.
+    pub public_key: String,
+    /// SHA256 fingerprint (computed by the provider when the cloud gives none).
+    pub fingerprint: String,
+}
+
+/// A backup or snapshot of a VPS.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Backup {
+    /// Cloud id.
+    pub id: String,
+    /// The VPS it was taken from.
+    pub vps_id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Status word.
+    pub status: String,
+    /// Size in GB.
+    pub size_gb: Option<i64>,
+    /// Creation time, RFC 3339.
+    pub created_at: Option<String>,
+    /// Location, where the cloud has them.
+    pub location: Option<String>,
+}
+
+/// What to create a backup from.
+#[derive(Clone, Debug, Default)]
+pub struct BackupSpec {
+    /// VPS id.
+    pub vps_id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// Where a restore takes its data from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RestoreSource {
+    /// A backup id.
+    Backup(String),
+    /// A snapshot id.
+    Snapshot(String),
+}
+
+/// An OS image.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Image {
+    /// Id to put in `image`.
+    pub id: String,
+    /// Human description.
+    pub description: String,
+    /// Locations it is offered in.
+    pub locations: Vec<String>,
+    /// Plans it may run on.
+    pub plans: Vec<String>,
+    /// Whether it can be used now.
+    pub active: bool,
+}
+
+/// A plan (size).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// Id to put in `plan`.
+    pub id: String,
+    /// vCPUs.
+    pub cpu: Option<i64>,
+    /// Memory in MiB.
+    pub memory_mb: Option<i64>,
+    /// Disk in GB.
+    pub disk_gb: Option<i64>,
+    /// Network bandwidth in Mbit/s or traffic, as the cloud states it.
+    pub network: Option<i64>,
+    /// Locations it is offered in.
+    pub locations: Vec<String>,
+    /// Price or other details the cloud gives, as text.
+    pub details: BTreeMap<String, String>,
+}
+
+/// A location / data centre.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Location {
+    /// Id to put in `location`.
+    pub id: String,
+    /// Human description.
+    pub description: String,
+    /// Whether it accepts new servers.
+    pub active: bool,
+    /// Whether servers get private addresses.
+    pub private_networking: bool,
+    /// Plans offered there.
+    pub plans: Vec<String>,
+}
+
+/// The account behind the credentials.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Account {
+    /// Account id.
+    pub id: String,
+    /// E-mail.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Balance in the cloud's currency (main unit).
+    pub balance: f64,
+    /// Bonus balance.
+    pub bonus: f64,
+    /// Unpaid amount.
+    pub unpaid: f64,
+    /// Currency code.
+    pub currency: String,
+}
+
+/// Filters of `polycloud_vps_list`.
+#[derive(Clone, Debug, Default)]
+pub struct VpsFilter {
+    /// Name contains this (case-insensitive).
+    pub name: Option<String>,
+    /// Status equals this.
+    pub status: Option<String>,
+    /// Public or private IP equals this.
+    pub ip_address: Option<String>,
+}
+
+impl VpsFilter {
+    /// Whether a VPS passes every filter that is set.
+    pub fn matches(&self, vps: &Vps) -> bool {
+        let name_ok = self
+            .name
+            .as_ref()
+            .is_none_or(|n| vps.name.to_lowercase().contains(&n.to_lowercase()));
+        let status_ok = self
+            .status
+            .as_ref()
+            .is_none_or(|s| vps.status.eq_ignore_ascii_case(s));
+        let ip_ok = self.ip_address.as_ref().is_none_or(|ip| {
+            vps.ip_address.as_deref() == Some(ip) || vps.private_ip_address.as_deref() == Some(ip)
+        });
+        name_ok && status_ok && ip_ok
+    }
+}

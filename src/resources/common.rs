@@ -1,0 +1,375 @@
+//! What every resource and data source shares: the configured cloud, schema building,
+//! `timeouts`, value helpers, and turning cloud errors into diagnostics.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{
+    Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock, Schema,
+};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
+
+use crate::cloud::{Capability, Cloud, CloudError, Feature};
+
+/// The provider's configured cloud, shared by every resource and data source (they are
+/// built before Terraform configures the provider).
+#[derive(Default)]
+pub struct Shared {
+    cloud: RwLock<Option<Arc<dyn Cloud>>>,
+}
+
+impl Shared {
+    /// Installs the configured cloud.
+    pub fn set(&self, cloud: Arc<dyn Cloud>) {
+        *self.cloud.write().unwrap_or_else(|e| e.into_inner()) = Some(cloud);
+    }
+
+    /// The configured cloud, if the provider was configured with known values.
+    pub fn get(&self) -> Option<Arc<dyn Cloud>> {
+        self.cloud.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The configured cloud, or an error diagnostic.
+    pub fn cloud(&self, diags: &mut Diagnostics) -> Option<Arc<dyn Cloud>> {
+        let cloud = self.get();
+        if cloud.is_none() {
+            diags.root_error(
+                "Provider not configured",
+                "The polycloud provider has no usable configuration (is `cloud` or `token` unknown until apply?).",
+            );
+        }
+        cloud
+    }
+}
+
+/// The shared handle each resource holds.
+pub type SharedCloud = Arc<Shared>;
+
+/// Builds schemas tersely. Schema version stays 0 (tf-provider cannot upgrade state).
+pub struct SchemaBuilder {
+    block: Block,
+}
+
+impl SchemaBuilder {
+    /// A block with a Markdown description.
+    pub fn new(description: &str) -> Self {
+        Self {
+            block: Block {
+                version: 0,
+                description: Description::markdown(description),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn attr(
+        mut self,
+        name: &str,
+        ty: AttributeType,
+        constraint: AttributeConstraint,
+        description: &str,
+        sensitive: bool,
+    ) -> Self {
+        self.block.attributes.insert(
+            name.to_string(),
+            Attribute {
+                attr_type: ty,
+                description: Description::markdown(description),
+                constraint,
+                sensitive,
+                deprecated: false,
+            },
+        );
+        self
+    }
+
+    /// A required attribute.
+    pub fn required(self, name: &str, ty: AttributeType, description: &str) -> Self {
+        self.attr(name, ty, AttributeConstraint::Required, description, false)
+    }
+
+    /// An optional attribute the provider never computes.
+    pub fn optional(self, name: &str, ty: AttributeType, description: &str) -> Self {
+        self.attr(name, ty, AttributeConstraint::Optional, description, false)
+    }
+
+    /// An optional attribute the cloud fills in when omitted.
+    pub fn optional_computed(self, name: &str, ty: AttributeType, description: &str) -> Self {
+        self.attr(
+            name,
+            ty,
+            AttributeConstraint::OptionalComputed,
+            description,
+            false,
+        )
+    }
+
+    /// An output-only attribute.
+    pub fn computed(self, name: &str, ty: AttributeType, description: &str) -> Self {
+        self.attr(name, ty, AttributeConstraint::Computed, description, false)
+    }
+
+    /// An optional sensitive attribute.
+    pub fn secret(self, name: &str, description: &str) -> Self {
+        self.attr(
+            name,
+            AttributeType::String,
+            AttributeConstraint::Optional,
+            description,
+            true,
+        )
+    }
+
+    /// An output-only sensitive attribute.
+    pub fn computed_secret(self, name: &str, description: &str) -> Self {
+        self.attr(
+            name,
+            AttributeType::String,
+            AttributeConstraint::Computed,
+            description,
+            true,
+        )
+    }
+
+    /// A nested block.
+    pub fn block(mut self, name: &str, block: NestedBlock) -> Self {
+        self.block.blocks.insert(name.to_string(), block);
+        self
+    }
+
+    /// The `timeouts { create update delete }` block.
+    pub fn timeouts(self) -> Self {
+        let inner = SchemaBuilder::new(
+            "How long to wait for remote work, as durations like `30s`, `10m`, `1h`.",
+        )
+        .optional(
+            "create",
+            AttributeType::String,
+            "Limit for create (default 30m).",
+        )
+        .optional(
+            "update",
+            AttributeType::String,
+            "Limit for update (default 30m).",
+        )
+        .optional(
+            "delete",
+            AttributeType::String,
+            "Limit for delete (default 20m).",
+        );
+        self.block("timeouts", NestedBlock::Optional(inner.block))
+    }
+
+    /// The finished block, for nested blocks.
+    pub fn into_block(self) -> Block {
+        self.block
+    }
+
+    /// The finished schema (version 0).
+    pub fn build(self) -> Schema {
+        Schema {
+            version: 0,
+            block: self.block,
+        }
+    }
+}
+
+/// `list(string)`.
+pub fn string_list() -> AttributeType {
+    AttributeType::List(Box::new(AttributeType::String))
+}
+
+/// `map(string)`.
+pub fn string_map() -> AttributeType {
+    AttributeType::Map(Box::new(AttributeType::String))
+}
+
+/// The `timeouts` block's content.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Timeouts {
+    /// Create limit.
+    pub create: Value<String>,
+    /// Update limit.
+    pub update: Value<String>,
+    /// Delete limit.
+    pub delete: Value<String>,
+}
+
+/// Default create limit.
+pub const DEFAULT_CREATE: Duration = Duration::from_secs(30 * 60);
+/// Default update limit.
+pub const DEFAULT_UPDATE: Duration = Duration::from_secs(30 * 60);
+/// Default delete limit.
+pub const DEFAULT_DELETE: Duration = Duration::from_secs(20 * 60);
+
+/// Which limit of `timeouts`.
+#[derive(Clone, Copy)]
+pub enum Phase {
+    /// `create`
+    Create,
+    /// `update`
+    Update,
+    /// `delete`
+    Delete,
+}
+
+/// The limit for `phase`, or its default.
+pub fn timeout(timeouts: &Value<Timeouts>, phase: Phase) -> Duration {
+    let (value, default) = match (timeouts.as_ref_option(), phase) {
+        (Some(t), Phase::Create) => (t.create.as_ref_option(), DEFAULT_CREATE),
+        (Some(t), Phase::Update) => (t.update.as_ref_option(), DEFAULT_UPDATE),
+        (Some(t), Phase::Delete) => (t.delete.as_ref_option(), DEFAULT_DELETE),
+        (None, Phase::Create) => (None, DEFAULT_CREATE),
+        (None, Phase::Update) => (None, DEFAULT_UPDATE),
+        (None, Phase::Delete) => (None, DEFAULT_DELETE),
+    };
+    value
+        .and_then(|v| crate::duration::parse(v).ok())
+        .unwrap_or(default)
+}
+
+/// Validates the durations written in `timeouts`.
+pub fn validate_timeouts(diags: &mut Diagnostics, timeouts: &Value<Timeouts>) {
+    let Some(t) = timeouts.as_ref_option() else {
+        return;
+    };
+    for (name, value) in [
+        ("create", &t.create),
+        ("update", &t.update),
+        ("delete", &t.delete),
+    ] {
+        if let Some(text) = value.as_ref_option() {
+            match crate::duration::parse(text) {
+                Ok(d) if d.is_zero() => diags.error(
+                    "Invalid timeout",
+                    format!("timeouts.{name} must be longer than zero"),
+                    AttributePath::new("timeouts").index(0).attribute(name),
+                ),
+                Ok(_) => {}
+                Err(detail) => diags.error(
+                    "Invalid timeout",
+                    detail,
+                    AttributePath::new("timeouts").index(0).attribute(name),
+                ),
+            }
+        }
+    }
+}
+
+/// The known, non-null string.
+pub fn known(value: &Value<String>) -> Option<&str> {
+    value.as_ref_option().map(String::as_str)
+}
+
+/// A state value from an optional cloud value.
+pub fn val<T>(value: Option<T>) -> Value<T> {
+    value.into()
+}
+
+/// A list of strings as state holds it.
+pub type StringList = Value<Vec<Value<String>>>;
+
+/// The known strings of a list (unknown elements skipped).
+pub fn list_strings(list: &StringList) -> Vec<String> {
+    list.as_ref_option()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_ref_option().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a list or any element is unknown.
+pub fn list_unknown(list: &StringList) -> bool {
+    list.is_unknown()
+        || list
+            .as_ref_option()
+            .is_some_and(|items| items.iter().any(Value::is_unknown))
+}
+
+/// A state list from strings.
+pub fn to_list(items: &[String]) -> StringList {
+    Value::Value(items.iter().cloned().map(Value::Value).collect())
+}
+
+/// Keeps the prior order when the cloud returns the same set in another order, so a
+/// second plan stays empty.
+pub fn same_set_keep_order(prior: &StringList, fresh: Vec<String>) -> StringList {
+    let old = list_strings(prior);
+    let mut a = old.clone();
+    let mut b = fresh.clone();
+    a.sort();
+    b.sort();
+    if prior.is_value() && a == b {
+        prior.clone()
+    } else {
+        to_list(&fresh)
+    }
+}
+
+/// Reports a cloud error as an error diagnostic (on `attribute` when given).
+pub fn report(
+    diags: &mut Diagnostics,
+    summary: &str,
+    error: &CloudError,
+    attribute: Option<AttributePath>,
+) {
+    let summary = match error {
+        CloudError::Auth(_) => "Authentication failed".to_string(),
+        CloudError::Unsupported(_) => format!("{summary}: not supported by this cloud"),
+        CloudError::Timeout { .. } => format!("{summary}: timed out"),
+        _ => summary.to_string(),
+    };
+    let detail = crate::secrets::redact(&error.to_string());
+    match attribute {
+        Some(path) => diags.error(summary, detail, path),
+        None => diags.root_error(summary, detail),
+    }
+}
+
+/// Plan-time check that `feature` can be used on the configured cloud for `op`.
+/// Adds an error with the cloud's advice and returns false when it cannot.
+pub fn check_capability(
+    diags: &mut Diagnostics,
+    cloud: &dyn Cloud,
+    feature: Feature,
+    op: Op,
+) -> bool {
+    let cap: Capability = cloud.capability(feature);
+    let allowed = match op {
+        Op::Create => cap.create,
+        Op::Read => cap.read,
+        Op::Update => cap.update,
+    };
+    if !allowed {
+        let verb = match op {
+            Op::Create => "create",
+            Op::Read => "read",
+            Op::Update => "change in place",
+        };
+        diags.root_error(
+            format!(
+                "{} cannot {verb} on {}",
+                feature.type_name(),
+                cloud.kind().name()
+            ),
+            cap.advice.clone(),
+        );
+    }
+    allowed
+}
+
+/// An operation checked at plan time.
+#[derive(Clone, Copy)]
+pub enum Op {
+    /// Create.
+    Create,
+    /// Read / import.
+    Read,
+    /// In-place update.
+    Update,
+}

@@ -1,0 +1,769 @@
+//! `polycloud_vps`: a virtual server on any of the four clouds (SPEC §4).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::{Change, Cloud, Feature, Setting};
+use crate::model::{Deleted, PowerState, Vps, VpsChange, VpsSpec};
+use crate::resources::common::*;
+
+/// Terraform state of `polycloud_vps`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct VpsState {
+    /// Cloud id.
+    pub id: Value<String>,
+    /// Server name.
+    pub name: Value<String>,
+    /// Image.
+    pub image: Value<String>,
+    /// Plan.
+    pub plan: Value<String>,
+    /// Location.
+    pub location: Value<String>,
+    /// vCPUs.
+    pub cpu: Value<i64>,
+    /// Memory, MiB.
+    pub memory_mb: Value<i64>,
+    /// Disk, GB.
+    pub disk_gb: Value<i64>,
+    /// Network.
+    pub network_id: Value<String>,
+    /// SSH key ids.
+    pub ssh_key_ids: StringList,
+    /// Password (sensitive).
+    pub password: Value<String>,
+    /// Description.
+    pub description: Value<String>,
+    /// `running` / `stopped`.
+    pub power_state: Value<String>,
+    /// Automatic snapshots, days.
+    pub auto_snapshot_days: Value<i64>,
+    /// Cloud status word.
+    pub status: Value<String>,
+    /// Public IPv4.
+    pub ip_address: Value<String>,
+    /// Private IPv4.
+    pub private_ip_address: Value<String>,
+    /// Host name.
+    pub hostname: Value<String>,
+    /// RFC 3339.
+    pub created_at: Value<String>,
+    /// NIC ids.
+    pub nic_ids: StringList,
+    /// `timeouts` block.
+    #[serde(with = "serde_as_vec")]
+    pub timeouts: Value<Timeouts>,
+}
+
+/// The resource.
+pub struct VpsResource {
+    shared: SharedCloud,
+}
+
+impl VpsResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+/// Attributes whose meaning each cloud decides (`Cloud::rule(Feature::Vps, ..)`).
+const RULED: [&str; 12] = [
+    "name",
+    "image",
+    "plan",
+    "location",
+    "cpu",
+    "memory_mb",
+    "network_id",
+    "ssh_key_ids",
+    "password",
+    "description",
+    "power_state",
+    "auto_snapshot_days",
+];
+
+/// Computed-only attributes that may move when anything changes.
+fn mark_volatile_unknown(state: &mut VpsState) {
+    state.status = Value::Unknown;
+}
+
+/// Writes what the cloud reports into `state`, keeping what the cloud cannot report
+/// (password, timeouts) and the user's order of SSH keys.
+fn apply_vps(state: &mut VpsState, vps: Vps) {
+    state.id = Value::Value(vps.id);
+    state.name = Value::Value(vps.name);
+    state.image = val(vps.image);
+    state.plan = val(vps.plan);
+    state.location = val(vps.location);
+    state.cpu = val(vps.cpu);
+    state.memory_mb = val(vps.memory_mb);
+    state.disk_gb = val(vps.disk_gb);
+    state.network_id = val(vps.network_id);
+    state.ssh_key_ids = match vps.ssh_key_ids {
+        Some(keys) => same_set_keep_order(&state.ssh_key_ids, keys),
+        None if state.ssh_key_ids.is_unknown() => Value::Null,
+        None => state.ssh_key_ids.clone(),
+    };
+    state.description = val(vps.description);
+    if let Some(power) = vps.power_state {
+        state.power_state = Value::Value(power.as_str().into());
+    } else if state.power_state.is_unknown() {
+        state.power_state = Value::Null;
+    }
+    state.auto_snapshot_days = val(vps.auto_snapshot_days);
+    state.status = Value::Value(vps.status);
+    state.ip_address = val(vps.ip_address);
+    state.private_ip_address = val(vps.private_ip_address);
+    state.hostname = val(vps.hostname);
+    state.created_at = val(vps.created_at);
+    state.nic_ids = to_list(&vps.nic_ids);
+}
+
+/// Whether the attribute is set in configuration (known or unknown, not null).
+fn is_set(config: &VpsState, attribute: &str) -> bool {
+    match attribute {
+        "name" => !config.name.is_null(),
+        "image" => !config.image.is_null(),
+        "plan" => !config.plan.is_null(),
+        "location" => !config.location.is_null(),
+        "cpu" => !config.cpu.is_null(),
+        "memory_mb" => !config.memory_mb.is_null(),
+        "network_id" => !config.network_id.is_null(),
+        "ssh_key_ids" => !config.ssh_key_ids.is_null(),
+        "password" => !config.password.is_null(),
+        "description" => !config.description.is_null(),
+        "power_state" => !config.power_state.is_null(),
+        "auto_snapshot_days" => !config.auto_snapshot_days.is_null(),
+        _ => false,
+    }
+}
+
+/// Whether the attribute differs between prior state and plan (both known).
+fn differs(prior: &VpsState, planned: &VpsState, attribute: &str) -> bool {
+    match attribute {
+        "name" => planned.name.is_value() && prior.name != planned.name,
+        "image" => planned.image.is_value() && prior.image != planned.image,
+        "plan" => planned.plan.is_value() && prior.plan != planned.plan,
+        "location" => planned.location.is_value() && prior.location != planned.location,
+        "cpu" => planned.cpu.is_value() && prior.cpu != planned.cpu,
+        "memory_mb" => planned.memory_mb.is_value() && prior.memory_mb != planned.memory_mb,
+        "network_id" => planned.network_id.is_value() && prior.network_id != planned.network_id,
+        "ssh_key_ids" => {
+            planned.ssh_key_ids.is_value()
+                && (list_unknown(&planned.ssh_key_ids) || {
+                    let (mut a, mut b) = (
+                        list_strings(&prior.ssh_key_ids),
+                        list_strings(&planned.ssh_key_ids),
+                    );
+                    a.sort();
+                    b.sort();
+                    a != b
+                })
+        }
+        // After an import the password is unknown to the provider: adopt the written
+        // one instead of planning a change.
+        "password" => prior.password.is_value() && prior.password != planned.password,
+        "description" => planned.description.is_value() && prior.description != planned.description,
+        "power_state" => planned.power_state.is_value() && prior.power_state != planned.power_state,
+        "auto_snapshot_days" => {
+            planned.auto_snapshot_days.is_value()
+                && prior.auto_snapshot_days != planned.auto_snapshot_days
+        }
+        _ => false,
+    }
+}
+
+fn spec_of(state: &VpsState) -> VpsSpec {
+    VpsSpec {
+        name: known(&state.name).unwrap_or_default().to_string(),
+        image: known(&state.image).map(String::from),
+        plan: known(&state.plan).map(String::from),
+        location: known(&state.location).map(String::from),
+        cpu: state.cpu.as_ref_option().copied(),
+        memory_mb: state.memory_mb.as_ref_option().copied(),
+        network_id: known(&state.network_id).map(String::from),
+        ssh_key_ids: list_strings(&state.ssh_key_ids),
+        password: known(&state.password).map(String::from),
+        description: known(&state.description).map(String::from),
+        power_state: known(&state.power_state).and_then(PowerState::parse),
+        auto_snapshot_days: state.auto_snapshot_days.as_ref_option().copied(),
+    }
+}
+
+/// The in-place changes from `prior` to `planned`, in the order they are applied.
+fn changes(prior: &VpsState, planned: &VpsState) -> Vec<VpsChange> {
+    let mut out = Vec::new();
+    if differs(prior, planned, "name") {
+        out.push(VpsChange::Name(
+            known(&planned.name).unwrap_or_default().into(),
+        ));
+    }
+    if differs(prior, planned, "description") {
+        out.push(VpsChange::Description(
+            known(&planned.description).unwrap_or_default().into(),
+        ));
+    }
+    if differs(prior, planned, "image") {
+        out.push(VpsChange::Image {
+            image: known(&planned.image).unwrap_or_default().into(),
+            password: known(&planned.password).map(String::from),
+            ssh_key_ids: list_strings(&planned.ssh_key_ids),
+        });
+    }
+    if differs(prior, planned, "plan") {
+        out.push(VpsChange::Plan(
+            known(&planned.plan).unwrap_or_default().into(),
+        ));
+    }
+    if differs(prior, planned, "cpu") || differs(prior, planned, "memory_mb") {
+        out.push(VpsChange::Resize {
+            cpu: planned.cpu.as_ref_option().copied(),
+            memory_mb: planned.memory_mb.as_ref_option().copied(),
+        });
+    }
+    if differs(prior, planned, "password") {
+        if let Some(p) = known(&planned.password) {
+            out.push(VpsChange::Password(p.into()));
+        }
+    }
+    if differs(prior, planned, "auto_snapshot_days") {
+        out.push(VpsChange::AutoSnapshotDays(
+            planned
+                .auto_snapshot_days
+                .as_ref_option()
+                .copied()
+                .unwrap_or(0),
+        ));
+    }
+    if differs(prior, planned, "power_state") {
+        if let Some(p) = known(&planned.power_state).and_then(PowerState::parse) {
+            out.push(VpsChange::Power(p));
+        }
+    }
+    out
+}
+
+impl VpsResource {
+    /// Plan-time checks of what is written against the cloud's rules.
+    fn check_settings(&self, diags: &mut Diagnostics, cloud: &dyn Cloud, config: &VpsState) {
+        for attribute in RULED {
+            let Some(rule) = cloud.rule(Feature::Vps, attribute) else {
+                continue;
+            };
+            match (&rule.set, is_set(config, attribute)) {
+                (Setting::Unsupported(advice), true) => diags.error(
+                    format!("`{attribute}` is not available on {}", cloud.kind().name()),
+                    advice.clone(),
+                    AttributePath::new(attribute),
+                ),
+                (Setting::Required, false) => diags.error(
+                    format!("`{attribute}` is required on {}", cloud.kind().name()),
+                    format!(
+                        "Set `{attribute}` to create a server on {}.",
+                        cloud.kind().name()
+                    ),
+                    AttributePath::new(attribute),
+                ),
+                _ => {}
+            }
+        }
+        for (attribute, message) in cloud.check_vps_spec(&spec_of(config)) {
+            diags.error(
+                format!("Invalid `{attribute}`"),
+                message,
+                AttributePath::new(attribute),
+            );
+        }
+    }
+
+    /// What changing each attribute does; adds replacement paths and errors.
+    async fn plan_changes(
+        &self,
+        diags: &mut Diagnostics,
+        cloud: &dyn Cloud,
+        prior: &VpsState,
+        planned: &VpsState,
+    ) -> Vec<AttributePath> {
+        let mut replace = Vec::new();
+        for attribute in RULED {
+            if !differs(prior, planned, attribute) {
+                continue;
+            }
+            let change = if attribute == "plan" {
+                match (known(&prior.plan), known(&planned.plan)) {
+                    (Some(from), Some(to)) => match cloud.vps_plan_change(from, to).await {
+                        Ok(change) => change,
+                        Err(e) => {
+                            report(
+                                diags,
+                                "Cannot plan the plan change",
+                                &e,
+                                Some(AttributePath::new("plan")),
+                            );
+                            continue;
+                        }
+                    },
+                    _ => cloud.rule(Feature::Vps, attribute).map(|r| r.change),
+                }
+            } else {
+                cloud.rule(Feature::Vps, attribute).map(|r| r.change)
+            };
+            match change.unwrap_or(Change::InPlace) {
+                Change::InPlace => {}
+                Change::Replace(why) => {
+                    diags.warning(
+                        format!("Changing `{attribute}` replaces the server"),
+                        format!("{why}: Terraform will destroy this server and create a new one."),
+                        AttributePath::new(attribute),
+                    );
+                    replace.push(AttributePath::new(attribute));
+                }
+                Change::Unsupported(advice) => diags.error(
+                    format!("`{attribute}` cannot change on {}", cloud.kind().name()),
+                    advice,
+                    AttributePath::new(attribute),
+                ),
+            }
+        }
+        replace
+    }
+
+    async fn read_into(
+        &self,
+        diags: &mut Diagnostics,
+        cloud: &dyn Cloud,
+        state: &mut VpsState,
+        id: &str,
+    ) -> bool {
+        match cloud.read_vps(id).await {
+            Ok(Some(vps)) => {
+                apply_vps(state, vps);
+                true
+            }
+            Ok(None) => {
+                diags.root_error(
+                    "Server not found after the change",
+                    format!("Server {id} is no longer reported by the cloud."),
+                );
+                false
+            }
+            Err(e) => {
+                report(diags, &format!("Cannot read server {id}"), &e, None);
+                false
+            }
+        }
+    }
+}
+
+fn validate_config(diags: &mut Diagnostics, config: &VpsState) {
+    if let Some(name) = known(&config.name) {
+        if name.trim().is_empty() {
+            diags.error(
+                "Invalid name",
+                "`name` must not be empty.",
+                AttributePath::new("name"),
+            );
+        }
+    }
+    if let Some(p) = known(&config.power_state) {
+        if PowerState::parse(p).is_none() {
+            diags.error(
+                "Invalid power_state",
+                format!("{p:?} is not a power state; use \"running\" or \"stopped\"."),
+                AttributePath::new("power_state"),
+            );
+        }
+    }
+    for (attribute, value, min) in [
+        ("cpu", &config.cpu, 1),
+        ("memory_mb", &config.memory_mb, 1),
+        ("auto_snapshot_days", &config.auto_snapshot_days, 0),
+    ] {
+        if let Some(v) = value.as_ref_option() {
+            if *v < min {
+                diags.error(
+                    format!("Invalid {attribute}"),
+                    format!("`{attribute}` must be at least {min}, got {v}."),
+                    AttributePath::new(attribute),
+                );
+            }
+        }
+    }
+    if let Some(keys) = config.ssh_key_ids.as_ref_option() {
+        for (i, key) in keys.iter().enumerate() {
+            if known(key).is_some_and(|k| k.trim().is_empty()) {
+                diags.error(
+                    "Invalid SSH key id",
+                    "SSH key ids must not be empty.",
+                    AttributePath::new("ssh_key_ids").index(i as i64),
+                );
+            }
+        }
+    }
+    if let Some(password) = known(&config.password) {
+        if password.is_empty() {
+            diags.error(
+                "Invalid password",
+                "`password` must not be empty; remove it to use SSH keys only.",
+                AttributePath::new("password"),
+            );
+        }
+    }
+    validate_timeouts(diags, &config.timeouts);
+}
+
+#[async_trait]
+impl Resource for VpsResource {
+    type State<'a> = VpsState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(
+            SchemaBuilder::new("A virtual server. One schema for every cloud; what a cloud cannot do fails at plan with advice. See the capability table in the docs.")
+                .computed("id", AttributeType::String, "The cloud's id of the server.")
+                .required("name", AttributeType::String, "Server name.")
+                .optional_computed("image", AttributeType::String, "Image / template / OS to install (see `polycloud_images`).")
+                .optional_computed("plan", AttributeType::String, "Plan (size) of the server (see `polycloud_plans`).")
+                .optional_computed("location", AttributeType::String, "Location / data centre (see `polycloud_locations`).")
+                .optional_computed("cpu", AttributeType::Number, "vCPUs, where the cloud sizes servers directly; computed elsewhere.")
+                .optional_computed("memory_mb", AttributeType::Number, "Memory in MiB, where the cloud sizes servers directly; computed elsewhere.")
+                .computed("disk_gb", AttributeType::Number, "System disk in GB.")
+                .optional_computed("network_id", AttributeType::String, "Network (port group) to attach, where the cloud has them.")
+                .optional_computed("ssh_key_ids", string_list(), "SSH key ids to install (see `polycloud_ssh_key`).")
+                .secret("password", "Root/administrator password. Never logged.")
+                .optional_computed("description", AttributeType::String, "Free-text description, where the cloud keeps one.")
+                .optional_computed("power_state", AttributeType::String, "`running` (default) or `stopped`.")
+                .optional_computed("auto_snapshot_days", AttributeType::Number, "Automatic snapshot period in days, 0 = off (iNET).")
+                .computed("status", AttributeType::String, "The cloud's own status word.")
+                .computed("ip_address", AttributeType::String, "Public IPv4 address.")
+                .computed("private_ip_address", AttributeType::String, "Private IPv4 address.")
+                .computed("hostname", AttributeType::String, "Host name given by the cloud.")
+                .computed("created_at", AttributeType::String, "Creation time, RFC 3339.")
+                .computed("nic_ids", string_list(), "Network interface ids (StarVCenter).")
+                .timeouts()
+                .build(),
+        )
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        validate_config(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&state.id).unwrap_or_default().to_string();
+        match cloud.read_vps(&id).await {
+            Ok(Some(vps)) => {
+                let mut state = state;
+                apply_vps(&mut state, vps);
+                Some((state, private_state))
+            }
+            Ok(None) => {
+                tracing::info!("server {id} is gone from the cloud; removing it from state");
+                None
+            }
+            Err(e) => {
+                report(diags, &format!("Cannot read server {id}"), &e, None);
+                Some((state, private_state))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let mut planned = proposed;
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Create) {
+                return None;
+            }
+            self.check_settings(diags, cloud.as_ref(), &config);
+        }
+        if planned.power_state.is_null() {
+            planned.power_state = Value::Value(PowerState::Running.as_str().into());
+        }
+        planned.id = Value::Unknown;
+        for (value, written) in [
+            (&mut planned.image, &config.image),
+            (&mut planned.plan, &config.plan),
+            (&mut planned.location, &config.location),
+            (&mut planned.network_id, &config.network_id),
+            (&mut planned.description, &config.description),
+        ] {
+            if written.is_null() {
+                *value = Value::Unknown;
+            }
+        }
+        for (value, written) in [
+            (&mut planned.cpu, &config.cpu),
+            (&mut planned.memory_mb, &config.memory_mb),
+            (&mut planned.auto_snapshot_days, &config.auto_snapshot_days),
+        ] {
+            if written.is_null() {
+                *value = Value::Unknown;
+            }
+        }
+        if config.ssh_key_ids.is_null() {
+            planned.ssh_key_ids = Value::Unknown;
+        }
+        planned.disk_gb = Value::Unknown;
+        planned.status = Value::Unknown;
+        planned.ip_address = Value::Unknown;
+        planned.private_ip_address = Value::Unknown;
+        planned.hostname = Value::Unknown;
+        planned.created_at = Value::Unknown;
+        planned.nic_ids = Value::Unknown;
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        prior_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut planned = proposed;
+        if config.power_state.is_null() {
+            planned.power_state = Value::Value(PowerState::Running.as_str().into());
+        }
+        if prior.password.is_null() && config.password.is_value() {
+            // Imported: adopt the written password silently (see `differs`).
+            planned.password = config.password.clone();
+        }
+        let mut replace = Vec::new();
+        let any_change = RULED.iter().any(|a| differs(&prior, &planned, a));
+        if let Some(cloud) = self.shared.get() {
+            if any_change {
+                self.check_settings(diags, cloud.as_ref(), &config);
+                replace = self
+                    .plan_changes(diags, cloud.as_ref(), &prior, &planned)
+                    .await;
+                if replace.is_empty()
+                    && !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Update)
+                {
+                    return None;
+                }
+            }
+        }
+        if any_change {
+            mark_volatile_unknown(&mut planned);
+            if differs(&prior, &planned, "plan") || differs(&prior, &planned, "image") {
+                for value in [&mut planned.cpu, &mut planned.memory_mb] {
+                    if value.is_value() && config.cpu.is_null() {
+                        *value = Value::Unknown;
+                    }
+                }
+                planned.disk_gb = Value::Unknown;
+            }
+        }
+        Some((planned, prior_private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        prior_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(prior_private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let spec = spec_of(&planned);
+        let limit = timeout(&planned.timeouts, Phase::Create);
+        let mut state = planned;
+        match cloud.create_vps(&spec, limit).await {
+            Ok(vps) => {
+                let id = vps.id.clone();
+                apply_vps(&mut state, vps);
+                let wanted = spec.power_state.unwrap_or(PowerState::Running);
+                let actual = known(&state.power_state).and_then(PowerState::parse);
+                if actual.is_some() && actual != Some(wanted) {
+                    if let Err(e) = cloud
+                        .update_vps(&id, &VpsChange::Power(wanted), limit)
+                        .await
+                    {
+                        report(
+                            diags,
+                            &format!(
+                                "Server {id} was created but could not be set {}",
+                                wanted.as_str()
+                            ),
+                            &e,
+                            Some(AttributePath::new("power_state")),
+                        );
+                        return Some((state, private));
+                    }
+                    self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
+                }
+                Some((state, private))
+            }
+            Err(failure) => {
+                report(diags, "Cannot create the server", &failure.error, None);
+                let id = failure.id?;
+                // The server exists remotely: keep it in state (Terraform taints it).
+                if let Ok(Some(vps)) = cloud.read_vps(&id).await {
+                    apply_vps(&mut state, vps);
+                }
+                state.id = Value::Value(id);
+                clear_unknowns(&mut state);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        let limit = timeout(&planned.timeouts, Phase::Update);
+        let mut state = planned.clone();
+        for change in changes(&prior, &planned) {
+            if let Err(e) = cloud.update_vps(&id, &change, limit).await {
+                report(diags, &format!("Cannot update server {id}"), &e, None);
+                // Record what is true now, so the next plan retries what is left.
+                let mut current = prior.clone();
+                if let Ok(Some(vps)) = cloud.read_vps(&id).await {
+                    apply_vps(&mut current, vps);
+                }
+                current.timeouts = planned.timeouts.clone();
+                clear_unknowns(&mut current);
+                return Some((current, private));
+            }
+        }
+        self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
+        clear_unknowns(&mut state);
+        Some((state, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        match cloud
+            .delete_vps(&id, timeout(&prior.timeouts, Phase::Delete))
+            .await
+        {
+            Ok(Deleted::Gone) => Some(()),
+            Ok(Deleted::Forgotten(warning)) => {
+                diags.root_warning(format!("Server {id} was only removed from state"), warning);
+                Some(())
+            }
+            Err(e) => {
+                report(diags, &format!("Cannot delete server {id}"), &e, None);
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Read) {
+            return None;
+        }
+        match cloud.read_vps(&id).await {
+            Ok(Some(vps)) => {
+                let mut state = VpsState::default();
+                apply_vps(&mut state, vps);
+                Some((state, Value::Null))
+            }
+            Ok(None) => {
+                diags.root_error(
+                    "Cannot import server",
+                    format!(
+                        "No server with id {id:?} exists on {}.",
+                        cloud.kind().name()
+                    ),
+                );
+                None
+            }
+            Err(e) => {
+                report(diags, &format!("Cannot import server {id}"), &e, None);
+                None
+            }
+        }
+    }
+}
+
+/// Replaces unknown values left from the plan by null (state must be known after apply).
+fn clear_unknowns(state: &mut VpsState) {
+    for v in [
+        &mut state.id,
+        &mut state.name,
+        &mut state.image,
+        &mut state.plan,
+        &mut state.location,
+        &mut state.network_id,
+        &mut state.password,
+        &mut state.description,
+        &mut state.power_state,
+        &mut state.status,
+        &mut state.ip_address,
+        &mut state.private_ip_address,
+        &mut state.hostname,
+        &mut state.created_at,
+    ] {
+        if v.is_unknown() {
+            *v = Value::Null;
+        }
+    }
+    for v in [
+        &mut state.cpu,
+        &mut state.memory_mb,
+        &mut state.disk_gb,
+        &mut state.auto_snapshot_days,
+    ] {
+        if v.is_unknown() {
+            *v = Value::Null;
+        }
+    }
+    for v in [&mut state.ssh_key_ids, &mut state.nic_ids] {
+        if list_unknown(v) {
+            *v = Value::Null;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Date and time conversions: every cloud prints dates its own way; state holds RFC 3339.
+
+/// Formats a Unix time in milliseconds as RFC 3339 UTC with milliseconds.
+pub fn rfc3339_from_unix_millis(millis: i64) -> String {
+    let secs = millis.div_euclid(1000);
+    let ms = millis.rem_euclid(1000);
+    let (y, mo, d, h, mi, s) = civil_from_unix(secs);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+}
+
+/// Formats calendar fields (taken as UTC) as RFC 3339 without fractions.
+pub fn rfc3339(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> String {
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// Parses `dd.mm.yyyy HH:MM:SS` (Vscale) or `dd/MM/yyyy HH:mm` (iNET) into RFC 3339.
+/// Returns `None` when the text has neither shape.
+pub fn day_first_to_rfc3339(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (date, time) = text.split_once(' ')?;
+    let sep = if date.contains('.') { '.' } else { '/' };
+    let mut date_parts = date.split(sep);
+    let d: u32 = date_parts.next()?.parse().ok()?;
+    let mo: u32 = date_parts.next()?.parse().ok()?;
+    let y: i64 = date_parts.next()?.parse().ok()?;
+    let mut time_parts = time.split(':');
+    let h: u32 = time_parts.next()?.parse().ok()?;
+    let mi: u32 = time_parts.next()?.parse().ok()?;
+    let s: u32 = time_parts
+        .next()
+        .map(|v| v.parse().ok())
+        .unwrap_or(Some(0))?;
+    if !(1..=31).contains(&d) || !(1..=12).contains(&mo) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    Some(rfc3339(y, mo, d, h, mi, s))
+}
+
+/// Converts Unix seconds to (year, month, day, hour, minute, second) in UTC.
+fn civil_from_unix(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        ((rem % 3600) / 60) as u32,
+        (rem % 60) as u32,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_millis_render_as_rfc3339() {
+        assert_eq!(rfc3339_from_unix_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            rfc3339_from_unix_millis(1_440_669_787_123),
+            "2015-08-27T10:03:07.123Z"
+        );
+    }
+
+    #[test]
+    fn day_first_dates_become_rfc3339() {
+        assert_eq!(
+            day_first_to_rfc3339("27.08.2015 10:03:07").as_deref(),
+            Some("2015-08-27T10:03:07Z")
+        );
+        assert_eq!(
+            day_first_to_rfc3339("05/11/2024 09:30").as_deref(),
+            Some("2024-11-05T09:30:00Z")
+        );
+        assert_eq!(day_first_to_rfc3339("yesterday"), None);
+    }
+}

@@ -1,0 +1,148 @@
+//! The one waiter for all asynchronous remote work (SPEC §5).
+//!
+//! A cloud client describes one poll (what it saw); the waiter repeats it with backoff
+//! (0.5 s growing to a 10 s cap, so a 30-minute wait costs tens of requests), logs
+//! progress at INFO, and ends on success, on the cloud's own failure message, or when
+//! the user's `timeouts` value runs out, with a message naming the task.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use crate::cloud::CloudError;
+
+/// First pause between polls.
+pub const FIRST_DELAY: Duration = Duration::from_millis(500);
+/// Largest pause between polls.
+pub const MAX_DELAY: Duration = Duration::from_secs(10);
+/// Growth of the pause per poll.
+pub const GROWTH: f64 = 1.5;
+
+/// What one poll saw.
+#[derive(Debug)]
+pub enum Poll<T> {
+    /// The work is finished and succeeded.
+    Done(T),
+    /// Not yet; the text says the current status (for progress logs and timeouts).
+    Pending(String),
+    /// The work finished and failed; the text is the cloud's own message.
+    Failed(String),
+}
+
+/// Polls until the work is terminal or `timeout` passes. `what` names the task in
+/// logs and errors, e.g. `task 3a44… (scalet_create) of scalet 12600`.
+pub async fn wait_for<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    mut poll: F,
+) -> Result<T, CloudError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T>, CloudError>>,
+{
+    let started = Instant::now();
+    let mut delay = FIRST_DELAY;
+    let mut last_status = String::from("not polled yet");
+    let mut polls = 0u32;
+    loop {
+        let remaining = timeout.saturating_sub(started.elapsed());
+        if remaining.is_zero() {
+            return Err(timed_out(what, timeout, &last_status));
+        }
+        tokio::time::sleep(delay.min(remaining)).await;
+        polls += 1;
+        match poll().await? {
+            Poll::Done(value) => {
+                tracing::info!(
+                    polls,
+                    "{what}: done after {}",
+                    crate::duration::display(started.elapsed())
+                );
+                return Ok(value);
+            }
+            Poll::Failed(message) => {
+                return Err(CloudError::TaskFailed {
+                    task: what.to_string(),
+                    message,
+                })
+            }
+            Poll::Pending(status) => {
+                tracing::info!(
+                    polls,
+                    "waiting for {what}: {status} ({} elapsed, timeout {})",
+                    crate::duration::display(started.elapsed()),
+                    crate::duration::display(timeout)
+                );
+                last_status = status;
+            }
+        }
+        delay = delay.mul_f64(GROWTH).min(MAX_DELAY);
+    }
+}
+
+fn timed_out(what: &str, timeout: Duration, last_status: &str) -> CloudError {
+    CloudError::Timeout {
+        task: what.to_string(),
+        timeout,
+        last_status: last_status.to_string(),
+    }
+}
+
+/// How many polls a wait of `total` costs at most (for documentation and tests).
+pub fn polls_within(total: Duration) -> u32 {
+    let mut elapsed = Duration::ZERO;
+    let mut delay = FIRST_DELAY;
+    let mut polls = 0;
+    while elapsed + delay <= total {
+        elapsed += delay;
+        polls += 1;
+        delay = delay.mul_f64(GROWTH).min(MAX_DELAY);
+    }
+    polls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn thirty_minutes_cost_tens_of_polls() {
+        let polls = polls_within(Duration::from_secs(1800));
+        assert!((150..=200).contains(&polls), "{polls}");
+        assert!(polls_within(Duration::from_secs(60)) < 20);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ends_on_done_failure_or_timeout() {
+        let count = AtomicU32::new(0);
+        let done = wait_for("task t1", Duration::from_secs(60), || async {
+            let n = count.fetch_add(1, Ordering::SeqCst);
+            Ok(if n < 2 {
+                Poll::Pending("running".into())
+            } else {
+                Poll::Done(n)
+            })
+        })
+        .await
+        .unwrap();
+        assert_eq!(done, 2);
+
+        let failed = wait_for::<(), _, _>("task t2", Duration::from_secs(60), || async {
+            Ok(Poll::Failed("disk full".into()))
+        })
+        .await
+        .unwrap_err();
+        assert!(failed.to_string().contains("disk full") && failed.to_string().contains("task t2"));
+
+        let timeout = wait_for::<(), _, _>("task t3", Duration::from_secs(5), || async {
+            Ok(Poll::Pending("queued".into()))
+        })
+        .await
+        .unwrap_err();
+        let text = timeout.to_string();
+        assert!(
+            text.contains("task t3") && text.contains("5s") && text.contains("queued"),
+            "{text}"
+        );
+    }
+}
