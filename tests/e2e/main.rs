@@ -1,0 +1,7 @@
+//! End-to-end tests: the real Terraform CLI, the freshly built plugin through
+//! dev_overrides, and `polycloud-sim`. Assertions read the simulator's state and its
+//! request log, not only exit codes.
+
+mod harness;
+mod vscale_vps;
+mod vscale_data;

@@ -1,0 +1,1 @@
+//! Vscale data sources through Terraform (filled in by the data-source work).
