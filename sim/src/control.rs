@@ -1,0 +1,116 @@
+//! The control API under `/_sim/` used by tests and the quickstart: health,
+//! reset, state dump, request log, faults, config and Vscale drift helpers.
+//! Control requests are never logged and never subject to faults.
+
+use crate::faults::FaultRule;
+use crate::http::{segments, ApiRequest, ApiResponse, SimError};
+use crate::server::{lock, Shared, Sim};
+use crate::util::now_ms;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Whether a path belongs to the control API.
+pub fn is_control(path: &str) -> bool {
+    path == "/_sim" || path.starts_with("/_sim/")
+}
+
+/// Handles one control request; errors are `{"ok": false, "error": ...}`.
+pub fn handle(shared: &Shared, req: &ApiRequest) -> ApiResponse {
+    let mut sim = lock(shared);
+    let path = req.path.trim_start_matches("/_sim");
+    match route(&mut sim, req, &segments(path)) {
+        Ok(value) => ApiResponse::json(200, &value),
+        Err(e) => ApiResponse::json(e.status, &json!({"ok": false, "error": e.message})),
+    }
+}
+
+/// `{"ok": true}`.
+fn ok() -> Value {
+    json!({"ok": true})
+}
+
+/// Parses a JSON body (empty = `{}`) into `T`.
+fn parse<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, SimError> {
+    let object = req.json_object()?;
+    serde_json::from_value(Value::Object(object))
+        .map_err(|e| SimError::new(400, format!("invalid body: {e}")))
+}
+
+/// Body of `POST /_sim/config`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigBody {
+    task_ms: Option<u64>,
+}
+
+/// Body of `POST /_sim/vscale/fail_next_tasks`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailBody {
+    #[serde(default = "one")]
+    count: u32,
+    method: Option<String>,
+}
+
+/// Body of `POST /_sim/vscale/tokens`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenBody {
+    token: String,
+    #[serde(default)]
+    read_only: bool,
+}
+
+/// Serde default for counts.
+fn one() -> u32 {
+    1
+}
+
+/// Runs one control request.
+fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimError> {
+    let now = now_ms();
+    match (req.method.as_str(), segs) {
+        ("GET", ["health"]) => Ok(ok()),
+        ("POST", ["reset"]) => {
+            sim.reset();
+            Ok(ok())
+        }
+        ("GET", ["state"]) => Ok(sim.dump(now)),
+        ("GET", ["requests"]) => Ok(sim.log.render()),
+        ("DELETE", ["requests"]) => {
+            sim.log.clear();
+            Ok(ok())
+        }
+        ("GET", ["faults"]) => Ok(sim.faults.render()),
+        ("POST", ["faults"]) => {
+            sim.faults.push(parse::<FaultRule>(req)?)?;
+            Ok(ok())
+        }
+        ("DELETE", ["faults"]) => {
+            sim.faults.clear();
+            Ok(ok())
+        }
+        ("POST", ["config"]) => {
+            if let Some(task_ms) = parse::<ConfigBody>(req)?.task_ms {
+                sim.vscale.set_task_ms(task_ms);
+            }
+            Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms()}))
+        }
+        ("POST", ["vscale", "fail_next_tasks"]) => {
+            let body: FailBody = parse(req)?;
+            sim.vscale.fail_next_tasks(body.count, body.method)?;
+            Ok(ok())
+        }
+        ("POST", ["vscale", "tokens"]) => {
+            let body: TokenBody = parse(req)?;
+            sim.vscale.add_token(&body.token, body.read_only)?;
+            Ok(ok())
+        }
+        ("PATCH", ["vscale", kind, id]) => {
+            sim.vscale.patch_object(kind, id, &req.json_object()?, now)
+        }
+        ("DELETE", ["vscale", kind, id]) => sim.vscale.remove_object(kind, id, now),
+        _ => Err(SimError::new(404, "unknown control endpoint")),
+    }
+}

@@ -1,0 +1,255 @@
+//! The HTTP server: accept loop (one tokio task per connection, HTTP/1.1
+//! keep-alive), request capture, fault injection and dispatch by path prefix.
+
+use crate::control;
+use crate::faults::{FaultAction, FaultQueue};
+use crate::http::{ApiRequest, ApiResponse, Cloud, CloudApi};
+use crate::inet::Inet;
+use crate::log::{LogEntry, RequestLog};
+use crate::starvcenter::StarVCenter;
+use crate::util::now_ms;
+use crate::vscale::Vscale;
+use crate::zomro::Zomro;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+
+/// Settings given on the command line; `POST /_sim/reset` restores them.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    /// Duration of every Vscale task in milliseconds.
+    pub task_ms: u64,
+}
+
+/// Everything the simulator holds: each cloud's state, the request log and
+/// the pending faults.
+pub struct Sim {
+    /// Vscale API state.
+    pub vscale: Vscale,
+    /// iNET API state.
+    pub inet: Inet,
+    /// Zomro API state.
+    pub zomro: Zomro,
+    /// StarVCenter API state.
+    pub starvcenter: StarVCenter,
+    /// Log of API requests.
+    pub log: RequestLog,
+    /// Pending fault rules.
+    pub faults: FaultQueue,
+}
+
+impl Sim {
+    /// The startup state.
+    pub fn new(config: Config) -> Self {
+        Sim {
+            vscale: Vscale::new(config.task_ms),
+            inet: Inet,
+            zomro: Zomro,
+            starvcenter: StarVCenter,
+            log: RequestLog::default(),
+            faults: FaultQueue::default(),
+        }
+    }
+
+    /// Back to the startup state (every cloud, log, faults, config).
+    pub fn reset(&mut self) {
+        for cloud in [Cloud::Vscale, Cloud::Inet, Cloud::Zomro, Cloud::StarVCenter] {
+            if let Some(api) = self.cloud(cloud) {
+                api.reset();
+            }
+        }
+        self.log.clear();
+        self.faults.clear();
+    }
+
+    /// The module serving a cloud.
+    fn cloud(&mut self, cloud: Cloud) -> Option<&mut dyn CloudApi> {
+        match cloud {
+            Cloud::Vscale => Some(&mut self.vscale),
+            Cloud::Inet => Some(&mut self.inet),
+            Cloud::Zomro => Some(&mut self.zomro),
+            Cloud::StarVCenter => Some(&mut self.starvcenter),
+            Cloud::Unknown => None,
+        }
+    }
+
+    /// `GET /_sim/state`: every cloud's objects.
+    pub fn dump(&mut self, now: u64) -> Value {
+        json!({
+            "vscale": self.vscale.dump(now),
+            "inet": self.inet.dump(now),
+            "zomro": self.zomro.dump(now),
+            "starvcenter": self.starvcenter.dump(now),
+        })
+    }
+
+    /// Runs an API request in its cloud; unknown prefixes get 404.
+    fn dispatch(&mut self, cloud: Cloud, req: &ApiRequest, now: u64) -> ApiResponse {
+        match self.cloud(cloud) {
+            Some(api) => api.handle(req, now),
+            None => not_found(),
+        }
+    }
+
+    /// An injected status fault in the cloud's own error shape.
+    fn fault_response(
+        &mut self,
+        cloud: Cloud,
+        status: u16,
+        retry_after: Option<u64>,
+    ) -> ApiResponse {
+        let message = format!("injected fault {status}");
+        let resp = match self.cloud(cloud) {
+            Some(api) => api.error_response(status, &message),
+            None => ApiResponse::json(status, &json!({"error": message})),
+        };
+        match retry_after {
+            Some(secs) => resp.with_header("Retry-After", &secs.to_string()),
+            None => resp,
+        }
+    }
+}
+
+/// The 404 for a path outside every API prefix.
+fn not_found() -> ApiResponse {
+    ApiResponse::json(404, &json!({"error": "not found"}))
+}
+
+/// The simulator state shared by all connections.
+pub type Shared = Arc<Mutex<Sim>>;
+
+/// Locks the state (a panic in another request does not wedge the server).
+pub fn lock(shared: &Shared) -> MutexGuard<'_, Sim> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The service error that makes hyper close the connection without answering.
+#[derive(Debug)]
+pub struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Accepts connections forever, one task each.
+pub async fn serve(listener: TcpListener, shared: Shared) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(serve_connection(stream, shared.clone()));
+            }
+            Err(err) => {
+                eprintln!("polycloud-sim: accept failed: {err}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
+/// Serves HTTP/1.1 (keep-alive) on one connection.
+async fn serve_connection(stream: TcpStream, shared: Shared) {
+    let service = service_fn(move |req| handle(shared.clone(), req));
+    // An error here is a dropped connection, injected or by the client.
+    let _ = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+/// Handles one request: control endpoints directly, API requests through
+/// faults, the cloud module and the log.
+async fn handle(shared: Shared, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
+    let req = capture(req).await.ok_or(Dropped)?;
+    let resp = if control::is_control(&req.path) {
+        control::handle(&shared, &req)
+    } else {
+        handle_api(&shared, &req).await?
+    };
+    Ok(to_hyper(resp))
+}
+
+/// Reads the whole request.
+async fn capture(req: Request<Incoming>) -> Option<ApiRequest> {
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await.ok()?.to_bytes();
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_ascii_lowercase(), value)
+        })
+        .collect();
+    Some(ApiRequest {
+        method: parts.method.as_str().to_ascii_uppercase(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or_default().to_string(),
+        headers,
+        body,
+    })
+}
+
+/// An API request: consume a fault, sleep/drop/fail as it says, else run it
+/// in its cloud; log it with the status actually sent (0 when dropped).
+async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dropped> {
+    let cloud = Cloud::from_path(&req.path);
+    let (seq, fault) = {
+        let mut sim = lock(shared);
+        let fault = sim.faults.take(cloud, &req.method, &req.path);
+        (sim.log.reserve_seq(), fault.unwrap_or_default())
+    };
+    let FaultAction {
+        status,
+        retry_after,
+        latency_ms,
+        drop,
+    } = fault;
+    if let Some(ms) = latency_ms {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    let mut sim = lock(shared);
+    if drop {
+        sim.log.push(LogEntry::new(seq, cloud, req, 0));
+        return Err(Dropped);
+    }
+    let resp = match status {
+        Some(status) => sim.fault_response(cloud, status, retry_after),
+        None => sim.dispatch(cloud, req, now_ms()),
+    };
+    sim.log.push(LogEntry::new(seq, cloud, req, resp.status));
+    Ok(resp)
+}
+
+/// Turns an [`ApiResponse`] into a hyper response; header values that are
+/// not valid HTTP are made printable ASCII first.
+fn to_hyper(resp: ApiResponse) -> Response<Full<Bytes>> {
+    let mut out = Response::new(Full::new(resp.body));
+    *out.status_mut() =
+        StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in resp.headers {
+        let printable: String = value
+            .chars()
+            .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
+            .collect();
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&printable),
+        ) {
+            out.headers_mut().append(name, value);
+        }
+    }
+    out
+}
