@@ -414,6 +414,17 @@ pub trait Cloud: Send + Sync {
         unsupported("reading a backup")
     }
 
+    /// Renames a backup or changes its description.
+    async fn update_backup(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<(), CloudError> {
+        let _ = (id, name, description);
+        unsupported("changing a backup")
+    }
+
     /// Deletes a backup.
     async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let _ = (id, timeout);

@@ -1,13 +1,53 @@
-//! Data sources: one file each.
+//! Data sources: one file each. Like resources, they speak the domain model, never
+//! branch on the cloud, and check the cloud's capability before any API call.
+
+pub mod account;
+pub mod backups;
+pub mod images;
+pub mod locations;
+pub mod plans;
+pub mod support;
+pub mod vps;
+pub mod vps_list;
 
 use std::collections::HashMap;
 
 use tf_provider::DynamicDataSource;
 
+use crate::provider::boxed_data_source;
 use crate::resources::common::SharedCloud;
 
 /// Every data source, keyed by its name without the `polycloud_` prefix.
 pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> {
-    let _ = shared;
-    HashMap::new()
+    let s = || shared.clone();
+    HashMap::from([
+        (
+            "images".to_string(),
+            boxed_data_source(images::ImagesDataSource::new(s())),
+        ),
+        (
+            "plans".to_string(),
+            boxed_data_source(plans::PlansDataSource::new(s())),
+        ),
+        (
+            "locations".to_string(),
+            boxed_data_source(locations::LocationsDataSource::new(s())),
+        ),
+        (
+            "account".to_string(),
+            boxed_data_source(account::AccountDataSource::new(s())),
+        ),
+        (
+            "vps".to_string(),
+            boxed_data_source(vps::VpsDataSource::new(s())),
+        ),
+        (
+            "vps_list".to_string(),
+            boxed_data_source(vps_list::VpsListDataSource::new(s())),
+        ),
+        (
+            "backups".to_string(),
+            boxed_data_source(backups::BackupsDataSource::new(s())),
+        ),
+    ])
 }

@@ -82,7 +82,11 @@ fn timestamp() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    crate::timefmt::rfc3339_from_unix_millis(now.as_millis() as i64)
+    // go-plugin parses `@timestamp` with exactly six fractional digits; any other
+    // shape makes Terraform print the raw JSON line at DEBUG instead of the entry.
+    let millis = crate::timefmt::rfc3339_from_unix_millis(now.as_millis() as i64);
+    let micros = now.as_micros() % 1000;
+    format!("{}{micros:03}Z", millis.trim_end_matches('Z'))
 }
 
 #[derive(Default)]

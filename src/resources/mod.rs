@@ -1,7 +1,11 @@
 //! Resources: one file each. They speak the domain model and never branch on the cloud.
 
+pub mod backup;
 pub mod common;
+pub mod gated;
+pub mod ssh_key;
 pub mod vps;
+pub mod vps_restore;
 
 use std::collections::HashMap;
 
@@ -13,9 +17,15 @@ use common::SharedCloud;
 /// Every resource, keyed by its name without the `polycloud_` prefix.
 pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
     let mut map = HashMap::new();
-    map.insert(
-        "vps".to_string(),
-        boxed_resource(vps::VpsResource::new(shared.clone())),
-    );
+    let mut add = |name: &str, resource| {
+        map.insert(name.to_string(), resource);
+    };
+    add("vps", boxed_resource(vps::VpsResource::new(shared.clone())));
+    add("ssh_key", boxed_resource(ssh_key::SshKeyResource::new(shared.clone())));
+    add("backup", boxed_resource(backup::BackupResource::new(shared.clone())));
+    add("vps_restore", boxed_resource(vps_restore::VpsRestoreResource::new(shared.clone())));
+    for (name, feature, schema) in gated::all() {
+        add(name, boxed_resource(gated::GatedResource::new(shared.clone(), feature, schema)));
+    }
     map
 }

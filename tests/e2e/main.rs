@@ -5,3 +5,6 @@
 mod harness;
 mod vscale_vps;
 mod vscale_data;
+mod vscale_resources;
+mod reliability;
+mod examples;

@@ -13,7 +13,11 @@ fn vps_config(sim: &Sim, plan: &str, extra: &str) -> String {
 
 fn only_scalet(sim: &Sim) -> Value {
     let scalets = sim.scalets();
-    assert_eq!(scalets.len(), 1, "expected exactly one scalet: {scalets:#?}");
+    assert_eq!(
+        scalets.len(),
+        1,
+        "expected exactly one scalet: {scalets:#?}"
+    );
     scalets[0].clone()
 }
 
@@ -38,7 +42,10 @@ fn vps_create_update_replace_destroy() {
     assert_eq!(body["do_start"], true);
     assert_eq!(body["password"], "Sup3r-secret-pw");
     assert_eq!(creates[0]["headers"]["x-token"], VSCALE_TOKEN);
-    assert!(sim.requests_to("GET", "/vscale/v1/tasks").len() >= 1, "the waiter polled /tasks");
+    assert!(
+        sim.requests_to("GET", "/vscale/v1/tasks").len() >= 1,
+        "the waiter polled /tasks"
+    );
     let ctid = scalet["ctid"].to_string();
     let state = ws.resource("polycloud_vps.web");
     assert_eq!(state["id"], ctid.as_str());
@@ -66,18 +73,34 @@ fn vps_create_update_replace_destroy() {
     ws.write(&vps_config(&sim, "medium", "  power_state = \"stopped\"\n"));
     ws.apply().ok();
     assert_eq!(only_scalet(&sim)["status"], "stopped");
-    assert_eq!(sim.requests_to("PATCH", &format!("/scalets/{ctid}/stop")).len(), 1);
+    assert_eq!(
+        sim.requests_to("PATCH", &format!("/scalets/{ctid}/stop"))
+            .len(),
+        1
+    );
     ws.assert_no_changes();
 
     // Downgrade forces replacement, with the reason shown at plan.
     ws.write(&vps_config(&sim, "small", ""));
     let plan = ws.plan();
     assert_eq!(plan.code, 2, "{}", plan.output());
-    assert!(plan.output().contains("forces replacement"), "{}", plan.output());
-    assert!(plan.output().contains("cannot downgrade"), "{}", plan.output());
+    assert!(
+        plan.output().contains("forces replacement"),
+        "{}",
+        plan.output()
+    );
+    assert!(
+        plan.output().contains("cannot downgrade"),
+        "{}",
+        plan.output()
+    );
     ws.apply().ok();
     let replaced = only_scalet(&sim);
-    assert_ne!(replaced["ctid"].to_string(), ctid, "a new scalet replaced the old one");
+    assert_ne!(
+        replaced["ctid"].to_string(),
+        ctid,
+        "a new scalet replaced the old one"
+    );
     assert_eq!(replaced["rplan"], "small");
     assert_eq!(replaced["status"], "started");
     ws.assert_no_changes();
@@ -117,21 +140,53 @@ fn vps_import_then_empty_plan() {
     ));
     let run = other.apply().ok();
     assert!(run.stdout.contains("1 imported"), "{}", run.stdout);
-    assert_eq!(only_scalet(&sim)["ctid"].to_string(), ctid, "import creates nothing");
+    assert_eq!(
+        only_scalet(&sim)["ctid"].to_string(),
+        ctid,
+        "import creates nothing"
+    );
     other.assert_no_changes();
 
     // The CLI form too.
     let third = Workspace::new();
     third.write(&vps_config(&sim, "small", ""));
-    third.tf(&["import", "-no-color", "polycloud_vps.web", &ctid]).ok();
+    third
+        .tf(&["import", "-no-color", "polycloud_vps.web", &ctid])
+        .ok();
     assert_eq!(third.resource("polycloud_vps.web")["plan"], "small");
+    // The cloud never returns the password: the next apply only records the written
+    // one in state, with no request that changes anything.
+    let plan = third.plan();
+    assert!(
+        plan.stdout.contains("+ password")
+            && plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    sim.clear_requests();
+    third.apply().ok();
+    let writes: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] != "GET")
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "adopting the password must not call the cloud: {writes:#?}"
+    );
     third.assert_no_changes();
 
     // Importing what does not exist says so.
     let fourth = Workspace::new();
     fourth.write(&vps_config(&sim, "small", ""));
-    let run = fourth.tf(&["import", "-no-color", "polycloud_vps.web", "999999"]).failed();
-    assert!(run.output().contains("No server with id"), "{}", run.output());
+    let run = fourth
+        .tf(&["import", "-no-color", "polycloud_vps.web", "999999"])
+        .failed();
+    assert!(
+        run.output().contains("No server with id"),
+        "{}",
+        run.output()
+    );
 }
 
 #[test]
@@ -146,13 +201,21 @@ fn vps_drift_deleted_by_hand_and_read_errors() {
     sim.vscale_patch("scalets", &ctid, json!({"status": "stopped"}));
     let plan = ws.plan();
     assert_eq!(plan.code, 2, "{}", plan.output());
-    assert!(plan.stdout.contains("\"stopped\" -> \"running\""), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("\"stopped\" -> \"running\""),
+        "{}",
+        plan.stdout
+    );
 
     // A 500 on read is an error, and the server stays in state.
     sim.fault(json!({"count": 10, "status": 500, "cloud": "vscale", "method": "GET"}));
     let plan = ws.plan();
     assert_eq!(plan.code, 1, "{}", plan.output());
-    assert!(plan.output().contains("Cannot read server"), "{}", plan.output());
+    assert!(
+        plan.output().contains("Cannot read server"),
+        "{}",
+        plan.output()
+    );
     sim.call("DELETE", "/_sim/faults", None, &[]);
     assert_eq!(ws.resource("polycloud_vps.web")["id"], ctid.as_str());
 

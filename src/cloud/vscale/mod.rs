@@ -398,6 +398,7 @@ impl Cloud for VscaleClient {
             (Feature::Vps, "description") => Some(AttrRule::unsupported(NO_DESCRIPTION)),
             (Feature::Vps, "auto_snapshot_days") => Some(AttrRule::unsupported("Vscale has no automatic snapshots; schedule polycloud_backup resources instead.")),
             (Feature::Vps, "power_state") => Some(AttrRule::in_place()),
+            (Feature::VpsRestore, "snapshot_id") => Some(AttrRule::unsupported("Vscale has no snapshots; restore from a backup with `backup_id`.")),
             (Feature::Backup, "description") => Some(AttrRule::unsupported("Vscale backups have no description; remove `description`.")),
             (Feature::Backup, "name") => Some(AttrRule {
                 set: Setting::Optional,

@@ -1,0 +1,361 @@
+//! `polycloud_backup`: a backup of a VPS (SPEC §4b).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::{Change, Cloud, Feature, Setting};
+use crate::model::{Backup, BackupSpec, Deleted};
+use crate::resources::common::*;
+
+/// Terraform state of `polycloud_backup`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct BackupState {
+    /// Cloud id.
+    pub id: Value<String>,
+    /// VPS it backs up.
+    pub vps_id: Value<String>,
+    /// Name.
+    pub name: Value<String>,
+    /// Description.
+    pub description: Value<String>,
+    /// Status word.
+    pub status: Value<String>,
+    /// Size in GB.
+    pub size_gb: Value<i64>,
+    /// RFC 3339.
+    pub created_at: Value<String>,
+    /// `timeouts` block.
+    #[serde(with = "serde_as_vec")]
+    pub timeouts: Value<Timeouts>,
+}
+
+/// The resource.
+pub struct BackupResource {
+    shared: SharedCloud,
+}
+
+impl BackupResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+fn apply_backup(state: &mut BackupState, backup: Backup) {
+    state.id = Value::Value(backup.id);
+    if !backup.vps_id.is_empty() {
+        state.vps_id = Value::Value(backup.vps_id);
+    }
+    state.name = Value::Value(backup.name);
+    if backup.description.is_some() || state.description.is_unknown() {
+        state.description = val(backup.description);
+    }
+    state.status = Value::Value(backup.status);
+    state.size_gb = val(backup.size_gb);
+    state.created_at = val(backup.created_at);
+}
+
+fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &BackupState) {
+    for (attribute, written) in [("name", &config.name), ("description", &config.description)] {
+        if let Some(rule) = cloud.rule(Feature::Backup, attribute) {
+            if let (Setting::Unsupported(advice), false) = (&rule.set, written.is_null()) {
+                diags.error(
+                    format!("`{attribute}` is not available on {}", cloud.kind().name()),
+                    advice.clone(),
+                    AttributePath::new(attribute),
+                );
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Resource for BackupResource {
+    type State<'a> = BackupState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(
+            SchemaBuilder::new(
+                "A backup of a server. Creating it waits until the backup is complete.",
+            )
+            .computed("id", AttributeType::String, "The cloud's id of the backup.")
+            .required(
+                "vps_id",
+                AttributeType::String,
+                "The server to back up. Changing it makes a new backup.",
+            )
+            .optional_computed("name", AttributeType::String, "Name of the backup.")
+            .optional(
+                "description",
+                AttributeType::String,
+                "Description, where the cloud keeps one.",
+            )
+            .computed("status", AttributeType::String, "The cloud's status word.")
+            .computed("size_gb", AttributeType::Number, "Size in GB.")
+            .computed(
+                "created_at",
+                AttributeType::String,
+                "Creation time, RFC 3339.",
+            )
+            .timeouts()
+            .build(),
+        )
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
+            diags.error(
+                "Invalid vps_id",
+                "`vps_id` must not be empty.",
+                AttributePath::new("vps_id"),
+            );
+        }
+        validate_timeouts(diags, &config.timeouts);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&state.id).unwrap_or_default().to_string();
+        match cloud.read_backup(&id).await {
+            Ok(Some(backup)) => {
+                let mut state = state;
+                apply_backup(&mut state, backup);
+                Some((state, private))
+            }
+            Ok(None) => None,
+            Err(e) => {
+                report(diags, &format!("Cannot read backup {id}"), &e, None);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::Backup, Op::Create) {
+                return None;
+            }
+            check_written(diags, cloud.as_ref(), &config);
+        }
+        let mut planned = proposed;
+        planned.id = Value::Unknown;
+        if config.name.is_null() {
+            planned.name = Value::Unknown;
+        }
+        planned.status = Value::Unknown;
+        planned.size_gb = Value::Unknown;
+        planned.created_at = Value::Unknown;
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut replace = Vec::new();
+        if proposed.vps_id != prior.vps_id {
+            replace.push(AttributePath::new("vps_id"));
+        }
+        let Some(cloud) = self.shared.get() else {
+            return Some((proposed, private, replace));
+        };
+        check_written(diags, cloud.as_ref(), &config);
+        let mut in_place = false;
+        for (attribute, changed) in [
+            (
+                "name",
+                proposed.name.is_value() && proposed.name != prior.name,
+            ),
+            ("description", proposed.description != prior.description),
+        ] {
+            if !changed {
+                continue;
+            }
+            match cloud
+                .rule(Feature::Backup, attribute)
+                .map(|r| r.change)
+                .unwrap_or(Change::InPlace)
+            {
+                Change::InPlace => in_place = true,
+                Change::Replace(why) => {
+                    diags.warning(
+                        format!("Changing `{attribute}` makes a new backup"),
+                        why,
+                        AttributePath::new(attribute),
+                    );
+                    replace.push(AttributePath::new(attribute));
+                }
+                Change::Unsupported(advice) => diags.error(
+                    format!("`{attribute}` cannot change"),
+                    advice,
+                    AttributePath::new(attribute),
+                ),
+            }
+        }
+        if in_place
+            && replace.is_empty()
+            && !check_capability(diags, cloud.as_ref(), Feature::Backup, Op::Update)
+        {
+            return None;
+        }
+        Some((proposed, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
+        let spec = BackupSpec {
+            vps_id: vps_id.clone(),
+            name: known(&planned.name)
+                .map(String::from)
+                .unwrap_or_else(|| format!("terraform-{vps_id}")),
+            description: known(&planned.description).map(String::from),
+        };
+        let mut state = planned;
+        match cloud
+            .create_backup(&spec, timeout(&state.timeouts, Phase::Create))
+            .await
+        {
+            Ok(backup) => {
+                apply_backup(&mut state, backup);
+                Some((state, private))
+            }
+            Err(failure) => {
+                report(diags, "Cannot create the backup", &failure.error, None);
+                let id = failure.id?;
+                if let Ok(Some(backup)) = cloud.read_backup(&id).await {
+                    apply_backup(&mut state, backup);
+                }
+                state.id = Value::Value(id);
+                for v in [
+                    &mut state.name,
+                    &mut state.status,
+                    &mut state.created_at,
+                    &mut state.description,
+                ] {
+                    if v.is_unknown() {
+                        *v = Value::Null;
+                    }
+                }
+                if state.size_gb.is_unknown() {
+                    state.size_gb = Value::Null;
+                }
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        let name = (planned.name != prior.name)
+            .then(|| known(&planned.name))
+            .flatten();
+        let description = (planned.description != prior.description)
+            .then(|| known(&planned.description).unwrap_or_default());
+        if let Err(e) = cloud.update_backup(&id, name, description).await {
+            report(diags, &format!("Cannot update backup {id}"), &e, None);
+            return Some((prior, private));
+        }
+        Some((planned, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        match cloud
+            .delete_backup(&id, timeout(&prior.timeouts, Phase::Delete))
+            .await
+        {
+            Ok(Deleted::Gone) => Some(()),
+            Ok(Deleted::Forgotten(warning)) => {
+                diags.root_warning(format!("Backup {id} was only removed from state"), warning);
+                Some(())
+            }
+            Err(e) => {
+                report(diags, &format!("Cannot delete backup {id}"), &e, None);
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        match cloud.read_backup(&id).await {
+            Ok(Some(backup)) => {
+                let mut state = BackupState::default();
+                apply_backup(&mut state, backup);
+                Some((state, Value::Null))
+            }
+            Ok(None) => {
+                diags.root_error(
+                    "Cannot import backup",
+                    format!("No backup with id {id:?} exists."),
+                );
+                None
+            }
+            Err(e) => {
+                report(diags, &format!("Cannot import backup {id}"), &e, None);
+                None
+            }
+        }
+    }
+}

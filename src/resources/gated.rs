@@ -1,0 +1,256 @@
+//! Resources of the capability matrix that no cloud of this release implements yet.
+//! Their schemas are final (SPEC §4b), so configurations validate; plan fails with the
+//! configured cloud's advice (e.g. "exists on StarVCenter") before any API call.
+
+use async_trait::async_trait;
+use tf_provider::schema::{AttributeType, NestedBlock, Schema};
+use tf_provider::value::{ValueAny, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::Feature;
+use crate::resources::common::*;
+
+/// A resource whose every operation is refused at plan with advice.
+pub struct GatedResource {
+    shared: SharedCloud,
+    feature: Feature,
+    schema: fn() -> Schema,
+}
+
+impl GatedResource {
+    /// For `feature`, with its schema.
+    pub fn new(shared: SharedCloud, feature: Feature, schema: fn() -> Schema) -> Self {
+        Self { shared, feature, schema }
+    }
+
+    fn refuse(&self, diags: &mut Diagnostics, op: Op) {
+        match self.shared.get() {
+            Some(cloud) => {
+                if check_capability(diags, cloud.as_ref(), self.feature, op) {
+                    diags.root_error(
+                        format!("{} is not implemented in this release", self.feature.type_name()),
+                        "The capability matrix lists it for this cloud; it lands in a later release.",
+                    );
+                }
+            }
+            None => diags.root_error(
+                format!("{} cannot be planned", self.feature.type_name()),
+                "The provider is not configured.",
+            ),
+        }
+    }
+}
+
+#[async_trait]
+impl Resource for GatedResource {
+    type State<'a> = ValueAny;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some((self.schema)())
+    }
+
+    async fn read<'a>(&self, _diags: &mut Diagnostics, state: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        Some((state, private))
+    }
+
+    async fn plan_create<'a>(&self, diags: &mut Diagnostics, _proposed: Self::State<'a>, _config: Self::State<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        self.refuse(diags, Op::Create);
+        None
+    }
+
+    async fn plan_update<'a>(&self, diags: &mut Diagnostics, _prior: Self::State<'a>, _proposed: Self::State<'a>, _config: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        self.refuse(diags, Op::Update);
+        None
+    }
+
+    async fn plan_destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(&self, diags: &mut Diagnostics, _planned: Self::State<'a>, _config: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        self.refuse(diags, Op::Create);
+        None
+    }
+
+    async fn update<'a>(&self, diags: &mut Diagnostics, _prior: Self::State<'a>, _planned: Self::State<'a>, _config: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        self.refuse(diags, Op::Update);
+        None
+    }
+
+    async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<()> {
+        Some(())
+    }
+
+    async fn import<'a>(&self, diags: &mut Diagnostics, _id: String) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        self.refuse(diags, Op::Read);
+        None
+    }
+}
+
+/// Every gated resource: name without prefix, feature, schema.
+pub fn all() -> Vec<(&'static str, Feature, fn() -> Schema)> {
+    vec![
+        ("snapshot", Feature::Snapshot, snapshot_schema),
+        ("volume", Feature::Volume, volume_schema),
+        ("tenant", Feature::Tenant, tenant_schema),
+        ("vpc", Feature::Vpc, vpc_schema),
+        ("security_group", Feature::SecurityGroup, security_group_schema),
+        ("slb", Feature::Slb, slb_schema),
+        ("router", Feature::Router, router_schema),
+        ("port_mapping", Feature::PortMapping, port_mapping_schema),
+        ("ip_mapping", Feature::IpMapping, ip_mapping_schema),
+        ("access_rule", Feature::AccessRule, access_rule_schema),
+    ]
+}
+
+use AttributeType::{Bool, Number, String as Str};
+
+fn snapshot_schema() -> Schema {
+    SchemaBuilder::new("A snapshot of a server (iNET, StarVCenter).")
+        .computed("id", Str, "Snapshot id.")
+        .required("vps_id", Str, "Server to snapshot.")
+        .optional_computed("name", Str, "Name.")
+        .optional("description", Str, "Description.")
+        .computed("status", Str, "Status.")
+        .computed("created_at", Str, "RFC 3339.")
+        .timeouts()
+        .build()
+}
+
+fn volume_schema() -> Schema {
+    SchemaBuilder::new("An extra disk attached to a server (iNET, StarVCenter).")
+        .computed("id", Str, "Volume id.")
+        .required("vps_id", Str, "Server it is attached to.")
+        .required("size_gb", Number, "Size in GB (grows in place where the cloud can).")
+        .optional("description", Str, "Description.")
+        .optional("image", Str, "Image to create it from (iNET).")
+        .computed("device_name", Str, "Device name in the guest.")
+        .computed("created_at", Str, "RFC 3339.")
+        .timeouts()
+        .build()
+}
+
+fn tenant_schema() -> Schema {
+    let mut b = SchemaBuilder::new("A tenant and its quotas (StarVCenter).")
+        .computed("id", Str, "Tenant id.")
+        .required("name", Str, "Name.")
+        .optional("description", Str, "Description.");
+    for q in ["cpu", "memory_mb", "storage_gb", "subnet", "public_ip"] {
+        b = b
+            .optional(&format!("{q}_quota"), Number, "Quota.")
+            .computed(&format!("{q}_usable"), Number, "Usable amount.");
+    }
+    b.timeouts().build()
+}
+
+fn vpc_schema() -> Schema {
+    SchemaBuilder::new("A private network (StarVCenter VPC).")
+        .computed("id", Str, "VPC id.")
+        .required("name", Str, "Name.")
+        .optional("description", Str, "Description.")
+        .computed("cidr", Str, "CIDR.")
+        .computed("gateway", Str, "Gateway.")
+        .computed("usable_ip_count", Number, "Usable addresses.")
+        .computed("created_at", Str, "RFC 3339.")
+        .timeouts()
+        .build()
+}
+
+fn security_group_schema() -> Schema {
+    let rule = SchemaBuilder::new("A rule.")
+        .computed("id", Str, "Rule id.")
+        .required("direction", Str, "`in` or `out`.")
+        .required("protocol", Str, "Protocol.")
+        .optional("port", Str, "Port or range.")
+        .optional("source", Str, "Source CIDR.")
+        .optional("target", Str, "Target CIDR.")
+        .into_block();
+    SchemaBuilder::new("A security group with its rules and bound NICs (StarVCenter).")
+        .computed("id", Str, "Group id.")
+        .required("name", Str, "Name.")
+        .optional("description", Str, "Description.")
+        .optional("nic_ids", string_list(), "Bound NIC ids.")
+        .block("rule", NestedBlock::List(rule))
+        .timeouts()
+        .build()
+}
+
+fn slb_schema() -> Schema {
+    let health = SchemaBuilder::new("Health check.")
+        .optional("enabled", Bool, "Enabled.")
+        .optional("retries", Number, "2–10.")
+        .optional("interval", Number, "Seconds, 1–50.")
+        .optional("timeout", Number, "Seconds, 1–300.")
+        .optional("idle", Number, "Seconds, 1–120.")
+        .into_block();
+    let backend = SchemaBuilder::new("A back-end node.")
+        .computed("id", Str, "Node id.")
+        .required("name", Str, "Name.")
+        .required("ip", Str, "Address.")
+        .required("port", Number, "1–65535.")
+        .optional("vps_id", Str, "Server.")
+        .optional("weight", Number, "1–10.")
+        .into_block();
+    SchemaBuilder::new("A server load balancer (StarVCenter).")
+        .computed("id", Str, "SLB id.")
+        .required("name", Str, "Name.")
+        .optional("description", Str, "Description.")
+        .required("protocol", Str, "tcp, udp, http or https.")
+        .optional("network_type", Str, "`inner` or `outer`.")
+        .optional("frontend_ip", Str, "Front-end address.")
+        .required("frontend_port", Number, "50–65535.")
+        .required("backend_port", Number, "1–65535.")
+        .optional("router_vps_id", Str, "Router VM.")
+        .optional("policy", Str, "rr, wrr or wlc.")
+        .optional("max_connections", Number, "10–10000.")
+        .optional("enabled", Bool, "Started or stopped.")
+        .optional("https_certificate", Str, "PEM certificate.")
+        .secret("https_private_key", "PEM private key.")
+        .computed("backend_ids", string_list(), "Back-end node ids.")
+        .block("health_check", NestedBlock::Optional(health))
+        .block("backend", NestedBlock::List(backend))
+        .timeouts()
+        .build()
+}
+
+fn router_schema() -> Schema {
+    SchemaBuilder::new("A cloud router with attached subnets (StarVCenter).")
+        .computed("id", Str, "Router id.")
+        .required("name", Str, "Name.")
+        .optional("vpc_ids", string_list(), "Attached VPCs.")
+        .optional("ha", Bool, "High availability.")
+        .timeouts()
+        .build()
+}
+
+fn port_mapping_schema() -> Schema {
+    SchemaBuilder::new("A public IP:port forwarded to a server (StarVCenter).")
+        .computed("id", Str, "Mapping id.")
+        .required("public_ip", Str, "Public address.")
+        .required("public_port", Number, "Public port.")
+        .required("vps_id", Str, "Server.")
+        .required("private_port", Number, "Server port.")
+        .optional("protocol", Str, "tcp or udp.")
+        .build()
+}
+
+fn ip_mapping_schema() -> Schema {
+    SchemaBuilder::new("A public IP mapped to a server (StarVCenter).")
+        .computed("id", Str, "Mapping id.")
+        .required("public_ip", Str, "Public address.")
+        .required("vps_id", Str, "Server.")
+        .build()
+}
+
+fn access_rule_schema() -> Schema {
+    SchemaBuilder::new("An access rule of a subnet (StarVCenter).")
+        .computed("id", Str, "Rule id.")
+        .required("vpc_id", Str, "Subnet.")
+        .required("protocol", Str, "Protocol.")
+        .optional("port", Str, "Port or range.")
+        .optional("source", Str, "Source CIDR.")
+        .build()
+}
+

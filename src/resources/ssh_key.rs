@@ -1,0 +1,254 @@
+//! `polycloud_ssh_key`: an SSH public key registered with the cloud (SPEC §4b).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::Feature;
+use crate::model::SshKey;
+use crate::resources::common::*;
+
+/// Terraform state of `polycloud_ssh_key`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SshKeyState {
+    /// Cloud id.
+    pub id: Value<String>,
+    /// Name.
+    pub name: Value<String>,
+    /// OpenSSH public key line.
+    pub public_key: Value<String>,
+    /// SHA256 fingerprint.
+    pub fingerprint: Value<String>,
+}
+
+/// The resource.
+pub struct SshKeyResource {
+    shared: SharedCloud,
+}
+
+impl SshKeyResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+fn apply_key(state: &mut SshKeyState, key: SshKey) {
+    state.id = Value::Value(key.id);
+    state.name = Value::Value(key.name);
+    // Keep the written text when the cloud normalises white space.
+    let same = known(&state.public_key).is_some_and(|k| {
+        k.split_whitespace()
+            .take(2)
+            .eq(key.public_key.split_whitespace().take(2))
+    });
+    if !same {
+        state.public_key = Value::Value(key.public_key);
+    }
+    state.fingerprint = Value::Value(key.fingerprint);
+}
+
+#[async_trait]
+impl Resource for SshKeyResource {
+    type State<'a> = SshKeyState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(
+            SchemaBuilder::new("An SSH public key registered with the cloud, to install on new servers (`ssh_key_ids` of `polycloud_vps`). Both arguments force a new key.")
+                .computed("id", AttributeType::String, "The cloud's id of the key.")
+                .required("name", AttributeType::String, "Name of the key.")
+                .required("public_key", AttributeType::String, "The OpenSSH public key line (`ssh-ed25519 AAAA... comment`).")
+                .computed("fingerprint", AttributeType::String, "SHA256 fingerprint, as `ssh-keygen -l` prints it.")
+                .build(),
+        )
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        if let Some(key) = known(&config.public_key) {
+            if let Err(detail) = crate::sshkey::validate(key) {
+                diags.error(
+                    "Invalid public_key",
+                    detail,
+                    AttributePath::new("public_key"),
+                );
+            }
+        }
+        if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
+            diags.error(
+                "Invalid name",
+                "`name` must not be empty.",
+                AttributePath::new("name"),
+            );
+        }
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&state.id).unwrap_or_default().to_string();
+        match cloud.read_ssh_key(&id).await {
+            Ok(Some(key)) => {
+                let mut state = state;
+                apply_key(&mut state, key);
+                Some((state, private))
+            }
+            Ok(None) => None,
+            Err(e) => {
+                report(diags, &format!("Cannot read SSH key {id}"), &e, None);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::SshKey, Op::Create) {
+                return None;
+            }
+        }
+        let mut planned = proposed;
+        planned.id = Value::Unknown;
+        planned.fingerprint = match known(&planned.public_key).and_then(crate::sshkey::fingerprint)
+        {
+            Some(f) => Value::Value(f),
+            None => Value::Unknown,
+        };
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut replace = Vec::new();
+        if proposed.name != prior.name {
+            replace.push(AttributePath::new("name"));
+        }
+        let same_key = match (known(&prior.public_key), known(&proposed.public_key)) {
+            (Some(a), Some(b)) => a
+                .split_whitespace()
+                .take(2)
+                .eq(b.split_whitespace().take(2)),
+            _ => proposed.public_key == prior.public_key,
+        };
+        let mut planned = proposed;
+        if !same_key {
+            replace.push(AttributePath::new("public_key"));
+            planned.fingerprint = Value::Unknown;
+        } else {
+            planned.public_key = prior.public_key.clone();
+        }
+        Some((planned, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let name = known(&planned.name).unwrap_or_default().to_string();
+        let public_key = known(&planned.public_key).unwrap_or_default().to_string();
+        match cloud.create_ssh_key(&name, &public_key).await {
+            Ok(key) => {
+                let mut state = planned;
+                apply_key(&mut state, key);
+                Some((state, private))
+            }
+            Err(failure) => {
+                report(diags, "Cannot register the SSH key", &failure.error, None);
+                None
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        Some((planned, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        match cloud.delete_ssh_key(&id).await {
+            Ok(()) => Some(()),
+            Err(e) => {
+                report(diags, &format!("Cannot delete SSH key {id}"), &e, None);
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        match cloud.read_ssh_key(&id).await {
+            Ok(Some(key)) => {
+                let mut state = SshKeyState::default();
+                apply_key(&mut state, key);
+                Some((state, Value::Null))
+            }
+            Ok(None) => {
+                diags.root_error(
+                    "Cannot import SSH key",
+                    format!("No SSH key with id {id:?} exists."),
+                );
+                None
+            }
+            Err(e) => {
+                report(diags, &format!("Cannot import SSH key {id}"), &e, None);
+                None
+            }
+        }
+    }
+}

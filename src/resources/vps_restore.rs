@@ -1,0 +1,205 @@
+//! `polycloud_vps_restore`: restores a server from a backup or snapshot. It is an
+//! action kept in state: it runs on create, runs again when `triggers` (or its source)
+//! change, and destroying it changes nothing remotely.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::{Cloud, Feature, Setting};
+use crate::model::RestoreSource;
+use crate::resources::common::*;
+
+/// Terraform state of `polycloud_vps_restore`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RestoreState {
+    /// `<vps_id>:<backup|snapshot>:<source id>`.
+    pub id: Value<String>,
+    /// The server to restore.
+    pub vps_id: Value<String>,
+    /// Backup to restore from.
+    pub backup_id: Value<String>,
+    /// Snapshot to restore from.
+    pub snapshot_id: Value<String>,
+    /// Arbitrary values; any change runs the restore again.
+    pub triggers: Value<BTreeMap<String, Value<String>>>,
+    /// When the restore finished, RFC 3339.
+    pub restored_at: Value<String>,
+    /// `timeouts` block.
+    #[serde(with = "serde_as_vec")]
+    pub timeouts: Value<Timeouts>,
+}
+
+/// The resource.
+pub struct VpsRestoreResource {
+    shared: SharedCloud,
+}
+
+impl VpsRestoreResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+fn source_of(state: &RestoreState) -> Option<RestoreSource> {
+    match (known(&state.backup_id), known(&state.snapshot_id)) {
+        (Some(b), None) => Some(RestoreSource::Backup(b.into())),
+        (None, Some(s)) => Some(RestoreSource::Snapshot(s.into())),
+        _ => None,
+    }
+}
+
+fn id_of(vps_id: &str, source: &RestoreSource) -> String {
+    match source {
+        RestoreSource::Backup(b) => format!("{vps_id}:backup:{b}"),
+        RestoreSource::Snapshot(s) => format!("{vps_id}:snapshot:{s}"),
+    }
+}
+
+fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &RestoreState) {
+    for (attribute, written) in [("backup_id", &config.backup_id), ("snapshot_id", &config.snapshot_id)] {
+        if let Some(rule) = cloud.rule(Feature::VpsRestore, attribute) {
+            if let (Setting::Unsupported(advice), false) = (&rule.set, written.is_null()) {
+                diags.error(format!("`{attribute}` is not available on {}", cloud.kind().name()), advice.clone(), AttributePath::new(attribute));
+            }
+        }
+    }
+}
+
+fn now_rfc3339() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as i64;
+    crate::timefmt::rfc3339_from_unix_millis(millis)
+}
+
+#[async_trait]
+impl Resource for VpsRestoreResource {
+    type State<'a> = RestoreState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(
+            SchemaBuilder::new("Restores a server from a backup or a snapshot (the server's disk is overwritten). Runs on create and again whenever `vps_id`, the source or `triggers` change; destroying it changes nothing remotely.")
+                .computed("id", AttributeType::String, "`<vps_id>:backup:<id>` or `<vps_id>:snapshot:<id>`; also the import id.")
+                .required("vps_id", AttributeType::String, "The server to restore.")
+                .optional("backup_id", AttributeType::String, "Backup to restore from (exactly one of `backup_id`, `snapshot_id`).")
+                .optional("snapshot_id", AttributeType::String, "Snapshot to restore from.")
+                .optional("triggers", string_map(), "Arbitrary values; any change runs the restore again.")
+                .computed("restored_at", AttributeType::String, "When the restore finished, RFC 3339.")
+                .timeouts()
+                .build(),
+        )
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        let both_known = !config.backup_id.is_unknown() && !config.snapshot_id.is_unknown();
+        if both_known && config.backup_id.is_null() == config.snapshot_id.is_null() {
+            diags.error(
+                "Exactly one restore source",
+                "Set either `backup_id` or `snapshot_id`, not both and not neither.",
+                AttributePath::new(if config.backup_id.is_null() { "backup_id" } else { "snapshot_id" }),
+            );
+        }
+        validate_timeouts(diags, &config.timeouts);
+        Some(())
+    }
+
+    async fn read<'a>(&self, diags: &mut Diagnostics, state: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
+        match cloud.read_vps(&vps_id).await {
+            Ok(Some(_)) => Some((state, private)),
+            Ok(None) => None,
+            Err(e) => {
+                report(diags, &format!("Cannot read server {vps_id}"), &e, None);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(&self, diags: &mut Diagnostics, proposed: Self::State<'a>, config: Self::State<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::VpsRestore, Op::Create) {
+                return None;
+            }
+            check_written(diags, cloud.as_ref(), &config);
+        }
+        let mut planned = proposed;
+        planned.id = Value::Unknown;
+        planned.restored_at = Value::Unknown;
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(&self, _diags: &mut Diagnostics, prior: Self::State<'a>, proposed: Self::State<'a>, _config: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut replace = Vec::new();
+        for (name, changed) in [
+            ("vps_id", proposed.vps_id != prior.vps_id),
+            ("backup_id", proposed.backup_id != prior.backup_id),
+            ("snapshot_id", proposed.snapshot_id != prior.snapshot_id),
+            ("triggers", proposed.triggers != prior.triggers),
+        ] {
+            if changed {
+                replace.push(AttributePath::new(name));
+            }
+        }
+        Some((proposed, private, replace))
+    }
+
+    async fn plan_destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(&self, diags: &mut Diagnostics, planned: Self::State<'a>, _config: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
+        let Some(source) = source_of(&planned) else {
+            diags.root_error("No restore source", "Set `backup_id` or `snapshot_id`.");
+            return None;
+        };
+        if let Err(e) = cloud.restore_vps(&vps_id, &source, timeout(&planned.timeouts, Phase::Create)).await {
+            report(diags, &format!("Cannot restore server {vps_id}"), &e, None);
+            return None;
+        }
+        let mut state = planned;
+        state.id = Value::Value(id_of(&vps_id, &source));
+        state.restored_at = Value::Value(now_rfc3339());
+        Some((state, private))
+    }
+
+    async fn update<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, planned: Self::State<'a>, _config: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        Some((planned, private))
+    }
+
+    async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<()> {
+        Some(())
+    }
+
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let parts: Vec<&str> = id.splitn(3, ':').collect();
+        let (vps_id, kind, source) = match parts.as_slice() {
+            [v, k @ ("backup" | "snapshot"), s] if !v.is_empty() && !s.is_empty() => (*v, *k, *s),
+            _ => {
+                diags.root_error("Invalid import id", format!("{id:?}: use `<vps_id>:backup:<backup_id>` or `<vps_id>:snapshot:<snapshot_id>`."));
+                return None;
+            }
+        };
+        let mut state = RestoreState {
+            id: Value::Value(id.clone()),
+            vps_id: Value::Value(vps_id.into()),
+            ..Default::default()
+        };
+        if kind == "backup" {
+            state.backup_id = Value::Value(source.into());
+        } else {
+            state.snapshot_id = Value::Value(source.into());
+        }
+        Some((state, Value::Null))
+    }
+}
