@@ -89,8 +89,11 @@ impl Resource for GatedResource {
     }
 }
 
-/// Every gated resource: name without prefix, feature, schema.
-pub fn all() -> Vec<(&'static str, Feature, fn() -> Schema)> {
+/// A gated resource: name without prefix, feature, schema.
+pub type Gated = (&'static str, Feature, fn() -> Schema);
+
+/// Every gated resource.
+pub fn all() -> Vec<Gated> {
     vec![
         ("snapshot", Feature::Snapshot, snapshot_schema),
         ("volume", Feature::Volume, volume_schema),

@@ -77,14 +77,22 @@ fn subdirs(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// `examples/` of this repository, or `POLYCLOUD_EXAMPLES_DIR` (to try the test on a
+/// copy, e.g. a deliberately broken one).
+fn examples_root() -> PathBuf {
+    std::env::var_os("POLYCLOUD_EXAMPLES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("examples"))
+}
+
 fn discover() -> Vec<Example> {
-    let root = repo();
+    let root = examples_root();
     let mut out = Vec::new();
     for (group, make) in [
         ("resources", Kind::Resource as fn(String) -> Kind),
         ("data-sources", Kind::DataSource as fn(String) -> Kind),
     ] {
-        for dir in subdirs(&root.join("examples").join(group)) {
+        for dir in subdirs(&root.join(group)) {
             let name = dir.file_name().unwrap().to_string_lossy().into_owned();
             out.push(Example {
                 label: format!("examples/{group}/{name}"),
@@ -93,7 +101,7 @@ fn discover() -> Vec<Example> {
             });
         }
     }
-    let quickstart = root.join("examples/quickstart");
+    let quickstart = root.join("quickstart");
     if quickstart.is_dir() {
         out.push(Example {
             label: "examples/quickstart".into(),

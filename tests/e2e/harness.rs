@@ -138,11 +138,6 @@ impl Sim {
         assert_eq!(status, 200, "{body}");
     }
 
-    /// Changes the Vscale task duration.
-    pub fn set_task_ms(&self, ms: u64) {
-        let (status, _) = self.call("POST", "/_sim/config", Some(json!({ "task_ms": ms })), &[]);
-        assert_eq!(status, 200);
-    }
 }
 
 impl Drop for Sim {
@@ -192,7 +187,7 @@ fn dechunk(body: &str) -> String {
             break;
         }
         out.push_str(&after[..n]);
-        rest = &after[n..].trim_start_matches("\r\n");
+        rest = after[n..].trim_start_matches("\r\n");
     }
     out
 }

@@ -444,3 +444,26 @@ fn data_source_refused_at_plan_where_the_cloud_cannot_read_it() {
     );
     assert!(sim.requests().is_empty(), "{:#?}", sim.requests());
 }
+
+#[test]
+fn data_backups_after_polycloud_backup_in_one_apply() {
+    let sim = Sim::start();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\n{}\nresource \"polycloud_backup\" \"nightly\" {{\n  vps_id = polycloud_vps.web.id\n  name   = \"nightly\"\n}}\n\ndata \"polycloud_backups\" \"web\" {{\n  vps_id     = polycloud_vps.web.id\n  depends_on = [polycloud_backup.nightly]\n}}\n\noutput \"made\" {{\n  value = polycloud_backup.nightly.id\n}}\noutput \"listed\" {{\n  value = data.polycloud_backups.web.backups\n}}\n",
+        vscale_provider(&sim),
+        server("web", "web-1")
+    ));
+    ws.apply().ok();
+    let out = outputs(&ws);
+
+    let held = sim.state()["vscale"]["backups"].clone();
+    assert_eq!(ids(&held), vec![out["made"].clone()], "{held}");
+    let listed = &out["listed"];
+    assert_eq!(ids(listed), vec![out["made"].clone()], "{listed}");
+    assert_eq!(listed[0]["name"], "nightly");
+    assert_eq!(listed[0]["status"], held[0]["status"]);
+    assert_eq!(listed[0]["size_gb"].as_f64(), held[0]["size"].as_f64());
+    ws.assert_no_changes();
+    ws.destroy().ok();
+}

@@ -43,7 +43,7 @@ fn vps_create_update_replace_destroy() {
     assert_eq!(body["password"], "Sup3r-secret-pw");
     assert_eq!(creates[0]["headers"]["x-token"], VSCALE_TOKEN);
     assert!(
-        sim.requests_to("GET", "/vscale/v1/tasks").len() >= 1,
+        !sim.requests_to("GET", "/vscale/v1/tasks").is_empty(),
         "the waiter polled /tasks"
     );
     let ctid = scalet["ctid"].to_string();
