@@ -43,6 +43,9 @@ fn ignore_interrupts() {
 
 /// Serves the provider over plugin protocol v6 until Terraform is done with it.
 pub async fn serve() -> anyhow::Result<()> {
-    handshake::install_nodelay_interceptor()?;
+    // Diagnostic switch for the benchmark, to measure what the fix is worth.
+    if std::env::var_os("POLYCLOUD_DISABLE_NODELAY_FIX").is_none() {
+        handshake::install_nodelay_interceptor()?;
+    }
     tf_provider::serve("polycloud", PolycloudProvider::default()).await
 }

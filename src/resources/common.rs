@@ -347,9 +347,9 @@ pub fn check_capability(
     };
     if !allowed {
         let verb = match op {
-            Op::Create => "create",
-            Op::Read => "read",
-            Op::Update => "change in place",
+            Op::Create => "be created",
+            Op::Read => "be read or imported",
+            Op::Update => "be changed in place",
         };
         diags.root_error(
             format!(

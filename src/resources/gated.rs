@@ -20,7 +20,11 @@ pub struct GatedResource {
 impl GatedResource {
     /// For `feature`, with its schema.
     pub fn new(shared: SharedCloud, feature: Feature, schema: fn() -> Schema) -> Self {
-        Self { shared, feature, schema }
+        Self {
+            shared,
+            feature,
+            schema,
+        }
     }
 
     fn refuse(&self, diags: &mut Diagnostics, op: Op) {
@@ -51,39 +55,90 @@ impl Resource for GatedResource {
         Some((self.schema)())
     }
 
-    async fn read<'a>(&self, _diags: &mut Diagnostics, state: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn read<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         Some((state, private))
     }
 
-    async fn plan_create<'a>(&self, diags: &mut Diagnostics, _proposed: Self::State<'a>, _config: Self::State<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         self.refuse(diags, Op::Create);
         None
     }
 
-    async fn plan_update<'a>(&self, diags: &mut Diagnostics, _prior: Self::State<'a>, _proposed: Self::State<'a>, _config: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        _proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         self.refuse(diags, Op::Update);
         None
     }
 
-    async fn plan_destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<Self::PrivateState<'a>> {
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
         Some(private)
     }
 
-    async fn create<'a>(&self, diags: &mut Diagnostics, _planned: Self::State<'a>, _config: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         self.refuse(diags, Op::Create);
         None
     }
 
-    async fn update<'a>(&self, diags: &mut Diagnostics, _prior: Self::State<'a>, _planned: Self::State<'a>, _config: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        _planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         self.refuse(diags, Op::Update);
         None
     }
 
-    async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<()> {
+    async fn destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
         Some(())
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, _id: String) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         self.refuse(diags, Op::Read);
         None
     }
@@ -99,7 +154,11 @@ pub fn all() -> Vec<Gated> {
         ("volume", Feature::Volume, volume_schema),
         ("tenant", Feature::Tenant, tenant_schema),
         ("vpc", Feature::Vpc, vpc_schema),
-        ("security_group", Feature::SecurityGroup, security_group_schema),
+        (
+            "security_group",
+            Feature::SecurityGroup,
+            security_group_schema,
+        ),
         ("slb", Feature::Slb, slb_schema),
         ("router", Feature::Router, router_schema),
         ("port_mapping", Feature::PortMapping, port_mapping_schema),
@@ -126,7 +185,11 @@ fn volume_schema() -> Schema {
     SchemaBuilder::new("An extra disk attached to a server (iNET, StarVCenter).")
         .computed("id", Str, "Volume id.")
         .required("vps_id", Str, "Server it is attached to.")
-        .required("size_gb", Number, "Size in GB (grows in place where the cloud can).")
+        .required(
+            "size_gb",
+            Number,
+            "Size in GB (grows in place where the cloud can).",
+        )
         .optional("description", Str, "Description.")
         .optional("image", Str, "Image to create it from (iNET).")
         .computed("device_name", Str, "Device name in the guest.")
@@ -256,4 +319,3 @@ fn access_rule_schema() -> Schema {
         .optional("source", Str, "Source CIDR.")
         .build()
 }
-

@@ -21,11 +21,23 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
         map.insert(name.to_string(), resource);
     };
     add("vps", boxed_resource(vps::VpsResource::new(shared.clone())));
-    add("ssh_key", boxed_resource(ssh_key::SshKeyResource::new(shared.clone())));
-    add("backup", boxed_resource(backup::BackupResource::new(shared.clone())));
-    add("vps_restore", boxed_resource(vps_restore::VpsRestoreResource::new(shared.clone())));
+    add(
+        "ssh_key",
+        boxed_resource(ssh_key::SshKeyResource::new(shared.clone())),
+    );
+    add(
+        "backup",
+        boxed_resource(backup::BackupResource::new(shared.clone())),
+    );
+    add(
+        "vps_restore",
+        boxed_resource(vps_restore::VpsRestoreResource::new(shared.clone())),
+    );
     for (name, feature, schema) in gated::all() {
-        add(name, boxed_resource(gated::GatedResource::new(shared.clone(), feature, schema)));
+        add(
+            name,
+            boxed_resource(gated::GatedResource::new(shared.clone(), feature, schema)),
+        );
     }
     map
 }

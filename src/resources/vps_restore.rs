@@ -61,10 +61,17 @@ fn id_of(vps_id: &str, source: &RestoreSource) -> String {
 }
 
 fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &RestoreState) {
-    for (attribute, written) in [("backup_id", &config.backup_id), ("snapshot_id", &config.snapshot_id)] {
+    for (attribute, written) in [
+        ("backup_id", &config.backup_id),
+        ("snapshot_id", &config.snapshot_id),
+    ] {
         if let Some(rule) = cloud.rule(Feature::VpsRestore, attribute) {
             if let (Setting::Unsupported(advice), false) = (&rule.set, written.is_null()) {
-                diags.error(format!("`{attribute}` is not available on {}", cloud.kind().name()), advice.clone(), AttributePath::new(attribute));
+                diags.error(
+                    format!("`{attribute}` is not available on {}", cloud.kind().name()),
+                    advice.clone(),
+                    AttributePath::new(attribute),
+                );
             }
         }
     }
@@ -104,14 +111,24 @@ impl Resource for VpsRestoreResource {
             diags.error(
                 "Exactly one restore source",
                 "Set either `backup_id` or `snapshot_id`, not both and not neither.",
-                AttributePath::new(if config.backup_id.is_null() { "backup_id" } else { "snapshot_id" }),
+                AttributePath::new(if config.backup_id.is_null() {
+                    "backup_id"
+                } else {
+                    "snapshot_id"
+                }),
             );
         }
         validate_timeouts(diags, &config.timeouts);
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, state: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
         match cloud.read_vps(&vps_id).await {
@@ -124,7 +141,13 @@ impl Resource for VpsRestoreResource {
         }
     }
 
-    async fn plan_create<'a>(&self, diags: &mut Diagnostics, proposed: Self::State<'a>, config: Self::State<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::VpsRestore, Op::Create) {
                 return None;
@@ -137,7 +160,15 @@ impl Resource for VpsRestoreResource {
         Some((planned, Value::Null))
     }
 
-    async fn plan_update<'a>(&self, _diags: &mut Diagnostics, prior: Self::State<'a>, proposed: Self::State<'a>, _config: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    async fn plan_update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         for (name, changed) in [
             ("vps_id", proposed.vps_id != prior.vps_id),
@@ -152,18 +183,34 @@ impl Resource for VpsRestoreResource {
         Some((proposed, private, replace))
     }
 
-    async fn plan_destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<Self::PrivateState<'a>> {
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
         Some(private)
     }
 
-    async fn create<'a>(&self, diags: &mut Diagnostics, planned: Self::State<'a>, _config: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
         let Some(source) = source_of(&planned) else {
             diags.root_error("No restore source", "Set `backup_id` or `snapshot_id`.");
             return None;
         };
-        if let Err(e) = cloud.restore_vps(&vps_id, &source, timeout(&planned.timeouts, Phase::Create)).await {
+        if let Err(e) = cloud
+            .restore_vps(&vps_id, &source, timeout(&planned.timeouts, Phase::Create))
+            .await
+        {
             report(diags, &format!("Cannot restore server {vps_id}"), &e, None);
             return None;
         }
@@ -173,15 +220,33 @@ impl Resource for VpsRestoreResource {
         Some((state, private))
     }
 
-    async fn update<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, planned: Self::State<'a>, _config: Self::State<'a>, private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         Some((planned, private))
     }
 
-    async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>, _private: Self::PrivateState<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<()> {
+    async fn destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
         Some(())
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let parts: Vec<&str> = id.splitn(3, ':').collect();
         let (vps_id, kind, source) = match parts.as_slice() {
             [v, k @ ("backup" | "snapshot"), s] if !v.is_empty() && !s.is_empty() => (*v, *k, *s),

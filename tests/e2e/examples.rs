@@ -236,7 +236,11 @@ impl Step {
 fn assert_in_state(ws: &Workspace, decls: &[Decl]) {
     for decl in decls {
         let values = ws.resource(&decl.address());
-        assert!(!values.is_null(), "{} is not in state after apply", decl.address());
+        assert!(
+            !values.is_null(),
+            "{} is not in state after apply",
+            decl.address()
+        );
         if !decl.data {
             assert!(
                 values["id"].as_str().is_some_and(|id| !id.is_empty()),
@@ -257,9 +261,15 @@ fn assert_sim_holds(sim: &Sim, decls: &[Decl]) {
         match ty {
             "polycloud_vps" => {
                 let scalets = collection(sim, "scalets");
-                assert!(scalets.len() >= n, "expected ≥{n} scalet(s), simulator holds {scalets:#?}");
+                assert!(
+                    scalets.len() >= n,
+                    "expected ≥{n} scalet(s), simulator holds {scalets:#?}"
+                );
                 for s in &scalets {
-                    assert_eq!(s["locked"], false, "a scalet is still locked after apply: {s:#}");
+                    assert_eq!(
+                        s["locked"], false,
+                        "a scalet is still locked after apply: {s:#}"
+                    );
                     assert!(
                         s["status"] == "started" || s["status"] == "stopped",
                         "a scalet is not settled after apply: {s:#}"
@@ -268,20 +278,32 @@ fn assert_sim_holds(sim: &Sim, decls: &[Decl]) {
             }
             "polycloud_ssh_key" => {
                 let keys = collection(sim, "sshkeys");
-                assert!(keys.len() >= n, "expected ≥{n} SSH key(s), simulator holds {keys:#?}");
+                assert!(
+                    keys.len() >= n,
+                    "expected ≥{n} SSH key(s), simulator holds {keys:#?}"
+                );
             }
             "polycloud_backup" => {
                 let backups = collection(sim, "backups");
-                assert!(backups.len() >= n, "expected ≥{n} backup(s), simulator holds {backups:#?}");
+                assert!(
+                    backups.len() >= n,
+                    "expected ≥{n} backup(s), simulator holds {backups:#?}"
+                );
                 for b in &backups {
-                    assert_eq!(b["status"], "finished", "apply returned before the backup finished: {b:#}");
+                    assert_eq!(
+                        b["status"], "finished",
+                        "apply returned before the backup finished: {b:#}"
+                    );
                 }
             }
             "polycloud_vps_restore" => {
                 let rebuilds: Vec<Value> = sim
                     .requests()
                     .into_iter()
-                    .filter(|r| r["method"] == "PATCH" && r["path"].as_str().is_some_and(|p| p.ends_with("/rebuild")))
+                    .filter(|r| {
+                        r["method"] == "PATCH"
+                            && r["path"].as_str().is_some_and(|p| p.ends_with("/rebuild"))
+                    })
                     .collect();
                 assert!(rebuilds.len() >= n, "expected a PATCH /scalets/{{ctid}}/rebuild per polycloud_vps_restore, saw {rebuilds:#?}");
             }
@@ -292,12 +314,24 @@ fn assert_sim_holds(sim: &Sim, decls: &[Decl]) {
 
 /// Runs the `terraform import` lines of `import.sh` in a second working directory
 /// with the same configuration, with the ids the first apply produced.
-fn check_import(sim: &Sim, first: &Workspace, body: &str, decls: &[Decl], import_sh: &Path, step: &Step) {
+fn check_import(
+    sim: &Sim,
+    first: &Workspace,
+    body: &str,
+    decls: &[Decl],
+    import_sh: &Path,
+    step: &Step,
+) {
     let text = std::fs::read_to_string(import_sh).unwrap();
     let lines = import_lines(&text);
-    assert!(!lines.is_empty(), "import.sh has no `terraform import` line");
+    assert!(
+        !lines.is_empty(),
+        "import.sh has no `terraform import` line"
+    );
     for (address, placeholder) in lines {
-        step.set(&format!("import.sh: terraform import {address} {placeholder}"));
+        step.set(&format!(
+            "import.sh: terraform import {address} {placeholder}"
+        ));
         assert!(
             decls.iter().any(|d| !d.data && d.address() == address),
             "import.sh imports {address}, which resource.tf does not declare"
@@ -309,12 +343,19 @@ fn check_import(sim: &Sim, first: &Workspace, body: &str, decls: &[Decl], import
         let before = counts(sim);
         let second = env_workspace(sim);
         second.write(body);
-        second.tf(&["import", "-no-color", "-input=false", &address, &id]).ok();
+        second
+            .tf(&["import", "-no-color", "-input=false", &address, &id])
+            .ok();
         assert_eq!(
-            second.resource(&address)["id"], id.as_str(),
+            second.resource(&address)["id"],
+            id.as_str(),
             "the import did not record {address} with id {id}"
         );
-        assert_eq!(counts(sim), before, "an import must not create or delete anything");
+        assert_eq!(
+            counts(sim),
+            before,
+            "an import must not create or delete anything"
+        );
         // `second` is dropped without destroy: the objects belong to `first`.
     }
 }
@@ -327,7 +368,10 @@ fn run_example(example: &Example, step: &Step) {
 
     let (ty, refusable) = match &example.kind {
         Kind::Resource(ty) => (Some(ty.clone()), !VSCALE_RESOURCES.contains(&ty.as_str())),
-        Kind::DataSource(ty) => (Some(ty.clone()), !VSCALE_DATA_SOURCES.contains(&ty.as_str())),
+        Kind::DataSource(ty) => (
+            Some(ty.clone()),
+            !VSCALE_DATA_SOURCES.contains(&ty.as_str()),
+        ),
         Kind::Quickstart => (None, false),
     };
 
@@ -337,11 +381,19 @@ fn run_example(example: &Example, step: &Step) {
             for (name, text) in &files {
                 std::fs::write(ws.path().join(name), text).unwrap();
             }
-            files.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n")
+            files
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
         }
         _ => {
             step.set("read the example");
-            let body = files.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n");
+            let body = files
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
             assert!(
                 !body.contains("required_providers"),
                 "an example must not carry its own `terraform {{ required_providers }}` block"
@@ -357,7 +409,9 @@ fn run_example(example: &Example, step: &Step) {
     let decls = declarations(&body);
     if let Some(ty) = &ty {
         assert!(
-            decls.iter().any(|d| &d.ty == ty && d.data == matches!(example.kind, Kind::DataSource(_))),
+            decls
+                .iter()
+                .any(|d| &d.ty == ty && d.data == matches!(example.kind, Kind::DataSource(_))),
             "the example does not declare a {ty}"
         );
     }
@@ -368,13 +422,22 @@ fn run_example(example: &Example, step: &Step) {
         step.set("plan (expected to be refused on vscale)");
         let run = ws.plan();
         let ty = ty.unwrap();
-        assert_eq!(run.code, 1, "{ty} is not available on vscale, so plan must fail:\n{}", run.output());
+        assert_eq!(
+            run.code,
+            1,
+            "{ty} is not available on vscale, so plan must fail:\n{}",
+            run.output()
+        );
         let out = run.output();
         assert!(
             out.contains(&ty) && out.to_lowercase().contains("vscale"),
             "the refusal must name {ty} and the cloud:\n{out}"
         );
-        assert_eq!(counts(&sim), (0, 0, 0), "a refused plan must not create anything");
+        assert_eq!(
+            counts(&sim),
+            (0, 0, 0),
+            "a refused plan must not create anything"
+        );
         return;
     }
 
@@ -390,10 +453,25 @@ fn run_example(example: &Example, step: &Step) {
         let run = ws.tf(&["output", "-json"]).ok();
         let outputs: Value = serde_json::from_str(&run.stdout).expect("terraform output -json");
         let scalets = collection(&sim, "scalets");
-        assert_eq!(scalets.len(), 1, "the quickstart makes one server: {scalets:#?}");
-        assert_eq!(collection(&sim, "sshkeys").len(), 1, "the quickstart registers one key");
-        assert_eq!(collection(&sim, "backups").len(), 1, "the quickstart makes one backup");
-        assert_eq!(outputs["vps_id"]["value"], scalets[0]["ctid"].to_string().as_str());
+        assert_eq!(
+            scalets.len(),
+            1,
+            "the quickstart makes one server: {scalets:#?}"
+        );
+        assert_eq!(
+            collection(&sim, "sshkeys").len(),
+            1,
+            "the quickstart registers one key"
+        );
+        assert_eq!(
+            collection(&sim, "backups").len(),
+            1,
+            "the quickstart makes one backup"
+        );
+        assert_eq!(
+            outputs["vps_id"]["value"],
+            scalets[0]["ctid"].to_string().as_str()
+        );
         let ip = outputs["ip_address"]["value"].as_str().unwrap_or_default();
         assert!(!ip.is_empty(), "ip_address output is empty: {outputs:#}");
         assert_eq!(ip, scalets[0]["public_address"]["address"]);
@@ -450,7 +528,11 @@ fn examples_apply_plan_import_destroy() {
                     Ok(()) => eprintln!("ok: {}", example.label),
                     Err(payload) => {
                         let at = step.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                        let message = format!("{} (step: {at}): {}", example.label, panic_text(payload.as_ref()));
+                        let message = format!(
+                            "{} (step: {at}): {}",
+                            example.label,
+                            panic_text(payload.as_ref())
+                        );
                         eprintln!("FAILED: {message}");
                         failures.lock().unwrap().push(message);
                     }
@@ -472,7 +554,10 @@ fn examples_apply_plan_import_destroy() {
 fn examples_provider_configuration_validates() {
     let path = repo().join("examples/provider/provider.tf");
     let text = std::fs::read_to_string(&path).expect("examples/provider/provider.tf");
-    assert!(!text.contains("required_providers"), "provider.tf must not carry a terraform block");
+    assert!(
+        !text.contains("required_providers"),
+        "provider.tf must not carry a terraform block"
+    );
     for cloud in ["vscale", "inet", "zomro", "starvcenter"] {
         assert!(
             text.lines().any(|l| {
@@ -493,7 +578,9 @@ fn provider_schema() -> Value {
     ws.write("provider \"polycloud\" {}\n");
     let run = ws.tf(&["providers", "schema", "-json"]).ok();
     let all: Value = serde_json::from_str(&run.stdout).expect("providers schema -json");
-    let schemas = all["provider_schemas"].as_object().expect("provider_schemas");
+    let schemas = all["provider_schemas"]
+        .as_object()
+        .expect("provider_schemas");
     schemas
         .iter()
         .find(|(k, _)| k.ends_with("polycloud/polycloud"))
@@ -515,9 +602,15 @@ fn examples_and_docs_cover_every_resource() {
     if index.is_empty() {
         problems.push("docs/index.md is missing".to_string());
     }
-    for name in schema["provider"]["block"]["attributes"].as_object().unwrap().keys() {
+    for name in schema["provider"]["block"]["attributes"]
+        .as_object()
+        .unwrap()
+        .keys()
+    {
         if !mentioned(&index, name) {
-            problems.push(format!("docs/index.md does not document provider attribute `{name}`"));
+            problems.push(format!(
+                "docs/index.md does not document provider attribute `{name}`"
+            ));
         }
     }
     for env in ["POLYCLOUD_CLOUD", "POLYCLOUD_ENDPOINT", "POLYCLOUD_TOKEN"] {
@@ -526,7 +619,9 @@ fn examples_and_docs_cover_every_resource() {
         }
     }
 
-    let resources = schema["resource_schemas"].as_object().expect("resource_schemas");
+    let resources = schema["resource_schemas"]
+        .as_object()
+        .expect("resource_schemas");
     assert!(!resources.is_empty(), "the provider serves no resources?");
     for (ty, res) in resources {
         let short = ty.strip_prefix("polycloud_").unwrap_or(ty);
@@ -537,30 +632,51 @@ fn examples_and_docs_cover_every_resource() {
         };
         let title = format!("page_title: \"{ty} Resource - polycloud\"");
         if !doc.starts_with("---") || !doc.contains(&title) {
-            problems.push(format!("{doc_path}: front matter must start the file and contain {title}"));
+            problems.push(format!(
+                "{doc_path}: front matter must start the file and contain {title}"
+            ));
         }
         let block = &res["block"];
         let names = block["attributes"]
             .as_object()
             .into_iter()
             .flat_map(|m| m.keys())
-            .chain(block["block_types"].as_object().into_iter().flat_map(|m| m.keys()));
+            .chain(
+                block["block_types"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|m| m.keys()),
+            );
         for name in names {
             if !mentioned(&doc, name) {
                 problems.push(format!("{doc_path} does not document `{name}`"));
             }
         }
-        for section in ["## Example Usage", "## Argument Reference", "## Attribute Reference", "## Import"] {
+        for section in [
+            "## Example Usage",
+            "## Argument Reference",
+            "## Attribute Reference",
+            "## Import",
+        ] {
             if !doc.contains(section) {
                 problems.push(format!("{doc_path} has no \"{section}\" section"));
             }
         }
         for file in ["resource.tf", "import.sh"] {
             let example = format!("examples/resources/{ty}/{file}");
-            if !root.join(&example).is_file() {
-                problems.push(format!("{example} is missing"));
+            match std::fs::read_to_string(root.join(&example)) {
+                // The page shows the tested example itself, not a copy that drifted.
+                Ok(text) if !doc.contains(text.trim_end()) => problems.push(format!(
+                    "{doc_path} does not show {example} as it is (paste it again)"
+                )),
+                Ok(_) => {}
+                Err(_) => problems.push(format!("{example} is missing")),
             }
         }
     }
-    assert!(problems.is_empty(), "documentation gaps:\n  {}", problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "documentation gaps:\n  {}",
+        problems.join("\n  ")
+    );
 }

@@ -59,7 +59,9 @@ impl Sim {
             .expect("start polycloud-sim");
         let stdout = child.stdout.take().expect("sim stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read sim banner");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read sim banner");
         let base = line
             .trim()
             .rsplit(' ')
@@ -81,7 +83,13 @@ impl Sim {
     }
 
     /// Calls a control or API endpoint; returns status and JSON body (null if none).
-    pub fn call(&self, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> (u16, Value) {
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (u16, Value) {
         http(method, &format!("{}{}", self.base, path), body, headers)
     }
 
@@ -92,19 +100,28 @@ impl Sim {
 
     /// The scalets the simulator holds.
     pub fn scalets(&self) -> Vec<Value> {
-        self.state()["vscale"]["scalets"].as_array().cloned().unwrap_or_default()
+        self.state()["vscale"]["scalets"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// `GET /_sim/requests`.
     pub fn requests(&self) -> Vec<Value> {
-        self.call("GET", "/_sim/requests", None, &[]).1.as_array().cloned().unwrap_or_default()
+        self.call("GET", "/_sim/requests", None, &[])
+            .1
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Requests with this method whose path ends with `suffix`.
     pub fn requests_to(&self, method: &str, suffix: &str) -> Vec<Value> {
         self.requests()
             .into_iter()
-            .filter(|r| r["method"] == method && r["path"].as_str().is_some_and(|p| p.ends_with(suffix)))
+            .filter(|r| {
+                r["method"] == method && r["path"].as_str().is_some_and(|p| p.ends_with(suffix))
+            })
             .collect()
     }
 
@@ -122,22 +139,36 @@ impl Sim {
 
     /// Makes the next `count` Vscale tasks fail.
     pub fn fail_next_tasks(&self, count: u32) {
-        let (status, body) = self.call("POST", "/_sim/vscale/fail_next_tasks", Some(json!({ "count": count })), &[]);
+        let (status, body) = self.call(
+            "POST",
+            "/_sim/vscale/fail_next_tasks",
+            Some(json!({ "count": count })),
+            &[],
+        );
         assert_eq!(status, 200, "{body}");
     }
 
     /// Out-of-band change of a stored Vscale object (drift made by hand).
     pub fn vscale_patch(&self, collection: &str, id: &str, patch: Value) {
-        let (status, body) = self.call("PATCH", &format!("/_sim/vscale/{collection}/{id}"), Some(patch), &[]);
+        let (status, body) = self.call(
+            "PATCH",
+            &format!("/_sim/vscale/{collection}/{id}"),
+            Some(patch),
+            &[],
+        );
         assert_eq!(status, 200, "{body}");
     }
 
     /// Out-of-band removal of a stored Vscale object.
     pub fn vscale_remove(&self, collection: &str, id: &str) {
-        let (status, body) = self.call("DELETE", &format!("/_sim/vscale/{collection}/{id}"), None, &[]);
+        let (status, body) = self.call(
+            "DELETE",
+            &format!("/_sim/vscale/{collection}/{id}"),
+            None,
+            &[],
+        );
         assert_eq!(status, 200, "{body}");
     }
-
 }
 
 impl Drop for Sim {
@@ -148,14 +179,30 @@ impl Drop for Sim {
 }
 
 /// Minimal HTTP/1.1 client for the simulator (loopback only).
-pub fn http(method: &str, url: &str, body: Option<Value>, headers: &[(&str, &str)]) -> (u16, Value) {
+pub fn http(
+    method: &str,
+    url: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
     let rest = url.strip_prefix("http://").expect("http URL");
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-    assert!(host.starts_with("127.0.0.1:"), "tests only talk to loopback, not {host}");
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
+    assert!(
+        host.starts_with("127.0.0.1:"),
+        "tests only talk to loopback, not {host}"
+    );
     let mut stream = TcpStream::connect(host).expect("connect to simulator");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     let payload = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n", payload.len());
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        payload.len()
+    );
     if !payload.is_empty() {
         request.push_str("Content-Type: application/json\r\n");
     }
@@ -169,8 +216,15 @@ pub fn http(method: &str, url: &str, body: Option<Value>, headers: &[(&str, &str
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).to_string();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(body)
     } else {
         body.to_string()
@@ -182,7 +236,9 @@ fn dechunk(body: &str) -> String {
     let mut out = String::new();
     let mut rest = body;
     while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
         if n == 0 || after.len() < n {
             break;
         }
@@ -216,7 +272,12 @@ impl TfRun {
 
     /// Panics with the output unless the command failed.
     pub fn failed(self) -> TfRun {
-        assert_ne!(self.code, 0, "terraform unexpectedly succeeded:\n{}", self.output());
+        assert_ne!(
+            self.code,
+            0,
+            "terraform unexpectedly succeeded:\n{}",
+            self.output()
+        );
         self
     }
 }
@@ -236,7 +297,10 @@ impl Workspace {
             bin_dir().display()
         );
         std::fs::write(dir.path().join("cli.tfrc"), cli).unwrap();
-        Workspace { dir, env: Vec::new() }
+        Workspace {
+            dir,
+            env: Vec::new(),
+        }
     }
 
     /// The directory.

@@ -2,9 +2,9 @@
 //! dev_overrides, and `polycloud-sim`. Assertions read the simulator's state and its
 //! request log, not only exit codes.
 
+mod examples;
 mod harness;
-mod vscale_vps;
+mod reliability;
 mod vscale_data;
 mod vscale_resources;
-mod reliability;
-mod examples;
+mod vscale_vps;

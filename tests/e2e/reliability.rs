@@ -35,14 +35,30 @@ fn unavailable_then_rate_limited_create_makes_exactly_one_scalet() {
     ws.write(&vps(&sim, ""));
     ws.apply().ok();
     assert_eq!(sim.scalets().len(), 1, "{:#?}", sim.scalets());
-    let statuses: Vec<_> = sim.requests_to("POST", "/vscale/v1/scalets").iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    let statuses: Vec<_> = sim
+        .requests_to("POST", "/vscale/v1/scalets")
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses, vec![503, 503, 503, 429, 201]);
     // Each 503 left the outcome unknown: the scalets were listed before trying again.
     let log = sim.requests();
-    let lookups = log.iter().filter(|r| r["method"] == "GET" && r["path"] == "/vscale/v1/scalets").count();
-    assert!(lookups >= 3, "expected a look-up after each ambiguous create, got {lookups}");
+    let lookups = log
+        .iter()
+        .filter(|r| r["method"] == "GET" && r["path"] == "/vscale/v1/scalets")
+        .count();
+    assert!(
+        lookups >= 3,
+        "expected a look-up after each ambiguous create, got {lookups}"
+    );
     // Retry-After: 1 was honoured.
-    let seq_of = |status: u64| log.iter().position(|r| r["method"] == "POST" && r["path"] == "/vscale/v1/scalets" && r["status"] == status).unwrap();
+    let seq_of = |status: u64| {
+        log.iter()
+            .position(|r| {
+                r["method"] == "POST" && r["path"] == "/vscale/v1/scalets" && r["status"] == status
+            })
+            .unwrap()
+    };
     assert!(seq_of(201) > seq_of(429));
     ws.assert_no_changes();
 }
@@ -75,10 +91,18 @@ fn failed_create_task_keeps_the_object_tainted_in_state() {
     assert_eq!(ws.resource("polycloud_vps.web")["id"], ctid.as_str());
     assert!(tainted(&ws, "polycloud_vps.web"));
     let plan = ws.plan();
-    assert!(plan.stdout.contains("is tainted, so must be replaced"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("is tainted, so must be replaced"),
+        "{}",
+        plan.stdout
+    );
     ws.apply().ok();
     let scalets = sim.scalets();
-    assert_eq!(scalets.len(), 1, "the tainted scalet was replaced, not leaked");
+    assert_eq!(
+        scalets.len(),
+        1,
+        "the tainted scalet was replaced, not leaked"
+    );
     assert_ne!(scalets[0]["ctid"].to_string(), ctid);
 }
 
@@ -90,8 +114,14 @@ fn trace_logs_hold_no_secret() {
     ws.write(&vps(&sim, ""));
     let run = ws.apply().ok();
     let logs = run.output();
-    assert!(logs.contains("polycloud"), "the provider logged nothing at TRACE");
-    assert!(logs.contains("/vscale/v1/scalets"), "HTTP requests are traced");
+    assert!(
+        logs.contains("polycloud"),
+        "the provider logged nothing at TRACE"
+    );
+    assert!(
+        logs.contains("/vscale/v1/scalets"),
+        "HTTP requests are traced"
+    );
     assert!(!logs.contains(VSCALE_TOKEN), "the token leaked into logs");
     assert!(!logs.contains(PASSWORD), "the password leaked into logs");
     let destroy = ws.destroy().ok();
@@ -106,7 +136,11 @@ fn waiter_progress_is_logged_at_info() {
     ws.env("TF_LOG", "INFO");
     ws.write(&vps(&sim, ""));
     let run = ws.apply().ok();
-    assert!(run.output().contains("waiting for Vscale task"), "{}", run.stderr);
+    assert!(
+        run.output().contains("waiting for Vscale task"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -132,9 +166,18 @@ fn invalid_configurations_fail_before_any_request() {
         assert_eq!(run.code, 1, "{config}\n{}", run.output());
         let out = run.output();
         assert!(out.contains(summary), "{config}\n{out}");
-        assert!(out.contains(&format!("{attribute} ")) || out.contains(&format!("{attribute} =")) || out.contains(attribute), "diagnostic should point at {attribute}:\n{out}");
+        assert!(
+            out.contains(&format!("{attribute} "))
+                || out.contains(&format!("{attribute} ="))
+                || out.contains(attribute),
+            "diagnostic should point at {attribute}:\n{out}"
+        );
     }
-    assert!(sim.requests().is_empty(), "bad input reached the API: {:#?}", sim.requests());
+    assert!(
+        sim.requests().is_empty(),
+        "bad input reached the API: {:#?}",
+        sim.requests()
+    );
 }
 
 #[test]
@@ -143,7 +186,11 @@ fn wrong_and_read_only_tokens_give_clear_errors() {
     let ws = Workspace::new();
     ws.write(&vps(&sim, "").replace(VSCALE_TOKEN, "wrong-token"));
     let run = ws.apply().failed();
-    assert!(run.output().contains("Authentication failed"), "{}", run.output());
+    assert!(
+        run.output().contains("Authentication failed"),
+        "{}",
+        run.output()
+    );
     ws.write(&vps(&sim, "").replace(VSCALE_TOKEN, VSCALE_READONLY));
     let run = ws.apply().failed();
     assert!(run.output().contains("read-only"), "{}", run.output());
@@ -174,10 +221,17 @@ fn ctrl_c_during_apply_keeps_what_was_created() {
     }
     std::thread::sleep(Duration::from_millis(300));
     let pgid = child.id().to_string();
-    Command::new("kill").args(["-INT", "--", &format!("-{pgid}")]).status().unwrap();
+    Command::new("kill")
+        .args(["-INT", "--", &format!("-{pgid}")])
+        .status()
+        .unwrap();
     let _ = child.wait();
     let scalets = sim.scalets();
     assert_eq!(scalets.len(), 1);
     let ctid = scalets[0]["ctid"].to_string();
-    assert_eq!(ws.resource("polycloud_vps.web")["id"], ctid.as_str(), "the created scalet must be in state");
+    assert_eq!(
+        ws.resource("polycloud_vps.web")["id"],
+        ctid.as_str(),
+        "the created scalet must be in state"
+    );
 }

@@ -435,7 +435,7 @@ fn data_source_refused_at_plan_where_the_cloud_cannot_read_it() {
     let run = ws.plan().failed();
     let text = run.output();
     assert!(
-        text.contains("polycloud_images cannot read on inet"),
+        text.contains("polycloud_images cannot be read or imported on inet"),
         "{text}"
     );
     assert!(

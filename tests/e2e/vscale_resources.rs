@@ -5,7 +5,8 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example";
+const KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example";
 
 fn server(extra: &str) -> String {
     format!("resource \"polycloud_vps\" \"web\" {{\n  name = \"web-1\"\n  image = \"ubuntu_22.04_64_001_master\"\n  plan = \"small\"\n  location = \"spb0\"\n{extra}}}\n")
@@ -24,7 +25,10 @@ fn ssh_key_installed_on_a_server_import_drift_destroy() {
     };
     ws.write(&config("ops"));
     ws.apply().ok();
-    let keys = sim.state()["vscale"]["sshkeys"].as_array().cloned().unwrap();
+    let keys = sim.state()["vscale"]["sshkeys"]
+        .as_array()
+        .cloned()
+        .unwrap();
     assert_eq!(keys.len(), 1);
     let key_id = keys[0]["id"].as_i64().unwrap();
     let create = &sim.requests_to("POST", "/vscale/v1/sshkeys")[0];
@@ -33,18 +37,33 @@ fn ssh_key_installed_on_a_server_import_drift_destroy() {
     let scalet_create = &sim.requests_to("POST", "/vscale/v1/scalets")[0];
     assert_eq!(scalet_create["body"]["keys"], json!([key_id]));
     let state = ws.resource("polycloud_ssh_key.ops");
-    assert!(state["fingerprint"].as_str().unwrap().starts_with("SHA256:"));
+    assert!(state["fingerprint"]
+        .as_str()
+        .unwrap()
+        .starts_with("SHA256:"));
     ws.assert_no_changes();
 
     // Renaming the key replaces it, and so the server that installs it.
     ws.write(&config("ops-2"));
     let plan = ws.plan();
-    assert!(plan.stdout.contains("polycloud_ssh_key.ops must be replaced"), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains("polycloud_ssh_key.ops must be replaced"),
+        "{}",
+        plan.stdout
+    );
 
     // Import.
     let other = Workspace::new();
     other.write(&format!("{}\nresource \"polycloud_ssh_key\" \"ops\" {{\n  name = \"ops\"\n  public_key = \"{KEY}\"\n}}\n", vscale_provider(&sim)));
-    other.tf(&["import", "-no-color", "polycloud_ssh_key.ops", &key_id.to_string()]).ok();
+    other
+        .tf(&[
+            "import",
+            "-no-color",
+            "polycloud_ssh_key.ops",
+            &key_id.to_string(),
+        ])
+        .ok();
     other.assert_no_changes();
 
     // Deleted by hand: planned again.
@@ -66,7 +85,11 @@ fn invalid_public_key_fails_validate_without_requests() {
     ws.write(&format!("{}\nresource \"polycloud_ssh_key\" \"bad\" {{\n  name = \"x\"\n  public_key = \"not a key\"\n}}\n", vscale_provider(&sim)));
     let run = ws.plan();
     assert_eq!(run.code, 1);
-    assert!(run.output().contains("Invalid public_key"), "{}", run.output());
+    assert!(
+        run.output().contains("Invalid public_key"),
+        "{}",
+        run.output()
+    );
     assert!(sim.requests().is_empty(), "{:#?}", sim.requests());
 }
 
@@ -83,7 +106,10 @@ fn backup_and_restore_from_it() {
     };
     ws.write(&config("1"));
     ws.apply().ok();
-    let backups = sim.state()["vscale"]["backups"].as_array().cloned().unwrap();
+    let backups = sim.state()["vscale"]["backups"]
+        .as_array()
+        .cloned()
+        .unwrap();
     assert_eq!(backups.len(), 1);
     assert_eq!(backups[0]["status"], "finished");
     let backup_id = backups[0]["id"].as_str().unwrap().to_string();
@@ -100,14 +126,25 @@ fn backup_and_restore_from_it() {
     sim.clear_requests();
     ws.write(&config("2"));
     ws.apply().ok();
-    assert_eq!(sim.requests_to("PATCH", &format!("/scalets/{ctid}/rebuild")).len(), 1);
+    assert_eq!(
+        sim.requests_to("PATCH", &format!("/scalets/{ctid}/rebuild"))
+            .len(),
+        1
+    );
     assert!(sim.requests_to("POST", "/backup").is_empty());
     ws.assert_no_changes();
 
     // Backup import, and drift.
     let other = Workspace::new();
     other.write(&format!("{}\nresource \"polycloud_backup\" \"nightly\" {{\n  vps_id = \"{ctid}\"\n  name = \"nightly\"\n}}\n", vscale_provider(&sim)));
-    other.tf(&["import", "-no-color", "polycloud_backup.nightly", &backup_id]).ok();
+    other
+        .tf(&[
+            "import",
+            "-no-color",
+            "polycloud_backup.nightly",
+            &backup_id,
+        ])
+        .ok();
     other.assert_no_changes();
     sim.vscale_remove("backups", &backup_id);
     let plan = other.plan();
@@ -118,7 +155,11 @@ fn backup_and_restore_from_it() {
     other.write(&format!("{}\nresource \"polycloud_backup\" \"nightly\" {{\n  vps_id = \"{ctid}\"\n  name = \"nightly\"\n  description = \"x\"\n}}\n", vscale_provider(&sim)));
     let plan = other.plan();
     assert_eq!(plan.code, 1);
-    assert!(plan.output().contains("Vscale backups have no description"), "{}", plan.output());
+    assert!(
+        plan.output().contains("Vscale backups have no description"),
+        "{}",
+        plan.output()
+    );
 
     ws.destroy().ok();
     assert!(sim.scalets().is_empty());
@@ -140,6 +181,10 @@ fn resources_vscale_cannot_serve_fail_at_plan_with_advice() {
         assert_eq!(run.code, 1, "{body}\n{}", run.output());
         assert!(run.output().contains(advice), "{body}\n{}", run.output());
     }
-    let writes: Vec<_> = sim.requests().into_iter().filter(|r| r["method"] != "GET").collect();
+    let writes: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] != "GET")
+        .collect();
     assert!(writes.is_empty(), "{writes:#?}");
 }

@@ -1,0 +1,86 @@
+# One provider configuration = one cloud account. The default (unaliased)
+# configuration below talks to Vscale; resources use it unless they name another
+# configuration with `provider = polycloud.<alias>`.
+
+variable "vscale_token" {
+  description = "Vscale API token (panel → Settings → API). Or leave `token` unset and export POLYCLOUD_TOKEN."
+  type        = string
+  sensitive   = true
+}
+
+provider "polycloud" {
+  cloud = "vscale"
+  token = var.vscale_token
+
+  # Optional; these are the defaults.
+  # endpoint        = "https://api.vscale.io/v1"
+  # request_timeout = "30s"
+  # max_retries     = 4
+}
+
+# The provider can also be configured entirely from the environment:
+#
+#   export POLYCLOUD_CLOUD=vscale
+#   export POLYCLOUD_TOKEN=...
+#   export POLYCLOUD_ENDPOINT=https://api.vscale.io/v1   # optional
+#
+# and then `provider "polycloud" {}` (or no provider block at all).
+
+# ---------------------------------------------------------------------------
+# Several clouds: one aliased configuration each.
+#
+# NOTE: this release manages Vscale only. iNET, Zomro and StarVCenter are accepted
+# here, but every resource and data source using them fails at plan with a
+# message saying that support for that cloud is coming.
+# ---------------------------------------------------------------------------
+
+variable "inet_token" {
+  type      = string
+  sensitive = true
+  default   = null
+}
+
+variable "zomro_username" {
+  type    = string
+  default = null
+}
+
+variable "zomro_password" {
+  type      = string
+  sensitive = true
+  default   = null
+}
+
+variable "starvcenter_token" {
+  type      = string
+  sensitive = true
+  default   = null
+}
+
+# iNET Cloud VPS: a bearer token.
+provider "polycloud" {
+  alias = "inet"
+  cloud = "inet"
+  token = var.inet_token
+}
+
+# Zomro (BILLmanager): user name and password instead of a token; the provider
+# obtains a session and renews it when it expires.
+provider "polycloud" {
+  alias    = "zomro"
+  cloud    = "zomro"
+  username = var.zomro_username
+  password = var.zomro_password
+}
+
+# StarVCenter runs on premises: `endpoint` is required. `insecure` skips TLS
+# verification for installations with a self-signed certificate.
+provider "polycloud" {
+  alias           = "starvcenter"
+  cloud           = "starvcenter"
+  endpoint        = "https://cloud.example.com/services/cloudresource"
+  token           = var.starvcenter_token
+  insecure        = true
+  request_timeout = "60s"
+  max_retries     = 6
+}

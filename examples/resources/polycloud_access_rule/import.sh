@@ -1,0 +1,3 @@
+# Imported by the cloud's id of the object. Import, like every other
+# operation, is refused on every cloud in this release.
+terraform import polycloud_access_rule.ssh_from_office access_rule-0001
