@@ -18,4 +18,9 @@ cargo build --workspace --bins --locked
 
 echo "== tests"
 # End-to-end tests mostly wait on Terraform and the simulator: run more than one per core.
-RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}" cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}" cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line for the whole run (cargo prints one per test binary, doc-tests last).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f; if (p == 0) exit 1 }' "$log"

@@ -7,7 +7,7 @@ use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Change, Cloud, Feature, Setting};
-use crate::model::{Backup, BackupSpec, Deleted};
+use crate::model::{Backup, BackupSpec};
 use crate::resources::common::*;
 
 /// Terraform state of `polycloud_backup`.
@@ -128,18 +128,9 @@ impl Resource for BackupResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
-        match cloud.read_backup(&id).await {
-            Ok(Some(backup)) => {
-                let mut state = state;
-                apply_backup(&mut state, backup);
-                Some((state, private))
-            }
-            Ok(None) => None,
-            Err(e) => {
-                report(diags, &format!("Cannot read backup {id}"), &e, None);
-                Some((state, private))
-            }
-        }
+        let result = cloud.read_backup(&id).await;
+        let state = refreshed(diags, &format!("backup {id}"), state, result, apply_backup)?;
+        Some((state, private))
     }
 
     async fn plan_create<'a>(
@@ -317,20 +308,12 @@ impl Resource for BackupResource {
     ) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
-        match cloud
-            .delete_backup(&id, timeout(&prior.timeouts, Phase::Delete))
-            .await
-        {
-            Ok(Deleted::Gone) => Some(()),
-            Ok(Deleted::Forgotten(warning)) => {
-                diags.root_warning(format!("Backup {id} was only removed from state"), warning);
-                Some(())
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot delete backup {id}"), &e, None);
-                None
-            }
-        }
+        let limit = timeout(&prior.timeouts, Phase::Delete);
+        deleted(
+            diags,
+            &format!("backup {id}"),
+            cloud.delete_backup(&id, limit).await,
+        )
     }
 
     async fn import<'a>(
@@ -339,23 +322,8 @@ impl Resource for BackupResource {
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
-        match cloud.read_backup(&id).await {
-            Ok(Some(backup)) => {
-                let mut state = BackupState::default();
-                apply_backup(&mut state, backup);
-                Some((state, Value::Null))
-            }
-            Ok(None) => {
-                diags.root_error(
-                    "Cannot import backup",
-                    format!("No backup with id {id:?} exists."),
-                );
-                None
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot import backup {id}"), &e, None);
-                None
-            }
-        }
+        let result = cloud.read_backup(&id).await;
+        let state = imported(diags, &format!("backup {id:?}"), result, apply_backup)?;
+        Some((state, Value::Null))
     }
 }

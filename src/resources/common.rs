@@ -12,6 +12,7 @@ use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use crate::cloud::{Capability, Cloud, CloudError, Feature};
+use crate::model::Deleted;
 
 /// The provider's configured cloud, shared by every resource and data source (they are
 /// built before Terraform configures the provider).
@@ -372,4 +373,76 @@ pub enum Op {
     Read,
     /// In-place update.
     Update,
+}
+
+/// The outcome of a refresh: the fresh state when the object exists; `None` (Terraform
+/// drops it from state) only when the cloud says it does not exist; on any other error,
+/// the prior state with an error diagnostic, so nothing is ever dropped by mistake.
+pub fn refreshed<S, T>(
+    diags: &mut Diagnostics,
+    what: &str,
+    mut prior: S,
+    result: Result<Option<T>, CloudError>,
+    apply: impl FnOnce(&mut S, T),
+) -> Option<S> {
+    match result {
+        Ok(Some(found)) => {
+            apply(&mut prior, found);
+            Some(prior)
+        }
+        Ok(None) => {
+            tracing::info!("{what} is gone from the cloud; removing it from state");
+            None
+        }
+        Err(e) => {
+            report(diags, &format!("Cannot read {what}"), &e, None);
+            Some(prior)
+        }
+    }
+}
+
+/// The outcome of an import: a fresh state, or an error saying the object is absent.
+pub fn imported<S: Default, T>(
+    diags: &mut Diagnostics,
+    what: &str,
+    result: Result<Option<T>, CloudError>,
+    apply: impl FnOnce(&mut S, T),
+) -> Option<S> {
+    match result {
+        Ok(Some(found)) => {
+            let mut state = S::default();
+            apply(&mut state, found);
+            Some(state)
+        }
+        Ok(None) => {
+            diags.root_error(
+                format!("Cannot import {what}"),
+                format!("No {what} exists."),
+            );
+            None
+        }
+        Err(e) => {
+            report(diags, &format!("Cannot import {what}"), &e, None);
+            None
+        }
+    }
+}
+
+/// The outcome of a delete: a warning when the cloud can only forget the object.
+pub fn deleted(
+    diags: &mut Diagnostics,
+    what: &str,
+    result: Result<Deleted, CloudError>,
+) -> Option<()> {
+    match result {
+        Ok(Deleted::Gone) => Some(()),
+        Ok(Deleted::Forgotten(warning)) => {
+            diags.root_warning(format!("{what} was only removed from state"), warning);
+            Some(())
+        }
+        Err(e) => {
+            report(diags, &format!("Cannot delete {what}"), &e, None);
+            None
+        }
+    }
 }

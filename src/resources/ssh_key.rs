@@ -7,7 +7,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::Feature;
-use crate::model::SshKey;
+use crate::model::{Deleted, SshKey};
 use crate::resources::common::*;
 
 /// Terraform state of `polycloud_ssh_key`.
@@ -96,18 +96,9 @@ impl Resource for SshKeyResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
-        match cloud.read_ssh_key(&id).await {
-            Ok(Some(key)) => {
-                let mut state = state;
-                apply_key(&mut state, key);
-                Some((state, private))
-            }
-            Ok(None) => None,
-            Err(e) => {
-                report(diags, &format!("Cannot read SSH key {id}"), &e, None);
-                Some((state, private))
-            }
-        }
+        let result = cloud.read_ssh_key(&id).await;
+        let state = refreshed(diags, &format!("SSH key {id}"), state, result, apply_key)?;
+        Some((state, private))
     }
 
     async fn plan_create<'a>(
@@ -217,13 +208,8 @@ impl Resource for SshKeyResource {
     ) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
-        match cloud.delete_ssh_key(&id).await {
-            Ok(()) => Some(()),
-            Err(e) => {
-                report(diags, &format!("Cannot delete SSH key {id}"), &e, None);
-                None
-            }
-        }
+        let result = cloud.delete_ssh_key(&id).await.map(|()| Deleted::Gone);
+        deleted(diags, &format!("SSH key {id}"), result)
     }
 
     async fn import<'a>(
@@ -232,23 +218,8 @@ impl Resource for SshKeyResource {
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
-        match cloud.read_ssh_key(&id).await {
-            Ok(Some(key)) => {
-                let mut state = SshKeyState::default();
-                apply_key(&mut state, key);
-                Some((state, Value::Null))
-            }
-            Ok(None) => {
-                diags.root_error(
-                    "Cannot import SSH key",
-                    format!("No SSH key with id {id:?} exists."),
-                );
-                None
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot import SSH key {id}"), &e, None);
-                None
-            }
-        }
+        let result = cloud.read_ssh_key(&id).await;
+        let state = imported(diags, &format!("SSH key {id:?}"), result, apply_key)?;
+        Some((state, Value::Null))
     }
 }

@@ -7,7 +7,7 @@ use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Change, Cloud, Feature, Setting};
-use crate::model::{Deleted, PowerState, Vps, VpsChange, VpsSpec};
+use crate::model::{PowerState, Vps, VpsChange, VpsSpec};
 use crate::resources::common::*;
 
 /// Terraform state of `polycloud_vps`.
@@ -464,21 +464,9 @@ impl Resource for VpsResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
-        match cloud.read_vps(&id).await {
-            Ok(Some(vps)) => {
-                let mut state = state;
-                apply_vps(&mut state, vps);
-                Some((state, private_state))
-            }
-            Ok(None) => {
-                tracing::info!("server {id} is gone from the cloud; removing it from state");
-                None
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot read server {id}"), &e, None);
-                Some((state, private_state))
-            }
-        }
+        let result = cloud.read_vps(&id).await;
+        let state = refreshed(diags, &format!("server {id}"), state, result, apply_vps)?;
+        Some((state, private_state))
     }
 
     async fn plan_create<'a>(
@@ -680,20 +668,12 @@ impl Resource for VpsResource {
     ) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
-        match cloud
-            .delete_vps(&id, timeout(&prior.timeouts, Phase::Delete))
-            .await
-        {
-            Ok(Deleted::Gone) => Some(()),
-            Ok(Deleted::Forgotten(warning)) => {
-                diags.root_warning(format!("Server {id} was only removed from state"), warning);
-                Some(())
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot delete server {id}"), &e, None);
-                None
-            }
-        }
+        let limit = timeout(&prior.timeouts, Phase::Delete);
+        deleted(
+            diags,
+            &format!("server {id}"),
+            cloud.delete_vps(&id, limit).await,
+        )
     }
 
     async fn import<'a>(
@@ -705,27 +685,9 @@ impl Resource for VpsResource {
         if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Read) {
             return None;
         }
-        match cloud.read_vps(&id).await {
-            Ok(Some(vps)) => {
-                let mut state = VpsState::default();
-                apply_vps(&mut state, vps);
-                Some((state, Value::Null))
-            }
-            Ok(None) => {
-                diags.root_error(
-                    "Cannot import server",
-                    format!(
-                        "No server with id {id:?} exists on {}.",
-                        cloud.kind().name()
-                    ),
-                );
-                None
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot import server {id}"), &e, None);
-                None
-            }
-        }
+        let result = cloud.read_vps(&id).await;
+        let state = imported(diags, &format!("server {id:?}"), result, apply_vps)?;
+        Some((state, Value::Null))
     }
 }
 

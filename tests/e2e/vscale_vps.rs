@@ -183,7 +183,7 @@ fn vps_import_then_empty_plan() {
         .tf(&["import", "-no-color", "polycloud_vps.web", "999999"])
         .failed();
     assert!(
-        run.output().contains("No server with id"),
+        run.output().contains("No server \"999999\" exists"),
         "{}",
         run.output()
     );
