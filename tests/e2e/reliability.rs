@@ -235,3 +235,20 @@ fn ctrl_c_during_apply_keeps_what_was_created() {
         "the created scalet must be in state"
     );
 }
+
+#[test]
+fn diagnostics_carry_no_backtrace_even_with_rust_backtrace() {
+    let sim = Sim::start();
+    let mut ws = Workspace::new();
+    ws.env("RUST_BACKTRACE", "1");
+    ws.write(&vps(&sim, "").replace("small", "nonexistent-plan"));
+    let run = ws.apply().failed();
+    let out = run.output();
+    assert!(out.contains("Cannot create the server"), "{out}");
+    assert!(
+        !out.contains("backtrace")
+            && !out.contains("rust_begin_unwind")
+            && !out.contains("tf_provider::"),
+        "{out}"
+    );
+}
