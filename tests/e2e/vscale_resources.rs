@@ -188,3 +188,35 @@ fn resources_vscale_cannot_serve_fail_at_plan_with_advice() {
         .collect();
     assert!(writes.is_empty(), "{writes:#?}");
 }
+
+#[test]
+fn read_errors_keep_ssh_keys_and_backups_in_state() {
+    let sim = Sim::start();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\nresource \"polycloud_ssh_key\" \"ops\" {{\n  name = \"ops\"\n  public_key = \"{KEY}\"\n}}\n{}\nresource \"polycloud_backup\" \"b\" {{\n  vps_id = polycloud_vps.web.id\n}}\n",
+        vscale_provider(&sim),
+        server("")
+    ));
+    ws.apply().ok();
+    sim.fault(json!({"count": 50, "status": 500, "cloud": "vscale", "method": "GET", "path_contains": "/sshkeys"}));
+    sim.fault(json!({"count": 50, "status": 500, "cloud": "vscale", "method": "GET", "path_contains": "/backups"}));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 1, "{}", plan.output());
+    assert!(
+        plan.output().contains("Cannot read SSH key"),
+        "{}",
+        plan.output()
+    );
+    assert!(
+        plan.output().contains("Cannot read backup"),
+        "{}",
+        plan.output()
+    );
+    let (status, _) = sim.call("DELETE", "/_sim/faults", None, &[]);
+    assert_eq!(status, 200);
+    assert!(ws.resource("polycloud_ssh_key.ops")["id"].is_string());
+    assert!(ws.resource("polycloud_backup.b")["id"].is_string());
+    ws.assert_no_changes();
+    ws.destroy().ok();
+}
