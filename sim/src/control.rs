@@ -1,5 +1,6 @@
 //! The control API under `/_sim/` used by tests and the quickstart: health,
-//! reset, state dump, request log, faults, config and Vscale drift helpers.
+//! reset, state dump, request log, faults, config, Vscale drift helpers and Zomro
+//! session/error/drift helpers.
 //! Control requests are never logged and never subject to faults.
 
 use crate::faults::FaultRule;
@@ -62,6 +63,23 @@ struct TokenBody {
     read_only: bool,
 }
 
+/// Body of `POST /_sim/zomro/errors`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZomroErrorBody {
+    #[serde(default = "one")]
+    count: u32,
+    func: Option<String>,
+    #[serde(default = "error_type")]
+    r#type: String,
+    message: String,
+}
+
+/// Serde default for a queued Zomro error's `$type`.
+fn error_type() -> String {
+    "error".into()
+}
+
 /// Serde default for counts.
 fn one() -> u32 {
     1
@@ -94,6 +112,7 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
         ("POST", ["config"]) => {
             if let Some(task_ms) = parse::<ConfigBody>(req)?.task_ms {
                 sim.vscale.set_task_ms(task_ms);
+                sim.zomro.set_op_ms(task_ms);
             }
             Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms()}))
         }
@@ -111,6 +130,20 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             sim.vscale.patch_object(kind, id, &req.json_object()?, now)
         }
         ("DELETE", ["vscale", kind, id]) => sim.vscale.remove_object(kind, id, now),
+        ("POST", ["zomro", "expire_sessions"]) => {
+            let expired = sim.zomro.expire_sessions();
+            Ok(json!({"ok": true, "expired": expired}))
+        }
+        ("POST", ["zomro", "errors"]) => {
+            let body: ZomroErrorBody = parse(req)?;
+            sim.zomro
+                .queue_errors(body.count, body.func, &body.r#type, &body.message)?;
+            Ok(ok())
+        }
+        ("PATCH", ["zomro", "instances", id]) => {
+            sim.zomro.patch_instance(id, &req.json_object()?, now)
+        }
+        ("DELETE", ["zomro", "instances", id]) => sim.zomro.remove_instance(id, now),
         _ => Err(SimError::new(404, "unknown control endpoint")),
     }
 }

@@ -24,7 +24,7 @@ use tokio::net::TcpListener;
 /// Command-line usage.
 const USAGE: &str = "usage: polycloud-sim [--port N] [--task-ms N]
   --port N     TCP port on 127.0.0.1 (0 = pick a free one; default 0)
-  --task-ms N  duration of every Vscale task in milliseconds (default 1500)";
+  --task-ms N  duration of every Vscale task and Zomro operation in ms (default 1500)";
 
 /// Parsed command line.
 #[derive(Debug, PartialEq, Eq)]

@@ -26,7 +26,7 @@ use tokio::net::{TcpListener, TcpStream};
 /// Settings given on the command line; `POST /_sim/reset` restores them.
 #[derive(Clone, Copy, Debug)]
 pub struct Config {
-    /// Duration of every Vscale task in milliseconds.
+    /// Duration of every Vscale task and every Zomro operation in milliseconds.
     pub task_ms: u64,
 }
 
@@ -53,7 +53,7 @@ impl Sim {
         Sim {
             vscale: Vscale::new(config.task_ms),
             inet: Inet,
-            zomro: Zomro,
+            zomro: Zomro::new(config.task_ms),
             starvcenter: StarVCenter,
             log: RequestLog::default(),
             faults: FaultQueue::default(),

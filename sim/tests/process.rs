@@ -72,7 +72,7 @@ fn inet_stub_answers_501_in_its_shape() {
 }
 
 #[test]
-fn zomro_stub_answers_200_with_doc_error() {
+fn zomro_errors_answer_200_with_doc_error() {
     let sim = Sim::start();
     let form = [("Content-Type", "application/x-www-form-urlencoded")];
     let resp = sim
@@ -81,8 +81,8 @@ fn zomro_stub_answers_200_with_doc_error() {
     assert_eq!(resp.status, 200);
     assert_eq!(
         resp.json(),
-        json!({"doc": {"error": {"$type": "unknown",
-        "msg": {"$": "not implemented in polycloud-sim yet"}}}})
+        json!({"doc": {"error": {"$type": "auth", "$object": "", "$lang": "en",
+        "msg": {"$": "Invalid username or password"}}}})
     );
 }
 

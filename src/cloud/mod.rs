@@ -8,6 +8,7 @@
 
 pub mod pending;
 pub mod vscale;
+pub mod zomro;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -463,6 +464,7 @@ pub trait Cloud: Send + Sync {
 pub fn connect(settings: &Settings) -> Result<Arc<dyn Cloud>, CloudError> {
     Ok(match settings.cloud {
         CloudKind::Vscale => Arc::new(vscale::VscaleClient::new(settings)?),
+        CloudKind::Zomro => Arc::new(zomro::ZomroClient::new(settings)?),
         other => Arc::new(pending::PendingCloud::new(other)),
     })
 }

@@ -225,7 +225,8 @@ fn changes(prior: &VpsState, planned: &VpsState) -> Vec<VpsChange> {
             memory_mb: planned.memory_mb.as_ref_option().copied(),
         });
     }
-    if differs(prior, planned, "password") {
+    // A rebuild (the image change above) installs the password itself.
+    if differs(prior, planned, "password") && !differs(prior, planned, "image") {
         if let Some(p) = known(&planned.password) {
             out.push(VpsChange::Password(p.into()));
         }
@@ -290,7 +291,9 @@ impl VpsResource {
     ) -> Vec<AttributePath> {
         let mut replace = Vec::new();
         for attribute in RULED {
-            if !differs(prior, planned, attribute) {
+            if !differs(prior, planned, attribute)
+                || rides_on_rebuild(cloud, prior, planned, attribute)
+            {
                 continue;
             }
             let change = if attribute == "plan" {
@@ -357,6 +360,22 @@ impl VpsResource {
             }
         }
     }
+}
+
+/// Whether a changed `password` or `ssh_key_ids` is installed by an in-place image
+/// change in the same plan (`VpsChange::Image` carries both), so it needs no rule of
+/// its own.
+fn rides_on_rebuild(
+    cloud: &dyn Cloud,
+    prior: &VpsState,
+    planned: &VpsState,
+    attribute: &str,
+) -> bool {
+    matches!(attribute, "password" | "ssh_key_ids")
+        && differs(prior, planned, "image")
+        && cloud
+            .rule(Feature::Vps, "image")
+            .is_some_and(|r| r.change == Change::InPlace)
 }
 
 fn validate_config(diags: &mut Diagnostics, config: &VpsState) {

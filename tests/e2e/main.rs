@@ -8,3 +8,6 @@ mod reliability;
 mod vscale_data;
 mod vscale_resources;
 mod vscale_vps;
+mod zomro_support;
+mod zomro_vps;
+mod zomro_wire;

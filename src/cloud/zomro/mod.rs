@@ -1,0 +1,699 @@
+//! Zomro: the BILLmanager form API (seeds/002; SPEC §6 for everything the document
+//! does not show). Every call is a form POST to the endpoint with `func`, `auth` (the
+//! session), `out=json` and the function's fields; answers are `{"doc": ...}` and
+//! errors come with HTTP 200 as `doc.error`.
+//!
+//! Authentication: `token` is used as the session id; `username`/`password` sign in
+//! with `func=auth`, and when an answer says the session expired the client signs in
+//! again once and repeats the call. There are no task ids: after an operation the
+//! client polls `func=instances` until `instance_status` is settled (`active`,
+//! `stopped`; `error` fails) (SPEC §5). "Request in process, please wait" is busy and
+//! retried by the shared HTTP layer ([`ZomroBusy`]).
+
+pub mod wire;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::sync::{Mutex, OnceCell};
+
+use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
+use crate::config::{CloudKind, Credentials, Settings};
+use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
+use crate::model::*;
+use crate::waiter::{self, Poll};
+
+/// Instances per page of `func=instances`.
+const PAGE_SIZE: usize = 100;
+
+/// Declares BILLmanager's busy answer (HTTP 200, `doc.error` "Request in process,
+/// please wait") to the shared HTTP layer, which retries it with backoff.
+pub struct ZomroBusy;
+
+impl Classifier for ZomroBusy {
+    fn busy(&self, response: &Response) -> Option<String> {
+        match wire::parse_doc(&response.body) {
+            Ok(Err(error)) if error.is_busy() => Some(error.message()),
+            _ => None,
+        }
+    }
+}
+
+/// The Zomro client.
+pub struct ZomroClient {
+    http: HttpClient,
+    endpoint: String,
+    credentials: Credentials,
+    session: Mutex<Option<String>>,
+    catalog: OnceCell<wire::Catalog>,
+}
+
+/// One call: the function, its fields, and whether repeating it is harmless.
+struct Call<'a> {
+    func: &'a str,
+    fields: Vec<(&'static str, String)>,
+    idempotent: bool,
+}
+
+impl<'a> Call<'a> {
+    /// A read (safe to repeat).
+    fn read(func: &'a str) -> Self {
+        Self {
+            func,
+            fields: Vec::new(),
+            idempotent: true,
+        }
+    }
+
+    /// A change; `idempotent` when repeating it cannot do harm.
+    fn change(func: &'a str, idempotent: bool) -> Self {
+        Self {
+            func,
+            fields: Vec::new(),
+            idempotent,
+        }
+    }
+
+    /// Adds a field.
+    fn field(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.fields.push((name, value.into()));
+        self
+    }
+}
+
+impl ZomroClient {
+    /// A client for the configured account.
+    pub fn new(settings: &Settings) -> Result<Self, CloudError> {
+        let http = HttpClient::new(
+            "zomro",
+            HttpSettings {
+                request_timeout: settings.request_timeout,
+                max_retries: settings.max_retries,
+                insecure: settings.insecure,
+            },
+            Arc::new(ZomroBusy),
+        )?;
+        let session = match &settings.credentials {
+            Credentials::Token(token) => Some(token.clone()),
+            Credentials::UserPassword { .. } => None,
+        };
+        Ok(Self {
+            http,
+            endpoint: settings.endpoint.clone(),
+            credentials: settings.credentials.clone(),
+            session: Mutex::new(session),
+            catalog: OnceCell::new(),
+        })
+    }
+
+    /// The current session, signing in first when there is none.
+    async fn session(&self) -> Result<String, CloudError> {
+        let mut session = self.session.lock().await;
+        if let Some(s) = session.as_ref() {
+            return Ok(s.clone());
+        }
+        let fresh = self.sign_in().await?;
+        *session = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Signs in again unless another call already replaced `expired`.
+    async fn renew(&self, expired: &str) -> Result<String, CloudError> {
+        let mut session = self.session.lock().await;
+        if let Some(s) = session.as_ref().filter(|s| s.as_str() != expired) {
+            return Ok(s.clone());
+        }
+        tracing::info!(cloud = "zomro", "the session expired; signing in again");
+        let fresh = self.sign_in().await?;
+        *session = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// `func=auth` with `username` and `password`: a new session id (a secret).
+    async fn sign_in(&self) -> Result<String, CloudError> {
+        let Credentials::UserPassword { username, password } = &self.credentials else {
+            return Err(CloudError::Auth(
+                "Zomro refused the session in `token` (expired or invalid); get a new one, or configure `username` and `password` so the provider signs in itself".into(),
+            ));
+        };
+        let form = vec![
+            ("func".to_string(), "auth".to_string()),
+            ("username".to_string(), username.clone()),
+            ("password".to_string(), password.clone()),
+            ("out".to_string(), "json".to_string()),
+        ];
+        let response = self.post(form, true).await?;
+        if let Err(error) = doc_of(&response)? {
+            return Err(CloudError::Auth(format!(
+                "Zomro refused `username`/`password`: {}",
+                error.message()
+            )));
+        }
+        let session = wire::session_of(&response.body)
+            .ok_or_else(|| CloudError::Protocol("`func=auth` answered no session".into()))?;
+        crate::secrets::register(&session);
+        Ok(session)
+    }
+
+    /// Sends one form to the endpoint.
+    async fn post(
+        &self,
+        form: Vec<(String, String)>,
+        idempotent: bool,
+    ) -> Result<Response, CloudError> {
+        let request = Request::new(Method::Post, self.endpoint.clone())
+            .body(Body::Form(form))
+            .idempotent(idempotent);
+        Ok(self.http.send(&request).await?)
+    }
+
+    /// Runs a call with the session, signing in again once if the session expired;
+    /// returns the normalised `doc`.
+    async fn call(&self, call: &Call<'_>) -> Result<serde_json::Value, CloudError> {
+        let session = self.session().await?;
+        match self.call_with(call, &session).await? {
+            Ok(doc) => Ok(doc),
+            Err(error) if error.kind == "auth" => {
+                let fresh = self.renew(&session).await?;
+                match self.call_with(call, &fresh).await? {
+                    Ok(doc) => Ok(doc),
+                    Err(error) => Err(error_of(call.func, &error)),
+                }
+            }
+            Err(error) => Err(error_of(call.func, &error)),
+        }
+    }
+
+    /// One attempt with a given session.
+    async fn call_with(
+        &self,
+        call: &Call<'_>,
+        session: &str,
+    ) -> Result<Result<serde_json::Value, wire::DocError>, CloudError> {
+        let mut form = vec![
+            ("func".to_string(), call.func.to_string()),
+            ("auth".to_string(), session.to_string()),
+            ("out".to_string(), "json".to_string()),
+        ];
+        form.extend(call.fields.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let response = self.post(form, call.idempotent).await?;
+        doc_of(&response)
+    }
+
+    /// Every instance, page by page (`p_num`, `p_cnt`; `p_elems` is the total).
+    async fn instances(&self) -> Result<Vec<wire::Instance>, CloudError> {
+        let mut all = Vec::new();
+        for page in 1.. {
+            let call = Call::read("instances")
+                .field("p_num", page.to_string())
+                .field("p_cnt", PAGE_SIZE.to_string());
+            let doc = self.call(&call).await?;
+            let page: wire::InstancePage = wire::decode(doc).map_err(protocol("instances"))?;
+            let total = wire::number(&page.p_elems).map(|n| n as usize);
+            let got = page.elem.len();
+            all.extend(page.elem);
+            if got == 0 || total.is_none_or(|t| all.len() >= t) || got < PAGE_SIZE {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// The instance with this id, if the account has it.
+    async fn instance(&self, id: &str) -> Result<Option<wire::Instance>, CloudError> {
+        let id = id.trim();
+        Ok(self.instances().await?.into_iter().find(|i| i.id == id))
+    }
+
+    /// `v2.instances.order.pricelist` (all data centres), fetched once.
+    async fn catalog(&self) -> Result<&wire::Catalog, CloudError> {
+        self.catalog
+            .get_or_try_init(|| async {
+                let doc = self
+                    .call(&Call::read("v2.instances.order.pricelist"))
+                    .await?;
+                wire::decode(doc).map_err(protocol("v2.instances.order.pricelist"))
+            })
+            .await
+    }
+
+    /// Polls `func=instances` until the instance is settled and `done` holds.
+    async fn wait(
+        &self,
+        id: &str,
+        what: &str,
+        timeout: Duration,
+        done: impl Fn(&wire::Instance) -> bool,
+    ) -> Result<(), CloudError> {
+        let task = format!("Zomro instance {id} ({what})");
+        waiter::wait_for(&task, timeout, || async {
+            let Some(instance) = self.instance(id).await? else {
+                return Ok(Poll::Failed("the instance is no longer listed".into()));
+            };
+            Ok(settled(&instance, &done))
+        })
+        .await
+    }
+
+    /// Polls until the instance is no longer listed.
+    async fn wait_gone(&self, id: &str, timeout: Duration) -> Result<(), CloudError> {
+        let task = format!("Zomro instance {id} (instances.delete)");
+        waiter::wait_for(&task, timeout, || async {
+            Ok(match self.instance(id).await? {
+                None => Poll::Done(()),
+                Some(i) => Poll::Pending(format!("instance_status {}", i.instance_status)),
+            })
+        })
+        .await
+    }
+
+    /// Sends an operation on `elid` and waits for its outcome.
+    async fn operate(
+        &self,
+        call: Call<'_>,
+        id: &str,
+        timeout: Duration,
+        done: impl Fn(&wire::Instance) -> bool,
+    ) -> Result<(), CloudError> {
+        let func = call.func;
+        self.call(&call.field("sok", "ok").field("elid", id.trim()))
+            .await?;
+        self.wait(id, func, timeout, done).await
+    }
+
+    /// `v2.instances.order.param` (SPEC §6).
+    async fn order(&self, spec: &VpsSpec) -> Result<String, CloudError> {
+        let mut call = Call::change("v2.instances.order.param", false)
+            .field("sok", "ok")
+            .field("skipbasket", "on")
+            .field("pricelist", spec.plan.clone().unwrap_or_default())
+            .field("datacenter", spec.location.clone().unwrap_or_default())
+            .field("servername", spec.name.clone())
+            .field("instances_os", spec.image.clone().unwrap_or_default());
+        if let Some(password) = &spec.password {
+            call = call.field("password", password.clone());
+        }
+        if !spec.ssh_key_ids.is_empty() {
+            call = call.field("ssh_keys", spec.ssh_key_ids.join(","));
+        }
+        let doc = self.call(&call).await?;
+        let ordered: wire::Ordered = wire::decode(doc).map_err(protocol(call.func))?;
+        ordered
+            .id
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| CloudError::Protocol("the order answered no service id".into()))
+    }
+
+    /// After an order whose outcome is unknown: the newest instance matching it.
+    async fn find_ordered(&self, spec: &VpsSpec) -> Result<Option<String>, CloudError> {
+        Ok(self
+            .instances()
+            .await?
+            .into_iter()
+            .filter(|i| {
+                i.name == spec.name
+                    && i.pricelist == spec.plan
+                    && i.datacenter == spec.location
+                    && i.instances_os == spec.image
+            })
+            .max_by_key(|i| i.id.parse::<u64>().unwrap_or(0))
+            .map(|i| i.id))
+    }
+
+    /// `instances.fleio.rebuild` with exactly the document's fields (seeds/002):
+    /// `elid`, `zone=image`, `select_rebuild`, `enablessh`, then `password` and/or
+    /// `ssh_keys`.
+    async fn rebuild(
+        &self,
+        id: &str,
+        image: &str,
+        password: Option<&str>,
+        keys: &[String],
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let use_keys = !keys.is_empty();
+        if !use_keys && password.is_none() {
+            return Err(CloudError::Unsupported(NEED_CREDENTIALS.into()));
+        }
+        let mut call = Call::change("instances.fleio.rebuild", false)
+            .field("zone", "image")
+            .field("select_rebuild", image)
+            .field("enablessh", if use_keys { "on" } else { "off" });
+        if let Some(password) = password {
+            call = call.field("password", password);
+        }
+        if use_keys {
+            call = call.field("ssh_keys", keys.join(","));
+        }
+        let image = image.to_string();
+        self.operate(call, id, timeout, move |i| {
+            i.instance_status == "active" && i.instances_os.as_deref() == Some(image.as_str())
+        })
+        .await
+    }
+
+    /// An instance in the domain model.
+    fn to_vps(&self, i: wire::Instance) -> Vps {
+        let power_state = match i.instance_status.as_str() {
+            "active" => Some(PowerState::Running),
+            "stopped" => Some(PowerState::Stopped),
+            _ => None,
+        };
+        Vps {
+            id: i.id,
+            name: i.name,
+            image: i.instances_os.filter(|s| !s.is_empty()),
+            plan: i.pricelist.filter(|s| !s.is_empty()),
+            location: i.datacenter.filter(|s| !s.is_empty()),
+            cpu: wire::number(&i.cpu),
+            memory_mb: wire::number(&i.ram),
+            disk_gb: wire::number(&i.disk),
+            ssh_key_ids: Some(i.ssh_keys),
+            power_state,
+            status: i.instance_status,
+            ip_address: i.ip.filter(|s| !s.is_empty()),
+            hostname: i.domain.filter(|s| !s.is_empty()),
+            created_at: i.createdate.as_deref().and_then(date_to_rfc3339),
+            ..Vps::default()
+        }
+    }
+}
+
+/// What one poll of an instance says.
+fn settled(instance: &wire::Instance, done: &impl Fn(&wire::Instance) -> bool) -> Poll<()> {
+    match instance.instance_status.as_str() {
+        "error" => Poll::Failed("Zomro reports instance_status error".into()),
+        "active" | "stopped" if done(instance) => Poll::Done(()),
+        status => Poll::Pending(format!("instance_status {status}")),
+    }
+}
+
+/// `yyyy-mm-dd` → RFC 3339 at midnight UTC.
+fn date_to_rfc3339(date: &str) -> Option<String> {
+    let date = date.trim().get(..10)?;
+    let ok = date.len() == 10
+        && date.chars().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        });
+    ok.then(|| format!("{date}T00:00:00Z"))
+}
+
+/// The answer's `doc`, or its `doc.error`; a non-2xx status is an error of its own.
+fn doc_of(response: &Response) -> Result<Result<serde_json::Value, wire::DocError>, CloudError> {
+    let parsed = wire::parse_doc(&response.body);
+    if !(200..300).contains(&response.status) {
+        let message = match parsed {
+            Ok(Err(error)) => error.message(),
+            _ => format!("HTTP {} without a BILLmanager answer", response.status),
+        };
+        return Err(CloudError::Api {
+            status: response.status,
+            message,
+        });
+    }
+    parsed.map_err(|e| CloudError::Protocol(format!("Zomro answer not understood: {e}")))
+}
+
+/// Maps `doc.error` (HTTP 200): `auth` → authentication, `missed` on `elid` → not
+/// found, anything else → the cloud's own message.
+fn error_of(func: &str, error: &wire::DocError) -> CloudError {
+    let message = error.message();
+    match (error.kind.as_str(), error.object.as_str()) {
+        ("auth", _) => CloudError::Auth(format!("Zomro: {message}")),
+        ("missed", "elid") => CloudError::NotFound(message),
+        _ => CloudError::Api {
+            status: 200,
+            message: format!("Zomro {func}: {message}"),
+        },
+    }
+}
+
+/// A decoding failure of `func`'s answer.
+fn protocol(func: &str) -> impl Fn(String) -> CloudError + '_ {
+    move |e| CloudError::Protocol(format!("Zomro {func} answer: {e}"))
+}
+
+/// seeds/002, `password`: at least 8 characters, one upper-case letter, one digit.
+pub fn password_problem(password: &str) -> Option<String> {
+    let long = password.chars().count() >= 8;
+    let upper = password.chars().any(char::is_uppercase);
+    let digit = password.chars().any(|c| c.is_ascii_digit());
+    (!(long && upper && digit)).then(|| {
+        "Zomro passwords need at least 8 characters, one upper-case letter and one digit (e.g. \"Mypassword1\").".to_string()
+    })
+}
+
+const NEED_CREDENTIALS: &str = "Zomro installs a server with a root password or SSH keys: set `password` (8+ characters, an upper-case letter, a digit) or `ssh_key_ids`.";
+const SIZE_BY_PLAN: &str = "Zomro sizes an instance by its price list: remove this attribute and choose `plan` (see data source polycloud_plans).";
+
+#[async_trait]
+impl Cloud for ZomroClient {
+    fn kind(&self) -> CloudKind {
+        CloudKind::Zomro
+    }
+
+    fn capability(&self, feature: Feature) -> Capability {
+        use Feature::*;
+        match feature {
+            Vps => Capability::crud(),
+            DataVps | DataVpsList | DataImages | DataPlans | DataLocations => {
+                Capability::from_letters("CR", "")
+            }
+            SshKey => Capability::none("Zomro SSH keys are managed in the client panel; put their ids (listed by `v2.instances.order.pricelist`) in `polycloud_vps.ssh_key_ids`."),
+            Snapshot | Backup | VpsRestore | DataSnapshots | DataBackups => Capability::none(format!(
+                "{} is not available on Zomro through its API; rebuild a server from an image with `polycloud_vps.image` instead.",
+                feature.type_name()
+            )),
+            other => Capability::none(format!(
+                "{} is not available on Zomro.",
+                other.type_name()
+            )),
+        }
+    }
+
+    fn rule(&self, feature: Feature, attribute: &str) -> Option<AttrRule> {
+        if feature != Feature::Vps {
+            return None;
+        }
+        Some(match attribute {
+            "name" => AttrRule::replace("Zomro cannot rename an instance through its API").required(),
+            "image" => AttrRule::in_place().required(),
+            "plan" => AttrRule::in_place().required(),
+            "location" => AttrRule::replace("Zomro cannot move an instance between data centres").required(),
+            "cpu" | "memory_mb" => AttrRule::unsupported(SIZE_BY_PLAN),
+            "network_id" => AttrRule::unsupported("Zomro has no selectable networks; remove `network_id`."),
+            "description" => AttrRule::unsupported("Zomro instances have no description; remove `description`."),
+            "auto_snapshot_days" => AttrRule::unsupported("Zomro has no automatic snapshots; remove `auto_snapshot_days`."),
+            "ssh_key_ids" => AttrRule::replace("Zomro installs SSH keys only when ordering or rebuilding (change `image` together with them to rebuild in place)"),
+            "password" => AttrRule::replace("Zomro sets the root password only when ordering or rebuilding (change `image` together with it to rebuild in place)"),
+            "power_state" => AttrRule::in_place(),
+            _ => return None,
+        })
+    }
+
+    fn check_vps_spec(&self, spec: &VpsSpec) -> Vec<(&'static str, String)> {
+        let mut issues = Vec::new();
+        if let Some(problem) = spec.password.as_deref().and_then(password_problem) {
+            issues.push(("password", problem));
+        }
+        if spec
+            .ssh_key_ids
+            .iter()
+            .any(|k| k.trim().parse::<u64>().is_err())
+        {
+            issues.push((
+                "ssh_key_ids",
+                "Zomro SSH key ids are numbers (listed by `v2.instances.order.pricelist`, e.g. \"490\").".to_string(),
+            ));
+        }
+        issues
+    }
+
+    async fn create_vps(&self, spec: &VpsSpec, timeout: Duration) -> Result<Vps, CreateError> {
+        if spec.password.is_none() && spec.ssh_key_ids.is_empty() {
+            return Err(CloudError::Unsupported(NEED_CREDENTIALS.into()).into());
+        }
+        let id =
+            http::create_with_lookup(&self.http, || self.order(spec), || self.find_ordered(spec))
+                .await?;
+        let fail = |error| CreateError {
+            id: Some(id.clone()),
+            error,
+        };
+        self.wait(&id, "v2.instances.order.param", timeout, |i| {
+            i.instance_status == "active"
+        })
+        .await
+        .map_err(fail)?;
+        match self.instance(&id).await {
+            Ok(Some(instance)) => Ok(self.to_vps(instance)),
+            Ok(None) => Err(CreateError {
+                id: None,
+                error: CloudError::TaskFailed {
+                    task: format!("ordering instance {id}"),
+                    message: "the instance disappeared right after it was created".into(),
+                },
+            }),
+            Err(e) => Err(fail(e)),
+        }
+    }
+
+    async fn read_vps(&self, id: &str) -> Result<Option<Vps>, CloudError> {
+        Ok(self.instance(id).await?.map(|i| self.to_vps(i)))
+    }
+
+    async fn update_vps(
+        &self,
+        id: &str,
+        change: &VpsChange,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        match change {
+            VpsChange::Image {
+                image,
+                password,
+                ssh_key_ids,
+            } => {
+                self.rebuild(id, image, password.as_deref(), ssh_key_ids, timeout)
+                    .await
+            }
+            VpsChange::Plan(plan) => {
+                let call =
+                    Call::change("service.changepricelist", false).field("pricelist", plan.clone());
+                let plan = plan.clone();
+                self.operate(call, id, timeout, move |i| {
+                    i.pricelist.as_deref() == Some(plan.as_str())
+                })
+                .await
+            }
+            VpsChange::Power(state) => {
+                let (func, target) = match state {
+                    PowerState::Running => ("service.start", "active"),
+                    PowerState::Stopped => ("service.stop", "stopped"),
+                };
+                let call = Call::change(func, true);
+                self.operate(call, id, timeout, move |i| i.instance_status == target)
+                    .await
+            }
+            other => Err(CloudError::Unsupported(format!(
+                "Zomro cannot apply {other:?} in place"
+            ))),
+        }
+    }
+
+    async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let call = Call::change("instances.delete", true).field("elid", id.trim());
+        match self.call(&call).await {
+            Ok(_) => self.wait_gone(id, timeout).await.map(|_| Deleted::Gone),
+            Err(e) if e.is_not_found() => Ok(Deleted::Gone),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn list_vps(&self) -> Result<Vec<Vps>, CloudError> {
+        let instances = self.instances().await?;
+        Ok(instances.into_iter().map(|i| self.to_vps(i)).collect())
+    }
+
+    async fn images(&self, location: Option<&str>) -> Result<Vec<Image>, CloudError> {
+        let catalog = self.catalog().await?;
+        Ok(catalog
+            .os
+            .iter()
+            .filter(|o| location.is_none_or(|l| o.datacenter.iter().any(|d| d == l)))
+            .map(|o| Image {
+                id: o.id.clone(),
+                description: o.name.clone(),
+                locations: o.datacenter.clone(),
+                plans: Vec::new(),
+                active: true,
+            })
+            .collect())
+    }
+
+    async fn plans(&self, location: Option<&str>) -> Result<Vec<Plan>, CloudError> {
+        let catalog = self.catalog().await?;
+        Ok(catalog
+            .pricelist
+            .iter()
+            .filter(|p| location.is_none_or(|l| p.datacenter.iter().any(|d| d == l)))
+            .map(plan_of)
+            .collect())
+    }
+
+    async fn locations(&self) -> Result<Vec<Location>, CloudError> {
+        let catalog = self.catalog().await?;
+        Ok(catalog
+            .datacenter
+            .iter()
+            .map(|d| Location {
+                id: d.id.clone(),
+                description: d.name.clone(),
+                active: true,
+                private_networking: false,
+                plans: catalog
+                    .pricelist
+                    .iter()
+                    .filter(|p| p.datacenter.contains(&d.id))
+                    .map(|p| p.id.clone())
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+/// A price list as a plan; name, price, currency and period go to `details`.
+fn plan_of(p: &wire::Pricelist) -> Plan {
+    let details = [
+        ("name", &p.name),
+        ("price", &p.price),
+        ("currency", &p.currency),
+        ("period", &p.period),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v)))
+    .collect();
+    Plan {
+        id: p.id.clone(),
+        cpu: wire::number(&p.cpu),
+        memory_mb: wire::number(&p.ram),
+        disk_gb: wire::number(&p.disk),
+        network: wire::number(&p.bandwidth),
+        locations: p.datacenter.clone(),
+        details,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documents_password_rule() {
+        assert!(password_problem("Mypassword1").is_none());
+        for weak in ["mypassword1", "Mypassword", "Mypas1", ""] {
+            assert!(password_problem(weak).is_some(), "{weak}");
+        }
+    }
+
+    #[test]
+    fn dates_and_settled_states() {
+        assert_eq!(
+            date_to_rfc3339("2024-05-01").as_deref(),
+            Some("2024-05-01T00:00:00Z")
+        );
+        assert_eq!(date_to_rfc3339("01.05.2024"), None);
+        let mut i = wire::Instance {
+            instance_status: "building".into(),
+            ..Default::default()
+        };
+        assert!(matches!(settled(&i, &|_| true), Poll::Pending(_)));
+        i.instance_status = "active".into();
+        assert!(matches!(settled(&i, &|_| true), Poll::Done(())));
+        assert!(matches!(settled(&i, &|_| false), Poll::Pending(_)));
+        i.instance_status = "error".into();
+        assert!(matches!(settled(&i, &|_| true), Poll::Failed(_)));
+    }
+}
