@@ -238,7 +238,7 @@ fn reset_restores_the_startup_state() {
     assert_eq!(
         state,
         json!({"vscale": {"scalets": [], "sshkeys": [], "backups": [], "tasks": []},
-                             "inet": {}, "zomro": {}, "starvcenter": {}})
+                             "inet": {"vps": []}, "zomro": {}, "starvcenter": {}})
     );
     assert_eq!(sim.ctl("GET", "/requests", None).json(), json!([]));
     assert_eq!(sim.vscale("GET", "/images", None).status, 200);
