@@ -4,6 +4,8 @@
 
 mod examples;
 mod harness;
+mod inet_helpers;
+mod inet_vps;
 mod reliability;
 mod vscale_data;
 mod vscale_resources;
