@@ -4,7 +4,9 @@
 
 mod examples;
 mod harness;
+mod inet_data;
 mod inet_helpers;
+mod inet_resources;
 mod inet_vps;
 mod reliability;
 mod vscale_data;
