@@ -45,7 +45,7 @@ pub fn servers(sim: &Sim) -> Vec<Value> {
 pub fn server(sim: &Sim, id: &str) -> Value {
     servers(sim)
         .into_iter()
-        .find(|v| v["id"].to_string() == id)
+        .find(|v| v["id"].as_u64().is_some_and(|n| n.to_string() == id))
         .unwrap_or_else(|| panic!("the simulator holds no iNET VPS {id}"))
 }
 

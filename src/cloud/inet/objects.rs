@@ -141,7 +141,7 @@ impl InetClient {
         before: &HashSet<String>,
     ) -> Result<Option<wire::Image>, CloudError> {
         let list: Vec<wire::Image> = self.get(&format!("/vps/{vps}/snapshot")).await?;
-        Ok(list.into_iter().filter(|s| !before.contains(&s.id)).last())
+        Ok(list.into_iter().rfind(|s| !before.contains(&s.id)))
     }
 
     /// Polls the snapshot list until the snapshot is `available`.
@@ -212,7 +212,7 @@ impl InetClient {
             || self.call(request.clone()),
             || async {
                 let now = self.volumes_of(vps).await?.unwrap_or_default();
-                Ok(now.into_iter().filter(|v| !before.contains(&v.id)).last())
+                Ok(now.into_iter().rfind(|v| !before.contains(&v.id)))
             },
         )
         .await?;
