@@ -192,6 +192,84 @@ pub struct BackupSpec {
     pub description: Option<String>,
 }
 
+/// A snapshot of a VPS: the same facts as a backup (id, server, name, status, size,
+/// creation time).
+pub type Snapshot = Backup;
+
+/// What to create a snapshot from.
+pub type SnapshotSpec = BackupSpec;
+
+/// An extra disk of a VPS.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Volume {
+    /// Cloud id.
+    pub id: String,
+    /// The VPS it belongs to.
+    pub vps_id: String,
+    /// Size in GB.
+    pub size_gb: Option<i64>,
+    /// Description.
+    pub description: Option<String>,
+    /// Image it was made from.
+    pub image: Option<String>,
+    /// Device name in the guest, e.g. `/dev/vdb`.
+    pub device_name: Option<String>,
+    /// Creation time, RFC 3339.
+    pub created_at: Option<String>,
+}
+
+/// What a user asks for when creating a volume.
+#[derive(Clone, Debug, Default)]
+pub struct VolumeSpec {
+    /// The VPS to attach it to.
+    pub vps_id: String,
+    /// Size in GB, where the cloud sizes volumes.
+    pub size_gb: Option<i64>,
+    /// Description, where the cloud keeps one.
+    pub description: Option<String>,
+    /// Image to make it from, where the cloud needs one.
+    pub image: Option<String>,
+}
+
+/// The SSH key pair a VPS was made with.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KeyPair {
+    /// Key pair name.
+    pub name: String,
+    /// OpenSSH public key.
+    pub public_key: String,
+    /// Fingerprint as the cloud prints it.
+    pub fingerprint: String,
+}
+
+/// The format a private key is wanted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyFormat {
+    /// PEM, for OpenSSH (`linux`).
+    Linux,
+    /// PuTTY PPK (`windows`).
+    Windows,
+}
+
+impl KeyFormat {
+    /// Parses `linux` / `windows`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "linux" => Some(Self::Linux),
+            "windows" => Some(Self::Windows),
+            _ => None,
+        }
+    }
+
+    /// The attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Linux => "linux",
+            Self::Windows => "windows",
+        }
+    }
+}
+
 /// Where a restore takes its data from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RestoreSource {

@@ -29,7 +29,7 @@ provider "polycloud" {
 # ---------------------------------------------------------------------------
 # Several clouds: one aliased configuration each.
 #
-# NOTE: this release manages Vscale only. iNET, Zomro and StarVCenter are accepted
+# NOTE: this release manages Vscale and iNET. Zomro and StarVCenter are accepted
 # here, but every resource and data source using them fails at plan with a
 # message saying that support for that cloud is coming.
 # ---------------------------------------------------------------------------

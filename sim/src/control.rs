@@ -85,6 +85,19 @@ fn one() -> u32 {
     1
 }
 
+/// iNET control endpoints: seeding and drift (see `inet::oob`).
+fn inet_route(sim: &mut Sim, req: &ApiRequest, segs: &[&str], now: u64) -> Result<Value, SimError> {
+    let inet = &mut sim.inet;
+    match (req.method.as_str(), segs) {
+        ("POST", ["inet", "vps"]) => inet.seed_vps(parse(req)?, now),
+        ("PATCH", ["inet", "vps", id]) => inet.patch_vps(id, &req.json_object()?, now),
+        ("DELETE", ["inet", "vps", id]) => inet.remove_vps(id, now),
+        ("POST", ["inet", "vps", id, "backups"]) => inet.seed_backup(id, parse(req)?, now),
+        ("DELETE", ["inet", "vps", id, kind, sub]) => inet.remove_sub(id, kind, sub),
+        _ => Err(SimError::new(404, "unknown control endpoint")),
+    }
+}
+
 /// Runs one control request.
 fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimError> {
     let now = now_ms();
@@ -113,6 +126,7 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             if let Some(task_ms) = parse::<ConfigBody>(req)?.task_ms {
                 sim.vscale.set_task_ms(task_ms);
                 sim.zomro.set_op_ms(task_ms);
+                sim.inet.set_transition_ms(task_ms);
             }
             Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms()}))
         }
@@ -144,6 +158,7 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             sim.zomro.patch_instance(id, &req.json_object()?, now)
         }
         ("DELETE", ["zomro", "instances", id]) => sim.zomro.remove_instance(id, now),
+        (_, ["inet", ..]) => inet_route(sim, req, segs, now),
         _ => Err(SimError::new(404, "unknown control endpoint")),
     }
 }

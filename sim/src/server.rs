@@ -26,7 +26,7 @@ use tokio::net::{TcpListener, TcpStream};
 /// Settings given on the command line; `POST /_sim/reset` restores them.
 #[derive(Clone, Copy, Debug)]
 pub struct Config {
-    /// Duration of every Vscale task and every Zomro operation in milliseconds.
+    /// Duration of every Vscale task, Zomro operation and iNET transition in milliseconds.
     pub task_ms: u64,
 }
 
@@ -52,7 +52,7 @@ impl Sim {
     pub fn new(config: Config) -> Self {
         Sim {
             vscale: Vscale::new(config.task_ms),
-            inet: Inet,
+            inet: Inet::new(config.task_ms),
             zomro: Zomro::new(config.task_ms),
             starvcenter: StarVCenter,
             log: RequestLog::default(),

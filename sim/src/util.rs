@@ -66,6 +66,16 @@ pub fn task_date(ms: u64) -> String {
     )
 }
 
+/// `dd/MM/yyyy HH:mm` in UTC, iNET's date format (iNET doc, "Danh sách Cloud
+/// VPS": `issueDate`, `expireDate`, `createdDate` are "dd/MM/yyyy HH:mm").
+pub fn inet_date(ms: u64) -> String {
+    let c = civil(ms);
+    format!(
+        "{:02}/{:02}/{:04} {:02}:{:02}",
+        c.day, c.month, c.year, c.hour, c.minute
+    )
+}
+
 /// A random version-4 UUID in its usual hyphenated lower-case form.
 pub fn uuid_v4() -> String {
     let mut b: [u8; 16] = rand::random();
@@ -122,6 +132,7 @@ mod tests {
         assert_eq!(vscale_date(ms), "27.08.2015 10:03:07");
         assert_eq!(task_date(ms), "2015-08-27 10:03:07");
         assert_eq!(task_date(951_782_400_000), "2000-02-29 00:00:00");
+        assert_eq!(inet_date(ms), "27/08/2015 10:03");
     }
 
     #[test]

@@ -238,7 +238,7 @@ fn reset_restores_the_startup_state() {
     assert_eq!(
         state,
         json!({"vscale": {"scalets": [], "sshkeys": [], "backups": [], "tasks": []},
-                             "inet": {}, "zomro": {"instances": [], "sessions": {"active": 0, "expired": 0}},
+                             "inet": {"vps": []}, "zomro": {"instances": [], "sessions": {"active": 0, "expired": 0}},
                 "starvcenter": {}})
     );
     assert_eq!(sim.ctl("GET", "/requests", None).json(), json!([]));

@@ -53,25 +53,6 @@ fn keep_alive_serves_several_requests_on_one_connection() {
 }
 
 #[test]
-fn inet_stub_answers_501_in_its_shape() {
-    let sim = Sim::start();
-    let resp = sim
-        .raw(
-            "POST",
-            "/inet/api/gateway/v1/vps/create",
-            &[("Authorization", "Bearer x")],
-            "{}",
-        )
-        .unwrap();
-    assert_eq!(resp.status, 501);
-    assert_eq!(
-        resp.json(),
-        json!({"success": false, "data": null,
-        "meta": {"message": "not implemented in polycloud-sim yet"}})
-    );
-}
-
-#[test]
 fn zomro_errors_answer_200_with_doc_error() {
     let sim = Sim::start();
     let form = [("Content-Type", "application/x-www-form-urlencoded")];

@@ -6,6 +6,7 @@
 //! [`Cloud::capability`] / [`Cloud::vps_rule`] tables let plan fail early, on the
 //! attribute, before any API call.
 
+pub mod inet;
 pub mod pending;
 pub mod vscale;
 pub mod zomro;
@@ -116,6 +117,7 @@ pub enum Feature {
     IpMapping,
     AccessRule,
     VpsRestore,
+    VpsReboot,
     DataVps,
     DataVpsList,
     DataImages,
@@ -156,6 +158,7 @@ impl Feature {
             IpMapping => "polycloud_ip_mapping",
             AccessRule => "polycloud_access_rule",
             VpsRestore => "polycloud_vps_restore",
+            VpsReboot => "polycloud_vps_reboot",
             DataVpsList => "polycloud_vps_list",
             DataImages => "polycloud_images",
             DataPlans => "polycloud_plans",
@@ -370,6 +373,93 @@ pub trait Cloud: Send + Sync {
         unsupported("listing VPSs")
     }
 
+    /// The VPSs passing `filter`, all pages. Clouds that filter on the server side
+    /// override it; the default lists everything and filters here.
+    async fn find_vps(&self, filter: &VpsFilter) -> Result<Vec<Vps>, CloudError> {
+        Ok(self
+            .list_vps()
+            .await?
+            .into_iter()
+            .filter(|v| filter.matches(v))
+            .collect())
+    }
+
+    /// Reboots a VPS (`hard`: forced, like pulling the plug) and waits until it
+    /// runs again.
+    async fn reboot_vps(&self, id: &str, hard: bool, timeout: Duration) -> Result<(), CloudError> {
+        let _ = (id, hard, timeout);
+        unsupported("rebooting a VPS")
+    }
+
+    /// The SSH key pair a VPS was made with.
+    async fn vps_keypair(&self, vps_id: &str) -> Result<KeyPair, CloudError> {
+        let _ = vps_id;
+        unsupported("reading a VPS key pair")
+    }
+
+    /// The private key of the VPS's key pair, in `format`. The client registers it
+    /// with [`crate::secrets`] before returning it.
+    async fn vps_private_key(&self, vps_id: &str, format: KeyFormat) -> Result<String, CloudError> {
+        let _ = (vps_id, format);
+        unsupported("reading a VPS private key")
+    }
+
+    /// A URL of the VPS's web console.
+    async fn vps_console_url(&self, vps_id: &str) -> Result<String, CloudError> {
+        let _ = vps_id;
+        unsupported("opening a VPS console")
+    }
+
+    /// Creates a snapshot and waits until it is complete.
+    async fn create_snapshot(
+        &self,
+        spec: &SnapshotSpec,
+        timeout: Duration,
+    ) -> Result<Snapshot, CreateError> {
+        let _ = (spec, timeout);
+        Ok(unsupported("creating a snapshot")?)
+    }
+
+    /// Reads a snapshot; `Ok(None)` when it does not exist.
+    async fn read_snapshot(&self, id: &str) -> Result<Option<Snapshot>, CloudError> {
+        let _ = id;
+        unsupported("reading a snapshot")
+    }
+
+    /// Deletes a snapshot.
+    async fn delete_snapshot(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let _ = (id, timeout);
+        unsupported("deleting a snapshot")
+    }
+
+    /// Lists snapshots, of one VPS or of all.
+    async fn list_snapshots(&self, vps_id: Option<&str>) -> Result<Vec<Snapshot>, CloudError> {
+        let _ = vps_id;
+        unsupported("listing snapshots")
+    }
+
+    /// Creates a volume and waits until it is attached.
+    async fn create_volume(
+        &self,
+        spec: &VolumeSpec,
+        timeout: Duration,
+    ) -> Result<Volume, CreateError> {
+        let _ = (spec, timeout);
+        Ok(unsupported("creating a volume")?)
+    }
+
+    /// Reads a volume; `Ok(None)` when it does not exist.
+    async fn read_volume(&self, id: &str) -> Result<Option<Volume>, CloudError> {
+        let _ = id;
+        unsupported("reading a volume")
+    }
+
+    /// Deletes a volume.
+    async fn delete_volume(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let _ = (id, timeout);
+        unsupported("deleting a volume")
+    }
+
     /// Restores a VPS from a backup or snapshot and waits for it.
     async fn restore_vps(
         &self,
@@ -432,8 +522,9 @@ pub trait Cloud: Send + Sync {
         unsupported("deleting a backup")
     }
 
-    /// Lists backups.
-    async fn list_backups(&self) -> Result<Vec<Backup>, CloudError> {
+    /// Lists backups, of one VPS or of all.
+    async fn list_backups(&self, vps_id: Option<&str>) -> Result<Vec<Backup>, CloudError> {
+        let _ = vps_id;
         unsupported("listing backups")
     }
 
@@ -465,6 +556,7 @@ pub fn connect(settings: &Settings) -> Result<Arc<dyn Cloud>, CloudError> {
     Ok(match settings.cloud {
         CloudKind::Vscale => Arc::new(vscale::VscaleClient::new(settings)?),
         CloudKind::Zomro => Arc::new(zomro::ZomroClient::new(settings)?),
+        CloudKind::Inet => Arc::new(inet::InetClient::new(settings)?),
         other => Arc::new(pending::PendingCloud::new(other)),
     })
 }

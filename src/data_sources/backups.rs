@@ -107,7 +107,8 @@ impl DataSource for BackupsDataSource {
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataBackups)?;
         let vps_id = filter(&config.vps_id);
-        let backups: Vec<Backup> = match cloud.list_backups().await {
+        let backups: Vec<Backup> = match cloud.list_backups(vps_id.as_deref().map(str::trim)).await
+        {
             Ok(all) => all
                 .into_iter()
                 .filter(|b| vps_id.as_deref().is_none_or(|v| b.vps_id == v.trim()))

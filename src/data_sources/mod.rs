@@ -6,9 +6,13 @@ pub mod backups;
 pub mod images;
 pub mod locations;
 pub mod plans;
+pub mod snapshots;
 pub mod support;
 pub mod vps;
+pub mod vps_console;
+pub mod vps_keypair;
 pub mod vps_list;
+pub mod vps_private_key;
 
 use std::collections::HashMap;
 
@@ -48,6 +52,22 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> 
         (
             "backups".to_string(),
             boxed_data_source(backups::BackupsDataSource::new(s())),
+        ),
+        (
+            "snapshots".to_string(),
+            boxed_data_source(snapshots::SnapshotsDataSource::new(s())),
+        ),
+        (
+            "vps_keypair".to_string(),
+            boxed_data_source(vps_keypair::VpsKeypairDataSource::new(s())),
+        ),
+        (
+            "vps_private_key".to_string(),
+            boxed_data_source(vps_private_key::VpsPrivateKeyDataSource::new(s())),
+        ),
+        (
+            "vps_console".to_string(),
+            boxed_data_source(vps_console::VpsConsoleDataSource::new(s())),
         ),
     ])
 }

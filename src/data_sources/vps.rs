@@ -169,6 +169,11 @@ impl VpsDataSource {
             }
         };
         match pick_by_name(name, servers) {
+            // Lists may carry less than a read (iNET's has no power state): read it.
+            Ok(vps) if vps.power_state.is_none() => {
+                let id = vps.id.clone();
+                self.by_id(diags, cloud, &id).await
+            }
             Ok(vps) => Some(vps),
             Err(message) => {
                 diags.error(

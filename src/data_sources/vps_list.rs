@@ -117,7 +117,7 @@ impl DataSource for VpsListDataSource {
             SchemaBuilder::new("The servers of the account, filtered by name, status or address. Every filter that is set must match.")
                 .computed("id", AttributeType::String, "Stable id: the cloud and the filters.")
                 .optional("name", AttributeType::String, "Only servers whose name contains this text (case-insensitive).")
-                .optional("status", AttributeType::String, "Only servers with this status word of the cloud (case-insensitive), e.g. `started` on Vscale.")
+                .optional("status", AttributeType::String, "Only servers with this status word of the cloud (case-insensitive), e.g. `started` on Vscale, `active` on iNET.")
                 .optional("ip_address", AttributeType::String, "Only the server with this public or private address.")
                 .computed("servers", server_type(), "The servers: `id`, `name`, `status`, `power_state`, `ip_address`, `private_ip_address`, `image`, `plan`, `location`.")
                 .computed("ids", string_list(), "The servers' ids, in the same order.")
@@ -144,8 +144,8 @@ impl DataSource for VpsListDataSource {
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsList)?;
         let wanted = config.filter();
-        let servers: Vec<Vps> = match cloud.list_vps().await {
-            Ok(all) => all.into_iter().filter(|v| wanted.matches(v)).collect(),
+        let servers: Vec<Vps> = match cloud.find_vps(&wanted).await {
+            Ok(found) => found.into_iter().filter(|v| wanted.matches(v)).collect(),
             Err(e) => {
                 report(diags, "Cannot list servers", &e, None);
                 return None;

@@ -150,8 +150,6 @@ pub type Gated = (&'static str, Feature, fn() -> Schema);
 /// Every gated resource.
 pub fn all() -> Vec<Gated> {
     vec![
-        ("snapshot", Feature::Snapshot, snapshot_schema),
-        ("volume", Feature::Volume, volume_schema),
         ("tenant", Feature::Tenant, tenant_schema),
         ("vpc", Feature::Vpc, vpc_schema),
         (
@@ -168,35 +166,6 @@ pub fn all() -> Vec<Gated> {
 }
 
 use AttributeType::{Bool, Number, String as Str};
-
-fn snapshot_schema() -> Schema {
-    SchemaBuilder::new("A snapshot of a server (iNET, StarVCenter).")
-        .computed("id", Str, "Snapshot id.")
-        .required("vps_id", Str, "Server to snapshot.")
-        .optional_computed("name", Str, "Name.")
-        .optional("description", Str, "Description.")
-        .computed("status", Str, "Status.")
-        .computed("created_at", Str, "RFC 3339.")
-        .timeouts()
-        .build()
-}
-
-fn volume_schema() -> Schema {
-    SchemaBuilder::new("An extra disk attached to a server (iNET, StarVCenter).")
-        .computed("id", Str, "Volume id.")
-        .required("vps_id", Str, "Server it is attached to.")
-        .required(
-            "size_gb",
-            Number,
-            "Size in GB (grows in place where the cloud can).",
-        )
-        .optional("description", Str, "Description.")
-        .optional("image", Str, "Image to create it from (iNET).")
-        .computed("device_name", Str, "Device name in the guest.")
-        .computed("created_at", Str, "RFC 3339.")
-        .timeouts()
-        .build()
-}
 
 fn tenant_schema() -> Schema {
     let mut b = SchemaBuilder::new("A tenant and its quotas (StarVCenter).")

@@ -3,8 +3,11 @@
 pub mod backup;
 pub mod common;
 pub mod gated;
+pub mod snapshot;
 pub mod ssh_key;
+pub mod volume;
 pub mod vps;
+pub mod vps_reboot;
 pub mod vps_restore;
 
 use std::collections::HashMap;
@@ -32,6 +35,18 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
     add(
         "vps_restore",
         boxed_resource(vps_restore::VpsRestoreResource::new(shared.clone())),
+    );
+    add(
+        "vps_reboot",
+        boxed_resource(vps_reboot::VpsRebootResource::new(shared.clone())),
+    );
+    add(
+        "snapshot",
+        boxed_resource(snapshot::SnapshotResource::new(shared.clone())),
+    );
+    add(
+        "volume",
+        boxed_resource(volume::VolumeResource::new(shared.clone())),
     );
     for (name, feature, schema) in gated::all() {
         add(

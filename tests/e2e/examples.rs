@@ -25,6 +25,7 @@ const VSCALE_RESOURCES: &[&str] = &[
     "polycloud_ssh_key",
     "polycloud_backup",
     "polycloud_vps_restore",
+    "polycloud_vps_reboot",
 ];
 
 /// Data sources this release implements on Vscale (SPEC §3 and `cloud::vscale`).

@@ -4,6 +4,10 @@
 
 mod examples;
 mod harness;
+mod inet_data;
+mod inet_helpers;
+mod inet_resources;
+mod inet_vps;
 mod reliability;
 mod vscale_data;
 mod vscale_resources;

@@ -429,17 +429,17 @@ fn data_source_refused_at_plan_where_the_cloud_cannot_read_it() {
     let sim = Sim::start();
     let ws = Workspace::new();
     ws.write(&format!(
-        "provider \"polycloud\" {{\n  cloud    = \"inet\"\n  endpoint = \"{}/inet/api/gateway/v1\"\n  token    = \"any\"\n}}\n\ndata \"polycloud_images\" \"all\" {{}}\n",
+        "provider \"polycloud\" {{\n  cloud    = \"starvcenter\"\n  endpoint = \"{}/starvcenter/services/cloudresource\"\n  token    = \"any\"\n}}\n\ndata \"polycloud_images\" \"all\" {{}}\n",
         sim.base
     ));
     let run = ws.plan().failed();
     let text = run.output();
     assert!(
-        text.contains("polycloud_images cannot be read or imported on inet"),
+        text.contains("polycloud_images cannot be read or imported on starvcenter"),
         "{text}"
     );
     assert!(
-        text.contains("does not manage the inet cloud yet"),
+        text.contains("does not manage the starvcenter cloud yet"),
         "{text}"
     );
     assert!(sim.requests().is_empty(), "{:#?}", sim.requests());

@@ -1,3 +1,2 @@
-# Imported by the cloud's id of the object. Import, like every other
-# operation, is refused on every cloud in this release.
-terraform import polycloud_snapshot.before_upgrade snapshot-0001
+# Imported by `<vps_id>/<snapshot_id>` on iNET (see data source polycloud_snapshots).
+terraform import polycloud_snapshot.before_upgrade 1001/501

@@ -1,11 +1,9 @@
-# Not available on Vscale (use polycloud_backup there). Planned for iNET and
-# StarVCenter: in this release every cloud refuses it at plan, with advice, before
-# any API call. With several clouds configured, point it at the right one:
-#   provider = polycloud.starvcenter
+# An on-demand snapshot of an iNET server (iNET names it itself; creating it waits
+# until it is `available`). Not available on Vscale: there the plan fails with advice
+# (use polycloud_backup). With several clouds configured, point it at the right one:
+#   provider = polycloud.inet
 resource "polycloud_snapshot" "before_upgrade" {
-  vps_id      = "12600"
-  name        = "before-upgrade"
-  description = "taken before the kernel upgrade"
+  vps_id = "1001"
 
   timeouts {
     create = "30m"

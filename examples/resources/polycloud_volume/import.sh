@@ -1,3 +1,3 @@
-# Imported by the cloud's id of the object. Import, like every other
-# operation, is refused on every cloud in this release.
-terraform import polycloud_volume.data volume-0001
+# Imported by `<vps_id>/<volume_id>` on iNET (the volumes are listed in the server's
+# dataExtend).
+terraform import polycloud_volume.data 1001/502

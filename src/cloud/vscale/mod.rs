@@ -357,6 +357,8 @@ fn plan_rank(plans: &[wire::Rplan], id: &str) -> Option<(i64, usize)> {
 }
 
 const NO_DESCRIPTION: &str = "Vscale servers have no description; remove `description` (use `name`, or tags in your own inventory).";
+const NO_HARD_REBOOT: &str =
+    "Vscale has one kind of restart (a soft one); remove `hard` or set it to false.";
 const SIZE_BY_PLAN: &str = "Vscale sizes a scalet by its plan: remove this attribute and choose `plan` (see data source polycloud_plans).";
 
 #[async_trait]
@@ -371,7 +373,7 @@ impl Cloud for VscaleClient {
             Vps => Capability::crud(),
             Backup => Capability::from_letters("CRD", ""),
             SshKey => Capability::from_letters("CRD", ""),
-            VpsRestore => Capability::from_letters("CRUD", ""),
+            VpsRestore | VpsReboot => Capability::from_letters("CRUD", ""),
             DataVps | DataVpsList | DataImages | DataPlans | DataLocations | DataAccount | DataBackups => {
                 Capability::from_letters("CR", "")
             }
@@ -398,6 +400,7 @@ impl Cloud for VscaleClient {
             (Feature::Vps, "description") => Some(AttrRule::unsupported(NO_DESCRIPTION)),
             (Feature::Vps, "auto_snapshot_days") => Some(AttrRule::unsupported("Vscale has no automatic snapshots; schedule polycloud_backup resources instead.")),
             (Feature::Vps, "power_state") => Some(AttrRule::in_place()),
+            (Feature::VpsReboot, "hard") => Some(AttrRule::unsupported(NO_HARD_REBOOT)),
             (Feature::VpsRestore, "snapshot_id") => Some(AttrRule::unsupported("Vscale has no snapshots; restore from a backup with `backup_id`.")),
             (Feature::Backup, "description") => Some(AttrRule::unsupported("Vscale backups have no description; remove `description`.")),
             (Feature::Backup, "name") => Some(AttrRule {
@@ -682,9 +685,29 @@ impl Cloud for VscaleClient {
         }
     }
 
-    async fn list_backups(&self) -> Result<Vec<Backup>, CloudError> {
+    async fn list_backups(&self, vps_id: Option<&str>) -> Result<Vec<Backup>, CloudError> {
         let backups: Vec<wire::Backup> = self.get("/backups").await?;
-        Ok(backups.into_iter().map(backup_from_wire).collect())
+        Ok(backups
+            .into_iter()
+            .map(backup_from_wire)
+            .filter(|b| vps_id.is_none_or(|v| b.vps_id == v.trim()))
+            .collect())
+    }
+
+    async fn reboot_vps(&self, id: &str, hard: bool, timeout: Duration) -> Result<(), CloudError> {
+        if hard {
+            return Err(CloudError::Unsupported(NO_HARD_REBOOT.into()));
+        }
+        let ctid = parse_ctid(id)?;
+        // seeds/001 "Перезагрузка сервера": PATCH /scalets/{ctid}/restart {"id"}.
+        self.action(
+            Method::Patch,
+            ctid,
+            "/restart",
+            json!({ "id": ctid.to_string() }),
+            timeout,
+        )
+        .await
     }
 
     async fn images(&self, location: Option<&str>) -> Result<Vec<Image>, CloudError> {

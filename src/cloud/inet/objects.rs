@@ -1,0 +1,244 @@
+//! iNET snapshots, backups and volumes: objects under `/vps/{vpsId}`, whose
+//! Terraform ids are `<vps_id>/<id>`.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::{wire, InetClient};
+use crate::cloud::{Cloud, CloudError, CreateError};
+use crate::http::{self, Body, Method};
+use crate::model::*;
+use crate::waiter::{self, Poll};
+
+/// The domain snapshot/backup from the wire.
+fn image_to_model(vps: u64, image: wire::Image) -> Backup {
+    Backup {
+        id: format!("{vps}/{}", image.id),
+        vps_id: vps.to_string(),
+        name: image.name,
+        description: None,
+        status: image.status,
+        size_gb: image.size,
+        created_at: image
+            .created_date
+            .as_deref()
+            .and_then(crate::timefmt::day_first_to_rfc3339),
+        location: None,
+    }
+}
+
+/// The domain volume from the wire.
+fn volume_to_model(vps: u64, volume: wire::Volume) -> Volume {
+    Volume {
+        id: format!("{vps}/{}", volume.id),
+        vps_id: vps.to_string(),
+        size_gb: volume.size,
+        description: None,
+        image: volume.image,
+        device_name: volume.device,
+        created_at: volume
+            .created_date
+            .as_deref()
+            .and_then(crate::timefmt::day_first_to_rfc3339),
+    }
+}
+
+impl InetClient {
+    /// The snapshots or backups (`kind`) of one VPS; `None` when the VPS is gone.
+    async fn images_of(&self, vps: u64, kind: &str) -> Result<Option<Vec<Backup>>, CloudError> {
+        // iNET doc, "Danh sách Snapshot" / "Danh sách Backup": GET /vps/{id}/snapshot|backup.
+        let list: Option<Vec<wire::Image>> = self.find(&format!("/vps/{vps}/{kind}")).await?;
+        Ok(list.map(|l| l.into_iter().map(|i| image_to_model(vps, i)).collect()))
+    }
+
+    /// One snapshot or backup; `None` when it (or its VPS) does not exist.
+    pub(super) async fn find_image(
+        &self,
+        vps: u64,
+        kind: &str,
+        sub: &str,
+    ) -> Result<Option<Backup>, CloudError> {
+        let wanted = format!("{vps}/{sub}");
+        Ok(self
+            .images_of(vps, kind)
+            .await?
+            .and_then(|list| list.into_iter().find(|i| i.id == wanted)))
+    }
+
+    /// Snapshots or backups of one VPS, or of every VPS of the account.
+    pub(super) async fn list_images(
+        &self,
+        kind: &str,
+        vps_id: Option<&str>,
+    ) -> Result<Vec<Backup>, CloudError> {
+        let ids: Vec<u64> = match vps_id {
+            Some(id) => vec![super::require_vps_id(id)?],
+            None => self
+                .list_vps()
+                .await?
+                .iter()
+                .filter_map(|v| super::parse_vps_id(&v.id))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(self.images_of(id, kind).await?.unwrap_or_default());
+        }
+        Ok(out)
+    }
+
+    /// `DELETE /vps/{vps}/{kind}/{sub}` (iNET doc, "Xóa Snapshot", "Xóa Backup",
+    /// "Xóa Volume"); already gone counts as deleted.
+    pub(super) async fn delete_sub(
+        &self,
+        vps: u64,
+        kind: &str,
+        sub: &str,
+    ) -> Result<Deleted, CloudError> {
+        let request = self.request(Method::Delete, &format!("/vps/{vps}/{kind}/{sub}"));
+        match self.call::<serde_json::Value>(request).await {
+            Ok(_) => Ok(Deleted::Gone),
+            Err(e) if e.is_not_found() => Ok(Deleted::Gone),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST /vps/{id}/snapshot` with `{}` (iNET doc, "Tạo Snapshot"), then waits
+    /// until it is `available`. An ambiguous answer is resolved by looking for a
+    /// snapshot that was not there before.
+    pub(super) async fn make_snapshot(
+        &self,
+        spec: &SnapshotSpec,
+        timeout: Duration,
+    ) -> Result<Snapshot, CreateError> {
+        let vps = super::require_vps_id(&spec.vps_id)?;
+        let before = self.snapshot_ids(vps).await?;
+        let path = format!("/vps/{vps}/snapshot");
+        let request = self
+            .request(Method::Post, &path)
+            .body(Body::Json(json!({})));
+        let made: wire::Image = http::create_with_lookup(
+            &self.http,
+            || self.call(request.clone()),
+            || self.new_snapshot(vps, &before),
+        )
+        .await?;
+        let id = format!("{vps}/{}", made.id);
+        self.wait_snapshot(vps, &made.id, timeout)
+            .await
+            .map_err(|error| CreateError {
+                id: Some(id),
+                error,
+            })
+    }
+
+    /// The newest snapshot of `vps` whose id is not in `before`.
+    async fn new_snapshot(
+        &self,
+        vps: u64,
+        before: &HashSet<String>,
+    ) -> Result<Option<wire::Image>, CloudError> {
+        let list: Vec<wire::Image> = self.get(&format!("/vps/{vps}/snapshot")).await?;
+        Ok(list.into_iter().rfind(|s| !before.contains(&s.id)))
+    }
+
+    /// Polls the snapshot list until the snapshot is `available`.
+    async fn wait_snapshot(
+        &self,
+        vps: u64,
+        sub: &str,
+        timeout: Duration,
+    ) -> Result<Snapshot, CloudError> {
+        let what = format!("iNET snapshot {sub} of VPS {vps}");
+        waiter::wait_for(&what, timeout, || async {
+            match self.find_image(vps, "snapshot", sub).await? {
+                Some(s) if s.status == "available" => Ok(Poll::Done(s)),
+                Some(s) if s.status == "error" => Ok(Poll::Failed(
+                    "iNET reports the snapshot in status error".into(),
+                )),
+                Some(s) => Ok(Poll::Pending(format!("status {}", s.status))),
+                None => Ok(Poll::Failed(
+                    "the snapshot disappeared while it was being made".into(),
+                )),
+            }
+        })
+        .await
+    }
+
+    /// The volumes listed in the VPS's `dataExtend`; `None` when the VPS is gone.
+    async fn volumes_of(&self, vps: u64) -> Result<Option<Vec<wire::Volume>>, CloudError> {
+        let detail: Option<wire::VpsDetail> = self.find(&format!("/vps/{vps}")).await?;
+        Ok(detail.map(|d| d.extend().volumes))
+    }
+
+    /// One volume; `None` when it (or its VPS) does not exist.
+    pub(super) async fn find_volume(
+        &self,
+        vps: u64,
+        sub: &str,
+    ) -> Result<Option<Volume>, CloudError> {
+        Ok(self
+            .volumes_of(vps)
+            .await?
+            .and_then(|list| list.into_iter().find(|v| v.id == sub))
+            .map(|v| volume_to_model(vps, v)))
+    }
+
+    /// `POST /vps/{id}/volume` with `{"image"}` (iNET doc, "Tạo Volume"), then
+    /// waits until `dataExtend` lists it.
+    pub(super) async fn make_volume(
+        &self,
+        spec: &VolumeSpec,
+        timeout: Duration,
+    ) -> Result<Volume, CreateError> {
+        let vps = super::require_vps_id(&spec.vps_id)?;
+        let image = spec.image.clone().ok_or_else(|| {
+            CloudError::Unsupported("iNET makes a volume from an image: set `image`.".into())
+        })?;
+        let before: HashSet<String> = self
+            .volumes_of(vps)
+            .await?
+            .ok_or_else(|| CloudError::NotFound(format!("VPS {vps} not found")))?
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
+        let request = self
+            .request(Method::Post, &format!("/vps/{vps}/volume"))
+            .body(Body::Json(json!({ "image": image })));
+        let made: wire::Volume = http::create_with_lookup(
+            &self.http,
+            || self.call(request.clone()),
+            || async {
+                let now = self.volumes_of(vps).await?.unwrap_or_default();
+                Ok(now.into_iter().rfind(|v| !before.contains(&v.id)))
+            },
+        )
+        .await?;
+        let id = format!("{vps}/{}", made.id);
+        self.wait_volume(vps, &made.id, timeout)
+            .await
+            .map_err(|error| CreateError {
+                id: Some(id),
+                error,
+            })
+    }
+
+    /// Polls the VPS until its `dataExtend` lists the volume.
+    async fn wait_volume(
+        &self,
+        vps: u64,
+        sub: &str,
+        timeout: Duration,
+    ) -> Result<Volume, CloudError> {
+        let what = format!("iNET volume {sub} of VPS {vps}");
+        waiter::wait_for(&what, timeout, || async {
+            Ok(match self.find_volume(vps, sub).await? {
+                Some(v) => Poll::Done(v),
+                None => Poll::Pending("not listed in dataExtend yet".into()),
+            })
+        })
+        .await
+    }
+}

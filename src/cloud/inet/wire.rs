@@ -1,0 +1,250 @@
+//! iNET's wire shapes (seeds/000, "Quản lý Cloud VPS"; SPEC §6 for the envelope,
+//! paging and dates). The document types ids as integers and the power state as a
+//! string; both are accepted either way, since the document's examples and tables
+//! disagree in places.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// iNET doc, intro "Response wrapper": every answer is `{success, data, meta}`.
+#[derive(Debug, Deserialize)]
+pub struct Envelope {
+    /// Whether the call succeeded; `false` is a failure whatever the HTTP status.
+    pub success: bool,
+    /// The payload.
+    #[serde(default)]
+    pub data: Value,
+    /// `message` on failure (SPEC §6).
+    #[serde(default)]
+    pub meta: Option<Meta>,
+}
+
+/// `meta` of the envelope.
+#[derive(Debug, Default, Deserialize)]
+pub struct Meta {
+    /// The failure's message.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// An id the document types as integer; kept as text.
+fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => s,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    })
+}
+
+/// A number that may come as a JSON number or a numeric string.
+fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.round() as i64)),
+        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
+        _ => None,
+    })
+}
+
+/// iNET doc, "Danh sách Cloud VPS": the page object in `data`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    /// Page number (1-based, echoes `page`: SPEC §6).
+    #[serde(default)]
+    pub number: i64,
+    /// The servers of this page.
+    #[serde(default = "Vec::new")]
+    pub content: Vec<T>,
+    /// Pages in all.
+    #[serde(default)]
+    pub total_pages: i64,
+    /// Servers in all.
+    #[serde(default)]
+    pub total_elements: i64,
+}
+
+/// iNET doc, "Chi tiết Cloud VPS" (and the list's `content[]`, without `note`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpsDetail {
+    /// VPS id.
+    #[serde(deserialize_with = "id_text")]
+    pub id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Note.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// OS image name.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Plan name.
+    #[serde(default)]
+    pub plan_name: Option<String>,
+    /// trial, active, suspended, expired.
+    #[serde(default)]
+    pub status: String,
+    /// `dd/MM/yyyy HH:mm`.
+    #[serde(default)]
+    pub created_date: Option<String>,
+    /// JSON inside a string: cpu, ram, disk, ip, volumes.
+    #[serde(default)]
+    pub data_extend: Option<String>,
+    /// Auto-snapshot days, 0 = off.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub auto_snapshot: Option<i64>,
+}
+
+/// The content of `dataExtend` (shape: sim/README.md; the document says "JSON chứa
+/// thông số kỹ thuật VPS (CPU, RAM, disk, IP, volume...)").
+#[derive(Debug, Default, Deserialize)]
+pub struct DataExtend {
+    /// vCPUs.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub cpu: Option<i64>,
+    /// RAM in MB.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub ram: Option<i64>,
+    /// Disk in GB.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub disk: Option<i64>,
+    /// Public IPv4.
+    #[serde(default)]
+    pub ip: Option<String>,
+    /// Extra volumes.
+    #[serde(default)]
+    pub volumes: Vec<Volume>,
+}
+
+/// iNET doc, "Thông tin Server VPS": `flavor`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Flavor {
+    /// RAM in MB.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub ram: Option<i64>,
+    /// Disk in GB.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub disk: Option<i64>,
+    /// vCPUs.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub vcpus: Option<i64>,
+}
+
+/// iNET doc, "Thông tin Server VPS".
+#[derive(Debug, Deserialize)]
+pub struct Server {
+    /// active, shutoff, error (and transition words).
+    #[serde(default)]
+    pub status: String,
+    /// Hardware.
+    #[serde(default)]
+    pub flavor: Option<Flavor>,
+    /// IPs by network.
+    #[serde(default)]
+    pub addresses: Value,
+    /// 1 = running, 4 = shut down (a string in the document's table).
+    #[serde(
+        rename = "OS-EXT-STS:power_state",
+        default,
+        deserialize_with = "lenient_i64"
+    )]
+    pub power_state: Option<i64>,
+    /// A transition in progress, when the cloud reports one.
+    #[serde(rename = "OS-EXT-STS:task_state", default)]
+    pub task_state: Option<String>,
+}
+
+/// iNET doc, "Lấy SSH Key Pair".
+#[derive(Debug, Deserialize)]
+pub struct KeyPair {
+    /// Key pair name.
+    #[serde(default)]
+    pub name: String,
+    /// SSH public key.
+    #[serde(default)]
+    pub public_key: String,
+    /// Fingerprint.
+    #[serde(default)]
+    pub fingerprint: String,
+}
+
+/// "Lấy Private Key" answer (shape: sim/README.md; the document shows none).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrivateKey {
+    /// PEM or PPK text.
+    pub private_key: String,
+}
+
+/// "URL Console VPS" answer (shape: sim/README.md).
+#[derive(Debug, Deserialize)]
+pub struct Console {
+    /// noVNC URL.
+    pub url: String,
+}
+
+/// A snapshot ("Danh sách Snapshot") or a backup ("Danh sách Backup").
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// Id.
+    #[serde(deserialize_with = "id_text")]
+    pub id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// creating, available, error.
+    #[serde(default)]
+    pub status: String,
+    /// GB.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub size: Option<i64>,
+    /// `dd/MM/yyyy HH:mm`.
+    #[serde(default)]
+    pub created_date: Option<String>,
+}
+
+/// A volume ("Tạo Volume" answer, and `dataExtend.volumes[]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Volume {
+    /// Id.
+    #[serde(deserialize_with = "id_text")]
+    pub id: String,
+    /// Image.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// GB.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub size: Option<i64>,
+    /// Guest device.
+    #[serde(default)]
+    pub device: Option<String>,
+    /// `dd/MM/yyyy HH:mm`.
+    #[serde(default)]
+    pub created_date: Option<String>,
+}
+
+impl VpsDetail {
+    /// `dataExtend` parsed from its JSON-in-a-string (SPEC §6); empty when absent
+    /// or not JSON.
+    pub fn extend(&self) -> DataExtend {
+        self.data_extend
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Server {
+    /// The first IPv4 of `addresses` (`{"net": [{"addr", "version"}]}`).
+    pub fn first_ipv4(&self) -> Option<String> {
+        let nets = self.addresses.as_object()?;
+        nets.values()
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter(|a| a["version"].as_i64().unwrap_or(4) == 4)
+            .find_map(|a| a["addr"].as_str().map(str::to_string))
+    }
+}

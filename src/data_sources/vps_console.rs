@@ -1,0 +1,81 @@
+//! `polycloud_vps_console`: a URL of a server's web console (iNET noVNC).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{DataSource, Diagnostics};
+
+use crate::cloud::Feature;
+use crate::data_sources::support::*;
+use crate::resources::common::*;
+
+/// Terraform state of `polycloud_vps_console`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ConsoleState {
+    /// The server's id.
+    pub id: Value<String>,
+    /// The server.
+    pub vps_id: Value<String>,
+    /// The console URL (sensitive: it carries an access token).
+    pub url: Value<String>,
+}
+
+/// The data source.
+pub struct VpsConsoleDataSource {
+    shared: SharedCloud,
+}
+
+impl VpsConsoleDataSource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+#[async_trait]
+impl DataSource for VpsConsoleDataSource {
+    type State<'a> = ConsoleState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(
+            SchemaBuilder::new("A URL of a server's web console (iNET: noVNC). The cloud may issue a new URL on every read.")
+                .computed("id", AttributeType::String, "The server's id.")
+                .required("vps_id", AttributeType::String, "The server (a `polycloud_vps` id).")
+                .computed_secret("url", "The console URL. Sensitive: it carries an access token.")
+                .build(),
+        )
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        refuse_empty(diags, &config.vps_id, "vps_id");
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let cloud = ready(&self.shared, diags, Feature::DataVpsConsole)?;
+        let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();
+        let url = match cloud.vps_console_url(&vps_id).await {
+            Ok(url) => url,
+            Err(e) => {
+                report(
+                    diags,
+                    &format!("Cannot get the console of server {vps_id}"),
+                    &e,
+                    None,
+                );
+                return None;
+            }
+        };
+        let mut state = config;
+        state.id = Value::Value(vps_id);
+        state.url = Value::Value(url);
+        Some(state)
+    }
+}

@@ -1,0 +1,292 @@
+//! `polycloud_snapshot`: an on-demand snapshot of a VPS (SPEC §4b). Creating it
+//! waits until the snapshot is complete.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::{Change, Cloud, Feature, Setting};
+use crate::model::{Snapshot, SnapshotSpec};
+use crate::resources::common::*;
+
+/// Terraform state of `polycloud_snapshot`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SnapshotState {
+    /// Cloud id (`<vps_id>/<snapshot_id>` on iNET).
+    pub id: Value<String>,
+    /// The VPS it was taken from.
+    pub vps_id: Value<String>,
+    /// Name.
+    pub name: Value<String>,
+    /// Description.
+    pub description: Value<String>,
+    /// Status word.
+    pub status: Value<String>,
+    /// RFC 3339.
+    pub created_at: Value<String>,
+    /// `timeouts` block.
+    #[serde(with = "serde_as_vec")]
+    pub timeouts: Value<Timeouts>,
+}
+
+/// The resource.
+pub struct SnapshotResource {
+    shared: SharedCloud,
+}
+
+impl SnapshotResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+/// The schema (also the one the docs describe).
+pub fn schema() -> Schema {
+    use AttributeType::String as Str;
+    SchemaBuilder::new("A snapshot of a server, made on demand. Creating it waits until the snapshot is complete; destroying it deletes the snapshot (the server is untouched).")
+        .computed("id", Str, "The cloud's id of the snapshot (`<vps_id>/<snapshot_id>` on iNET); also the import id.")
+        .required("vps_id", Str, "The server to snapshot. Changing it makes a new snapshot.")
+        .optional_computed("name", Str, "Name, where the cloud lets you choose it (iNET names snapshots itself).")
+        .optional("description", Str, "Description, where the cloud keeps one.")
+        .computed("status", Str, "The cloud's status word (e.g. `available`).")
+        .computed("created_at", Str, "Creation time, RFC 3339.")
+        .timeouts()
+        .build()
+}
+
+fn apply_snapshot(state: &mut SnapshotState, snapshot: Snapshot) {
+    state.id = Value::Value(snapshot.id);
+    if !snapshot.vps_id.is_empty() {
+        state.vps_id = Value::Value(snapshot.vps_id);
+    }
+    state.name = Value::Value(snapshot.name);
+    if snapshot.description.is_some() || state.description.is_unknown() {
+        state.description = val(snapshot.description);
+    }
+    state.status = Value::Value(snapshot.status);
+    state.created_at = val(snapshot.created_at);
+}
+
+/// Refuses attributes the cloud does not take, on the attribute.
+fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &SnapshotState) {
+    for (attribute, written) in [("name", &config.name), ("description", &config.description)] {
+        if let Some(rule) = cloud.rule(Feature::Snapshot, attribute) {
+            if let (Setting::Unsupported(advice), false) = (&rule.set, written.is_null()) {
+                diags.error(
+                    format!("`{attribute}` is not available on {}", cloud.kind().name()),
+                    advice.clone(),
+                    AttributePath::new(attribute),
+                );
+            }
+        }
+    }
+}
+
+/// Keeps a state known after a failed create (the snapshot exists: tainted).
+fn clear_unknowns(state: &mut SnapshotState) {
+    for v in [
+        &mut state.name,
+        &mut state.status,
+        &mut state.created_at,
+        &mut state.description,
+    ] {
+        if v.is_unknown() {
+            *v = Value::Null;
+        }
+    }
+}
+
+#[async_trait]
+impl Resource for SnapshotResource {
+    type State<'a> = SnapshotState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
+            diags.error(
+                "Invalid vps_id",
+                "`vps_id` must not be empty.",
+                AttributePath::new("vps_id"),
+            );
+        }
+        validate_timeouts(diags, &config.timeouts);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&state.id).unwrap_or_default().to_string();
+        let result = cloud.read_snapshot(&id).await;
+        let state = refreshed(
+            diags,
+            &format!("snapshot {id}"),
+            state,
+            result,
+            apply_snapshot,
+        )?;
+        Some((state, private))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Create) {
+                return None;
+            }
+            check_written(diags, cloud.as_ref(), &config);
+        }
+        let mut planned = proposed;
+        planned.id = Value::Unknown;
+        if config.name.is_null() {
+            planned.name = Value::Unknown;
+        }
+        planned.status = Value::Unknown;
+        planned.created_at = Value::Unknown;
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut replace = Vec::new();
+        if proposed.vps_id != prior.vps_id {
+            replace.push(AttributePath::new("vps_id"));
+        }
+        let Some(cloud) = self.shared.get() else {
+            return Some((proposed, private, replace));
+        };
+        check_written(diags, cloud.as_ref(), &config);
+        let changed = (proposed.name.is_value() && proposed.name != prior.name)
+            || proposed.description != prior.description;
+        if changed && replace.is_empty() {
+            let change = cloud.rule(Feature::Snapshot, "name").map(|r| r.change);
+            if !matches!(change, Some(Change::Replace(_)))
+                && !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Update)
+            {
+                return None;
+            }
+        }
+        Some((proposed, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
+        let spec = SnapshotSpec {
+            vps_id: vps_id.clone(),
+            name: known(&planned.name)
+                .map(String::from)
+                .unwrap_or_else(|| format!("terraform-{vps_id}")),
+            description: known(&planned.description).map(String::from),
+        };
+        let mut state = planned;
+        match cloud
+            .create_snapshot(&spec, timeout(&state.timeouts, Phase::Create))
+            .await
+        {
+            Ok(snapshot) => {
+                apply_snapshot(&mut state, snapshot);
+                Some((state, private))
+            }
+            Err(failure) => {
+                report(diags, "Cannot create the snapshot", &failure.error, None);
+                let id = failure.id?;
+                if let Ok(Some(snapshot)) = cloud.read_snapshot(&id).await {
+                    apply_snapshot(&mut state, snapshot);
+                }
+                state.id = Value::Value(id);
+                clear_unknowns(&mut state);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        diags.root_error(
+            "Cannot update the snapshot",
+            "No cloud of this release changes a snapshot in place.",
+        );
+        Some((prior, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        let limit = timeout(&prior.timeouts, Phase::Delete);
+        deleted(
+            diags,
+            &format!("snapshot {id}"),
+            cloud.delete_snapshot(&id, limit).await,
+        )
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        if !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Read) {
+            return None;
+        }
+        let result = cloud.read_snapshot(&id).await;
+        let state = imported(diags, &format!("snapshot {id:?}"), result, apply_snapshot)?;
+        Some((state, Value::Null))
+    }
+}

@@ -1,0 +1,365 @@
+//! `polycloud_volume`: an extra disk of a VPS (SPEC §4b). Which attributes a cloud
+//! takes is its own rule (`Cloud::rule(Feature::Volume, ..)`): iNET makes a volume
+//! from an `image` and sizes it itself; other clouds take `size_gb`.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::{Change, Cloud, Feature, Setting};
+use crate::model::{Volume, VolumeSpec};
+use crate::resources::common::*;
+
+/// Terraform state of `polycloud_volume`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct VolumeState {
+    /// Cloud id (`<vps_id>/<volume_id>` on iNET).
+    pub id: Value<String>,
+    /// The VPS it belongs to.
+    pub vps_id: Value<String>,
+    /// Size in GB.
+    pub size_gb: Value<i64>,
+    /// Description.
+    pub description: Value<String>,
+    /// Image it is made from.
+    pub image: Value<String>,
+    /// Device in the guest.
+    pub device_name: Value<String>,
+    /// RFC 3339.
+    pub created_at: Value<String>,
+    /// `timeouts` block.
+    #[serde(with = "serde_as_vec")]
+    pub timeouts: Value<Timeouts>,
+}
+
+/// The resource.
+pub struct VolumeResource {
+    shared: SharedCloud,
+}
+
+impl VolumeResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+/// Arguments whose meaning each cloud decides.
+const RULED: [&str; 3] = ["size_gb", "description", "image"];
+
+/// The schema (also the one the docs describe).
+pub fn schema() -> Schema {
+    use AttributeType::{Number, String as Str};
+    SchemaBuilder::new("An extra disk attached to a server. Creating it waits until the server lists it; destroying it deletes the disk and its data.")
+        .computed("id", Str, "The cloud's id of the volume (`<vps_id>/<volume_id>` on iNET); also the import id.")
+        .required("vps_id", Str, "The server it is attached to. Changing it makes a new volume.")
+        .optional_computed("size_gb", Number, "Size in GB where the cloud sizes volumes (grows in place where it can); computed on iNET.")
+        .optional("description", Str, "Description, where the cloud keeps one.")
+        .optional("image", Str, "Image to make it from (required on iNET, e.g. `Ubuntu-22.04`); changing it makes a new volume.")
+        .computed("device_name", Str, "Device name in the guest, e.g. `/dev/vdb`.")
+        .computed("created_at", Str, "Creation time, RFC 3339.")
+        .timeouts()
+        .build()
+}
+
+fn apply_volume(state: &mut VolumeState, volume: Volume) {
+    state.id = Value::Value(volume.id);
+    if !volume.vps_id.is_empty() {
+        state.vps_id = Value::Value(volume.vps_id);
+    }
+    state.size_gb = val(volume.size_gb);
+    if volume.description.is_some() || state.description.is_unknown() {
+        state.description = val(volume.description);
+    }
+    if volume.image.is_some() || state.image.is_unknown() {
+        state.image = val(volume.image);
+    }
+    state.device_name = val(volume.device_name);
+    state.created_at = val(volume.created_at);
+}
+
+fn written(config: &VolumeState, attribute: &str) -> bool {
+    match attribute {
+        "size_gb" => !config.size_gb.is_null(),
+        "description" => !config.description.is_null(),
+        "image" => !config.image.is_null(),
+        _ => false,
+    }
+}
+
+fn differs(prior: &VolumeState, planned: &VolumeState, attribute: &str) -> bool {
+    match attribute {
+        "size_gb" => planned.size_gb.is_value() && prior.size_gb != planned.size_gb,
+        "description" => prior.description != planned.description,
+        "image" => planned.image.is_value() && prior.image != planned.image,
+        _ => false,
+    }
+}
+
+/// Plan-time checks of what is written against the cloud's rules, on the attribute.
+fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &VolumeState) {
+    for attribute in RULED {
+        let Some(rule) = cloud.rule(Feature::Volume, attribute) else {
+            continue;
+        };
+        match (&rule.set, written(config, attribute)) {
+            (Setting::Unsupported(advice), true) => diags.error(
+                format!("`{attribute}` is not available on {}", cloud.kind().name()),
+                advice.clone(),
+                AttributePath::new(attribute),
+            ),
+            (Setting::Required, false) => diags.error(
+                format!("`{attribute}` is required on {}", cloud.kind().name()),
+                format!(
+                    "Set `{attribute}` to create a volume on {}.",
+                    cloud.kind().name()
+                ),
+                AttributePath::new(attribute),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Replacement paths for changed attributes; errors for changes the cloud refuses.
+/// Returns whether an in-place change remains.
+fn plan_changes(
+    diags: &mut Diagnostics,
+    cloud: &dyn Cloud,
+    prior: &VolumeState,
+    planned: &VolumeState,
+    replace: &mut Vec<AttributePath>,
+) -> bool {
+    let mut in_place = false;
+    for attribute in RULED {
+        if !differs(prior, planned, attribute) {
+            continue;
+        }
+        let default = if attribute == "image" {
+            Change::Replace("the image is only used when the volume is made".into())
+        } else {
+            Change::InPlace
+        };
+        match cloud
+            .rule(Feature::Volume, attribute)
+            .map_or(default, |r| r.change)
+        {
+            Change::InPlace => in_place = true,
+            Change::Replace(_) => replace.push(AttributePath::new(attribute)),
+            Change::Unsupported(advice) => diags.error(
+                format!("`{attribute}` cannot change on {}", cloud.kind().name()),
+                advice,
+                AttributePath::new(attribute),
+            ),
+        }
+    }
+    in_place
+}
+
+#[async_trait]
+impl Resource for VolumeResource {
+    type State<'a> = VolumeState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
+            diags.error(
+                "Invalid vps_id",
+                "`vps_id` must not be empty.",
+                AttributePath::new("vps_id"),
+            );
+        }
+        if known(&config.image).is_some_and(|v| v.trim().is_empty()) {
+            diags.error(
+                "Invalid image",
+                "`image` must not be empty.",
+                AttributePath::new("image"),
+            );
+        }
+        if config.size_gb.as_ref_option().is_some_and(|s| *s < 1) {
+            diags.error(
+                "Invalid size_gb",
+                "`size_gb` must be at least 1.",
+                AttributePath::new("size_gb"),
+            );
+        }
+        validate_timeouts(diags, &config.timeouts);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&state.id).unwrap_or_default().to_string();
+        let result = cloud.read_volume(&id).await;
+        let state = refreshed(diags, &format!("volume {id}"), state, result, apply_volume)?;
+        Some((state, private))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::Volume, Op::Create) {
+                return None;
+            }
+            check_written(diags, cloud.as_ref(), &config);
+        }
+        let mut planned = proposed;
+        planned.id = Value::Unknown;
+        if config.size_gb.is_null() {
+            planned.size_gb = Value::Unknown;
+        }
+        planned.device_name = Value::Unknown;
+        planned.created_at = Value::Unknown;
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut replace = Vec::new();
+        if proposed.vps_id != prior.vps_id {
+            replace.push(AttributePath::new("vps_id"));
+        }
+        let Some(cloud) = self.shared.get() else {
+            return Some((proposed, private, replace));
+        };
+        let any = RULED.iter().any(|a| differs(&prior, &proposed, a));
+        if !any {
+            return Some((proposed, private, replace));
+        }
+        check_written(diags, cloud.as_ref(), &config);
+        let in_place = plan_changes(diags, cloud.as_ref(), &prior, &proposed, &mut replace);
+        if in_place
+            && replace.is_empty()
+            && !check_capability(diags, cloud.as_ref(), Feature::Volume, Op::Update)
+        {
+            return None;
+        }
+        Some((proposed, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let spec = VolumeSpec {
+            vps_id: known(&planned.vps_id).unwrap_or_default().to_string(),
+            size_gb: planned.size_gb.as_ref_option().copied(),
+            description: known(&planned.description).map(String::from),
+            image: known(&planned.image).map(String::from),
+        };
+        let mut state = planned;
+        match cloud
+            .create_volume(&spec, timeout(&state.timeouts, Phase::Create))
+            .await
+        {
+            Ok(volume) => {
+                apply_volume(&mut state, volume);
+                Some((state, private))
+            }
+            Err(failure) => {
+                report(diags, "Cannot create the volume", &failure.error, None);
+                let id = failure.id?;
+                if let Ok(Some(volume)) = cloud.read_volume(&id).await {
+                    apply_volume(&mut state, volume);
+                }
+                state.id = Value::Value(id);
+                for v in [&mut state.device_name, &mut state.created_at] {
+                    if v.is_unknown() {
+                        *v = Value::Null;
+                    }
+                }
+                if state.size_gb.is_unknown() {
+                    state.size_gb = Value::Null;
+                }
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        diags.root_error(
+            "Cannot update the volume",
+            "No cloud of this release changes a volume in place.",
+        );
+        Some((prior, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        let limit = timeout(&prior.timeouts, Phase::Delete);
+        deleted(
+            diags,
+            &format!("volume {id}"),
+            cloud.delete_volume(&id, limit).await,
+        )
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        if !check_capability(diags, cloud.as_ref(), Feature::Volume, Op::Read) {
+            return None;
+        }
+        let result = cloud.read_volume(&id).await;
+        let state = imported(diags, &format!("volume {id:?}"), result, apply_volume)?;
+        Some((state, Value::Null))
+    }
+}
