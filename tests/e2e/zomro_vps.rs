@@ -249,3 +249,41 @@ fn zomro_vps_import_and_drift() {
     ws.destroy().ok();
     assert!(instances(&sim).is_empty());
 }
+
+#[test]
+fn zomro_reboot_is_service_reboot_and_hard_is_refused() {
+    let sim = Sim::start();
+    let ws = Workspace::new();
+    let body = |trigger: &str, hard: &str| {
+        format!(
+            "{}{}resource \"polycloud_vps_reboot\" \"r\" {{\n  vps_id = polycloud_vps.web.id\n  triggers = {{ run = \"{trigger}\" }}\n{hard}}}\n",
+            zomro_token_provider(&sim),
+            zomro_vps(ALMA, "6143", "1", &password_line(VPS_PASSWORD))
+        )
+    };
+    ws.write(&body("1", ""));
+    ws.apply().ok();
+    let reboots = calls(&sim, "service.reboot");
+    assert_eq!(reboots.len(), 1, "{reboots:#?}");
+    let id = ws.resource("polycloud_vps.web")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(reboots[0]["body"]["elid"], id.as_str());
+    ws.assert_no_changes();
+    ws.write(&body("2", ""));
+    ws.apply().ok();
+    assert_eq!(calls(&sim, "service.reboot").len(), 2);
+    sim.clear_requests();
+    ws.write(&body("2", "  hard = true\n"));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 1, "{}", plan.output());
+    assert!(
+        plan.output().contains("reboots gracefully only"),
+        "{}",
+        plan.output()
+    );
+    assert!(calls(&sim, "service.reboot").is_empty());
+    ws.write(&body("2", ""));
+    ws.destroy().ok();
+}

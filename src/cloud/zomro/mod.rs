@@ -458,6 +458,7 @@ impl Cloud for ZomroClient {
         use Feature::*;
         match feature {
             Vps => Capability::crud(),
+            VpsReboot => Capability::from_letters("CRUD", ""),
             DataVps | DataVpsList | DataImages | DataPlans | DataLocations => {
                 Capability::from_letters("CR", "")
             }
@@ -474,6 +475,9 @@ impl Cloud for ZomroClient {
     }
 
     fn rule(&self, feature: Feature, attribute: &str) -> Option<AttrRule> {
+        if (feature, attribute) == (Feature::VpsReboot, "hard") {
+            return Some(AttrRule::unsupported(NO_HARD_REBOOT));
+        }
         if feature != Feature::Vps {
             return None;
         }
@@ -581,6 +585,17 @@ impl Cloud for ZomroClient {
                 "Zomro cannot apply {other:?} in place"
             ))),
         }
+    }
+
+    async fn reboot_vps(&self, id: &str, hard: bool, timeout: Duration) -> Result<(), CloudError> {
+        if hard {
+            return Err(CloudError::Unsupported(NO_HARD_REBOOT.into()));
+        }
+        // SPEC §6: power = `service.start|stop|reboot`; the instance passes through
+        // `rebooting` back to `active`.
+        let call = Call::change("service.reboot", true);
+        self.operate(call, id, timeout, |i| i.instance_status == "active")
+            .await
     }
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
@@ -697,3 +712,7 @@ mod tests {
         assert!(matches!(settled(&i, &|_| true), Poll::Failed(_)));
     }
 }
+
+/// Why `hard = true` is refused on Zomro.
+const NO_HARD_REBOOT: &str =
+    "Zomro's API reboots gracefully only (`service.reboot`); remove `hard` or set it to false.";
