@@ -681,6 +681,10 @@ fn plan_of(p: &wire::Pricelist) -> Plan {
     }
 }
 
+/// Why `hard = true` is refused on Zomro.
+const NO_HARD_REBOOT: &str =
+    "Zomro's API reboots gracefully only (`service.reboot`); remove `hard` or set it to false.";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -712,7 +716,3 @@ mod tests {
         assert!(matches!(settled(&i, &|_| true), Poll::Failed(_)));
     }
 }
-
-/// Why `hard = true` is refused on Zomro.
-const NO_HARD_REBOOT: &str =
-    "Zomro's API reboots gracefully only (`service.reboot`); remove `hard` or set it to false.";
