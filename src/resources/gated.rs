@@ -152,8 +152,6 @@ pub fn all() -> Vec<Gated> {
     vec![
         ("snapshot", Feature::Snapshot, snapshot_schema),
         ("volume", Feature::Volume, volume_schema),
-        ("tenant", Feature::Tenant, tenant_schema),
-        ("vpc", Feature::Vpc, vpc_schema),
         (
             "security_group",
             Feature::SecurityGroup,
@@ -193,32 +191,6 @@ fn volume_schema() -> Schema {
         .optional("description", Str, "Description.")
         .optional("image", Str, "Image to create it from (iNET).")
         .computed("device_name", Str, "Device name in the guest.")
-        .computed("created_at", Str, "RFC 3339.")
-        .timeouts()
-        .build()
-}
-
-fn tenant_schema() -> Schema {
-    let mut b = SchemaBuilder::new("A tenant and its quotas (StarVCenter).")
-        .computed("id", Str, "Tenant id.")
-        .required("name", Str, "Name.")
-        .optional("description", Str, "Description.");
-    for q in ["cpu", "memory_mb", "storage_gb", "subnet", "public_ip"] {
-        b = b
-            .optional(&format!("{q}_quota"), Number, "Quota.")
-            .computed(&format!("{q}_usable"), Number, "Usable amount.");
-    }
-    b.timeouts().build()
-}
-
-fn vpc_schema() -> Schema {
-    SchemaBuilder::new("A private network (StarVCenter VPC).")
-        .computed("id", Str, "VPC id.")
-        .required("name", Str, "Name.")
-        .optional("description", Str, "Description.")
-        .computed("cidr", Str, "CIDR.")
-        .computed("gateway", Str, "Gateway.")
-        .computed("usable_ip_count", Number, "Usable addresses.")
         .computed("created_at", Str, "RFC 3339.")
         .timeouts()
         .build()

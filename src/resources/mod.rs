@@ -4,6 +4,8 @@ pub mod backup;
 pub mod common;
 pub mod gated;
 pub mod ssh_key;
+pub mod tenant;
+pub mod vpc;
 pub mod vps;
 pub mod vps_restore;
 
@@ -33,6 +35,11 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
         "vps_restore",
         boxed_resource(vps_restore::VpsRestoreResource::new(shared.clone())),
     );
+    add(
+        "tenant",
+        boxed_resource(tenant::TenantResource::new(shared.clone())),
+    );
+    add("vpc", boxed_resource(vpc::VpcResource::new(shared.clone())));
     for (name, feature, schema) in gated::all() {
         add(
             name,

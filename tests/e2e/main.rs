@@ -5,6 +5,8 @@
 mod examples;
 mod harness;
 mod reliability;
+mod starvcenter_common;
+mod starvcenter_vps;
 mod vscale_data;
 mod vscale_resources;
 mod vscale_vps;
