@@ -169,7 +169,8 @@ impl VpsDataSource {
             }
         };
         match pick_by_name(name, servers) {
-            Ok(vps) => Some(vps),
+            // A list may carry less than a read (StarVCenter lists no NICs or disks).
+            Ok(vps) => self.by_id(diags, cloud, &vps.id).await,
             Err(message) => {
                 diags.error(
                     "No single server with this name",

@@ -6,6 +6,7 @@ mod examples;
 mod harness;
 mod reliability;
 mod starvcenter_common;
+mod starvcenter_data;
 mod starvcenter_resources;
 mod starvcenter_vps;
 mod vscale_data;
