@@ -375,3 +375,89 @@ impl VpsFilter {
         name_ok && status_ok && ip_ok
     }
 }
+
+// ---- StarVCenter part 1: tenants, VPCs, connection, quota (cloud-neutral names) ----
+
+/// Quotas of a tenant; `None` = not set / unchanged.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Quotas {
+    /// vCPU cores.
+    pub cpu: Option<i64>,
+    /// Memory, MiB.
+    pub memory_mb: Option<i64>,
+    /// Storage, GB.
+    pub storage_gb: Option<i64>,
+    /// Subnets (VPCs).
+    pub subnet: Option<i64>,
+    /// Public IPv4 addresses.
+    pub public_ip: Option<i64>,
+}
+
+/// What a user asks for when creating a tenant.
+#[derive(Clone, Debug, Default)]
+pub struct TenantSpec {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Quotas.
+    pub quotas: Quotas,
+}
+
+/// A tenant as the cloud reports it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tenant {
+    /// Cloud id.
+    pub id: String,
+    /// Name, when the cloud reports it.
+    pub name: Option<String>,
+    /// Description, when the cloud reports it.
+    pub description: Option<String>,
+    /// Quotas.
+    pub quotas: Quotas,
+    /// What is still free of each quota.
+    pub usable: Quotas,
+}
+
+/// A private network.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Vpc {
+    /// Cloud id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Address range.
+    pub cidr: Option<String>,
+    /// Gateway address.
+    pub gateway: Option<String>,
+    /// Addresses still free.
+    pub usable_ip_count: Option<i64>,
+    /// Creation time, RFC 3339.
+    pub created_at: Option<String>,
+}
+
+/// How to reach a server's console.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VpsConnection {
+    /// Console URL (grants access: sensitive).
+    pub console_url: String,
+    /// Address of the physical host.
+    pub host_ip: Option<String>,
+    /// VNC port on that host.
+    pub vnc_port: Option<i64>,
+}
+
+/// The account's or resource pool's total quota.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PoolQuota {
+    /// vCPU cores.
+    pub cpu: Option<i64>,
+    /// Memory, MiB.
+    pub memory_mb: Option<i64>,
+    /// Storage, GB.
+    pub storage_gb: Option<i64>,
+    /// Public IPv4 addresses.
+    pub public_ip: Option<i64>,
+}

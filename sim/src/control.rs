@@ -80,6 +80,41 @@ fn error_type() -> String {
     "error".into()
 }
 
+/// Body of `POST /_sim/starvcenter/fail_next_tasks`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SvcFailBody {
+    #[serde(default = "one")]
+    count: u32,
+    kind: Option<String>,
+    result: Option<u8>,
+    resultinfo: Option<String>,
+}
+
+/// Body of `POST /_sim/starvcenter/config`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SvcConfigBody {
+    task_ms: Option<u64>,
+    task_log: Option<bool>,
+}
+
+/// Body of `POST /_sim/starvcenter/tokens`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SvcTokenBody {
+    token: String,
+    tenant_id: String,
+}
+
+/// Body of `POST /_sim/starvcenter/vms/{id}/lock`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SvcLockBody {
+    code: i32,
+    ms: u64,
+}
+
 /// Serde default for counts.
 fn one() -> u32 {
     1
@@ -127,6 +162,7 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
                 sim.vscale.set_task_ms(task_ms);
                 sim.zomro.set_op_ms(task_ms);
                 sim.inet.set_transition_ms(task_ms);
+                sim.starvcenter.configure(Some(task_ms), None);
             }
             Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms()}))
         }
@@ -159,6 +195,32 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
         }
         ("DELETE", ["zomro", "instances", id]) => sim.zomro.remove_instance(id, now),
         (_, ["inet", ..]) => inet_route(sim, req, segs, now),
+        ("POST", ["starvcenter", "fail_next_tasks"]) => {
+            let body: SvcFailBody = parse(req)?;
+            let result = body.result.unwrap_or(1);
+            sim.starvcenter
+                .fail_next_tasks(body.count, body.kind, result, body.resultinfo)?;
+            Ok(ok())
+        }
+        ("POST", ["starvcenter", "config"]) => {
+            let body: SvcConfigBody = parse(req)?;
+            Ok(sim.starvcenter.configure(body.task_ms, body.task_log))
+        }
+        ("POST", ["starvcenter", "tokens"]) => {
+            let body: SvcTokenBody = parse(req)?;
+            sim.starvcenter.add_token(&body.token, &body.tenant_id)?;
+            Ok(ok())
+        }
+        ("POST", ["starvcenter", "vms"]) => sim.starvcenter.seed_vm(&req.json_object()?, now),
+        ("POST", ["starvcenter", "vms", id, "lock"]) => {
+            let body: SvcLockBody = parse(req)?;
+            sim.starvcenter.lock_vm(id, body.code, body.ms, now)
+        }
+        ("PATCH", ["starvcenter", kind, id]) => {
+            sim.starvcenter
+                .patch_object(kind, id, &req.json_object()?, now)
+        }
+        ("DELETE", ["starvcenter", kind, id]) => sim.starvcenter.remove_object(kind, id, now),
         _ => Err(SimError::new(404, "unknown control endpoint")),
     }
 }

@@ -54,7 +54,7 @@ impl Sim {
             vscale: Vscale::new(config.task_ms),
             inet: Inet::new(config.task_ms),
             zomro: Zomro::new(config.task_ms),
-            starvcenter: StarVCenter,
+            starvcenter: StarVCenter::new(config.task_ms),
             log: RequestLog::default(),
             faults: FaultQueue::default(),
         }

@@ -236,11 +236,13 @@ fn reset_restores_the_startup_state() {
     assert_eq!(sim.ctl("POST", "/reset", None).json(), json!({"ok": true}));
     let state = sim.ctl("GET", "/state", None).json();
     assert_eq!(
-        state,
-        json!({"vscale": {"scalets": [], "sshkeys": [], "backups": [], "tasks": []},
-                             "inet": {"vps": []}, "zomro": {"instances": [], "sessions": {"active": 0, "expired": 0}},
-                "starvcenter": {}})
+        state["vscale"],
+        json!({"scalets": [], "sshkeys": [], "backups": [], "tasks": []})
     );
+    assert_eq!(state["inet"], json!({}));
+    assert_eq!(state["zomro"], json!({}));
+    assert_eq!(state["starvcenter"]["vms"], json!([]));
+    assert_eq!(state["starvcenter"]["tasks"], json!([]));
     assert_eq!(sim.ctl("GET", "/requests", None).json(), json!([]));
     assert_eq!(sim.vscale("GET", "/images", None).status, 200);
     assert_eq!(sim.vscale_as("extra", "GET", "/images", None).status, 401);

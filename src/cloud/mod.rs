@@ -8,6 +8,7 @@
 
 pub mod inet;
 pub mod pending;
+pub mod starvcenter;
 pub mod vscale;
 pub mod zomro;
 
@@ -549,6 +550,73 @@ pub trait Cloud: Send + Sync {
     async fn account(&self) -> Result<Account, CloudError> {
         unsupported("reading the account")
     }
+
+    // ---- StarVCenter part 1: tenants, VPCs, connection, quota --------------------
+    // (kept together at the end of the trait to ease merging with other clouds' work)
+
+    /// Creates a tenant with its quotas.
+    async fn create_tenant(&self, spec: &TenantSpec) -> Result<Tenant, CreateError> {
+        let _ = spec;
+        Ok(unsupported("creating a tenant")?)
+    }
+
+    /// Reads a tenant; `Ok(None)` when it does not exist.
+    async fn read_tenant(&self, id: &str) -> Result<Option<Tenant>, CloudError> {
+        let _ = id;
+        unsupported("reading a tenant")
+    }
+
+    /// Sets a tenant's quotas (`None` = keep the current value).
+    async fn update_tenant_quotas(&self, id: &str, quotas: &Quotas) -> Result<(), CloudError> {
+        let _ = (id, quotas);
+        unsupported("changing a tenant's quotas")
+    }
+
+    /// Deletes a tenant (or says it can only be forgotten).
+    async fn delete_tenant(&self, id: &str) -> Result<Deleted, CloudError> {
+        let _ = id;
+        unsupported("deleting a tenant")
+    }
+
+    /// Creates a private network.
+    async fn create_vpc(&self, name: &str, description: Option<&str>) -> Result<Vpc, CreateError> {
+        let _ = (name, description);
+        Ok(unsupported("creating a VPC")?)
+    }
+
+    /// Reads a private network; `Ok(None)` when it does not exist.
+    async fn read_vpc(&self, id: &str) -> Result<Option<Vpc>, CloudError> {
+        let _ = id;
+        unsupported("reading a VPC")
+    }
+
+    /// Renames a private network or changes its description.
+    async fn update_vpc(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<(), CloudError> {
+        let _ = (id, name, description);
+        unsupported("changing a VPC")
+    }
+
+    /// Deletes a private network.
+    async fn delete_vpc(&self, id: &str) -> Result<Deleted, CloudError> {
+        let _ = id;
+        unsupported("deleting a VPC")
+    }
+
+    /// Console connection details of a VPS.
+    async fn vps_connection(&self, id: &str) -> Result<VpsConnection, CloudError> {
+        let _ = id;
+        unsupported("reading a VPS connection")
+    }
+
+    /// The total quota of the account / resource pool.
+    async fn pool_quota(&self) -> Result<PoolQuota, CloudError> {
+        unsupported("reading the quota")
+    }
 }
 
 /// Builds the client for the configured cloud.
@@ -557,6 +625,6 @@ pub fn connect(settings: &Settings) -> Result<Arc<dyn Cloud>, CloudError> {
         CloudKind::Vscale => Arc::new(vscale::VscaleClient::new(settings)?),
         CloudKind::Zomro => Arc::new(zomro::ZomroClient::new(settings)?),
         CloudKind::Inet => Arc::new(inet::InetClient::new(settings)?),
-        other => Arc::new(pending::PendingCloud::new(other)),
+        CloudKind::StarVCenter => Arc::new(starvcenter::StarVCenterClient::new(settings)?),
     })
 }

@@ -169,12 +169,8 @@ impl VpsDataSource {
             }
         };
         match pick_by_name(name, servers) {
-            // Lists may carry less than a read (iNET's has no power state): read it.
-            Ok(vps) if vps.power_state.is_none() => {
-                let id = vps.id.clone();
-                self.by_id(diags, cloud, &id).await
-            }
-            Ok(vps) => Some(vps),
+            // A list may carry less than a read (StarVCenter lists no NICs or disks).
+            Ok(vps) => self.by_id(diags, cloud, &vps.id).await,
             Err(message) => {
                 diags.error(
                     "No single server with this name",

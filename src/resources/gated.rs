@@ -150,8 +150,6 @@ pub type Gated = (&'static str, Feature, fn() -> Schema);
 /// Every gated resource.
 pub fn all() -> Vec<Gated> {
     vec![
-        ("tenant", Feature::Tenant, tenant_schema),
-        ("vpc", Feature::Vpc, vpc_schema),
         (
             "security_group",
             Feature::SecurityGroup,
@@ -166,32 +164,6 @@ pub fn all() -> Vec<Gated> {
 }
 
 use AttributeType::{Bool, Number, String as Str};
-
-fn tenant_schema() -> Schema {
-    let mut b = SchemaBuilder::new("A tenant and its quotas (StarVCenter).")
-        .computed("id", Str, "Tenant id.")
-        .required("name", Str, "Name.")
-        .optional("description", Str, "Description.");
-    for q in ["cpu", "memory_mb", "storage_gb", "subnet", "public_ip"] {
-        b = b
-            .optional(&format!("{q}_quota"), Number, "Quota.")
-            .computed(&format!("{q}_usable"), Number, "Usable amount.");
-    }
-    b.timeouts().build()
-}
-
-fn vpc_schema() -> Schema {
-    SchemaBuilder::new("A private network (StarVCenter VPC).")
-        .computed("id", Str, "VPC id.")
-        .required("name", Str, "Name.")
-        .optional("description", Str, "Description.")
-        .computed("cidr", Str, "CIDR.")
-        .computed("gateway", Str, "Gateway.")
-        .computed("usable_ip_count", Number, "Usable addresses.")
-        .computed("created_at", Str, "RFC 3339.")
-        .timeouts()
-        .build()
-}
 
 fn security_group_schema() -> Schema {
     let rule = SchemaBuilder::new("A rule.")

@@ -5,7 +5,9 @@ pub mod common;
 pub mod gated;
 pub mod snapshot;
 pub mod ssh_key;
+pub mod tenant;
 pub mod volume;
+pub mod vpc;
 pub mod vps;
 pub mod vps_reboot;
 pub mod vps_restore;
@@ -48,6 +50,11 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
         "volume",
         boxed_resource(volume::VolumeResource::new(shared.clone())),
     );
+    add(
+        "tenant",
+        boxed_resource(tenant::TenantResource::new(shared.clone())),
+    );
+    add("vpc", boxed_resource(vpc::VpcResource::new(shared.clone())));
     for (name, feature, schema) in gated::all() {
         add(
             name,

@@ -96,7 +96,10 @@ fn mark_volatile_unknown(state: &mut VpsState) {
 fn apply_vps(state: &mut VpsState, vps: Vps) {
     state.id = Value::Value(vps.id);
     state.name = Value::Value(vps.name);
-    state.image = val(vps.image);
+    // A cloud that does not report the image (StarVCenter) keeps the one we know.
+    if vps.image.is_some() || !state.image.is_value() {
+        state.image = val(vps.image);
+    }
     state.plan = val(vps.plan);
     state.location = val(vps.location);
     state.cpu = val(vps.cpu);
@@ -145,13 +148,17 @@ fn is_set(config: &VpsState, attribute: &str) -> bool {
 /// Whether the attribute differs between prior state and plan (both known).
 fn differs(prior: &VpsState, planned: &VpsState, attribute: &str) -> bool {
     match attribute {
-        "name" => planned.name.is_value() && prior.name != planned.name,
-        "image" => planned.image.is_value() && prior.image != planned.image,
-        "plan" => planned.plan.is_value() && prior.plan != planned.plan,
-        "location" => planned.location.is_value() && prior.location != planned.location,
+        "name" => !planned.name.is_null() && prior.name != planned.name,
+        // After an import from a cloud that does not report the image, the written
+        // one is adopted instead of forcing a new server.
+        "image" => {
+            !planned.image.is_null() && prior.image.is_value() && prior.image != planned.image
+        }
+        "plan" => !planned.plan.is_null() && prior.plan != planned.plan,
+        "location" => !planned.location.is_null() && prior.location != planned.location,
         "cpu" => planned.cpu.is_value() && prior.cpu != planned.cpu,
         "memory_mb" => planned.memory_mb.is_value() && prior.memory_mb != planned.memory_mb,
-        "network_id" => planned.network_id.is_value() && prior.network_id != planned.network_id,
+        "network_id" => !planned.network_id.is_null() && prior.network_id != planned.network_id,
         "ssh_key_ids" => {
             planned.ssh_key_ids.is_value()
                 && (list_unknown(&planned.ssh_key_ids) || {
@@ -167,8 +174,8 @@ fn differs(prior: &VpsState, planned: &VpsState, attribute: &str) -> bool {
         // After an import the password is unknown to the provider: adopt the written
         // one instead of planning a change.
         "password" => prior.password.is_value() && prior.password != planned.password,
-        "description" => planned.description.is_value() && prior.description != planned.description,
-        "power_state" => planned.power_state.is_value() && prior.power_state != planned.power_state,
+        "description" => !planned.description.is_null() && prior.description != planned.description,
+        "power_state" => !planned.power_state.is_null() && prior.power_state != planned.power_state,
         "auto_snapshot_days" => {
             planned.auto_snapshot_days.is_value()
                 && prior.auto_snapshot_days != planned.auto_snapshot_days

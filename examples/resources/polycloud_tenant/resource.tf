@@ -1,6 +1,5 @@
-# Not available on Vscale. Planned for StarVCenter: in this
-# release every cloud refuses it at plan, with advice, before any API call.
-# With several clouds configured, point it at the right one:
+# StarVCenter only (Vscale, iNET and Zomro refuse it at plan, with advice,
+# before any API call). With several clouds configured, point it at the right one:
 #   provider = polycloud.starvcenter
 resource "polycloud_tenant" "team" {
   name             = "team-a"

@@ -1,3 +1,2 @@
-# Imported by the cloud's id of the object. Import, like every other
-# operation, is refused on every cloud in this release.
-terraform import polycloud_vpc.private vpc-0001
+# Imported by the cloud's id of the object (StarVCenter).
+terraform import polycloud_vpc.private vpc-000001

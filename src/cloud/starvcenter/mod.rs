@@ -1,0 +1,949 @@
+//! StarVCenter: the on-premises private-cloud API (seeds/003) at
+//! `{endpoint}` = `http://host:18081/starvcenter/services/cloudresource`.
+//!
+//! Asynchronous calls answer `startid` (or `jobstartid` per created VM); they are
+//! waited on through the task log (SPEC §5: `POST cloudtask/search`). Because that
+//! path is the project's assumption, a task log answering not-found switches this
+//! provider instance to polling the objects themselves. Calls refused because the VM
+//! is locked (附表2) are busy answers: the HTTP layer retries them, then the waiter
+//! keeps trying until the `timeouts` value runs out.
+
+mod tasks;
+pub mod wire;
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::{json, Map, Value};
+
+use crate::cloud::{
+    AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
+};
+use crate::config::{CloudKind, Credentials, Settings};
+use crate::http::{self, Body, HttpClient, HttpError, HttpSettings, Method, Request};
+use crate::model::*;
+use crate::waiter::{self, Poll};
+use tasks::Target;
+use wire::{flag, int, items, text, Reply};
+
+/// Largest page the API allows (`page.everypagenum` 1–30).
+const PAGE: i64 = 30;
+
+/// The StarVCenter client.
+pub struct StarVCenterClient {
+    http: HttpClient,
+    base: String,
+    token: String,
+    /// Whether `cloudtask/search` exists on this installation (SPEC §5 fallback).
+    task_log: AtomicBool,
+    /// Backup id → VM id, learnt from creates and scans (backups are listed per VM).
+    backup_vms: Mutex<HashMap<String, String>>,
+}
+
+impl StarVCenterClient {
+    /// A client for the configured installation.
+    pub fn new(settings: &Settings) -> Result<Self, CloudError> {
+        let Credentials::Token(token) = &settings.credentials else {
+            return Err(CloudError::Auth(
+                "StarVCenter needs `token` (the tenant token)".into(),
+            ));
+        };
+        let http = HttpClient::new(
+            "starvcenter",
+            HttpSettings {
+                request_timeout: settings.request_timeout,
+                max_retries: settings.max_retries,
+                insecure: settings.insecure,
+            },
+            Arc::new(wire::LockedIsBusy),
+        )?;
+        Ok(Self {
+            http,
+            base: settings.endpoint.trim_end_matches('/').to_string(),
+            token: token.clone(),
+            task_log: AtomicBool::new(true),
+            backup_vms: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A request to `path` with `KEY_TOKEN` and, for POST/PUT, `KEY_PARAM`.
+    fn request(&self, method: Method, path: &str, params: Option<Value>) -> Request {
+        let request = Request::new(method, format!("{}/{}", self.base, path))
+            .header(wire::KEY_TOKEN, self.token.clone());
+        match (method, params) {
+            (Method::Post | Method::Put, params) => request.body(Body::Base64JsonField {
+                field: wire::KEY_PARAM,
+                json: wire::trim_keys(&params.unwrap_or_else(|| json!({}))),
+            }),
+            _ => request,
+        }
+    }
+
+    /// Sends and decodes one call.
+    async fn send(&self, request: Request) -> Result<Reply, CloudError> {
+        let response = self.http.send(&request).await?;
+        wire::decode(&response)
+    }
+
+    /// A call that only reads (safe to repeat even when sent as POST).
+    async fn read(
+        &self,
+        method: Method,
+        path: &str,
+        params: Option<Value>,
+    ) -> Result<Reply, CloudError> {
+        self.send(self.request(method, path, params).idempotent(true))
+            .await
+    }
+
+    /// A change; when the VM stays locked beyond the HTTP layer's retries, keeps
+    /// trying (with the waiter's backoff) until `timeout`.
+    async fn change(
+        &self,
+        method: Method,
+        path: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Reply, CloudError> {
+        let request = self.request(method, path, Some(params));
+        match self.send(request.clone()).await {
+            Err(CloudError::Http(HttpError::Busy { reason, .. })) => {
+                let what = format!("StarVCenter {path} (the VM is locked: {reason})");
+                waiter::wait_for(&what, timeout, || async {
+                    match self.send(request.clone()).await {
+                        Err(CloudError::Http(HttpError::Busy { reason, .. })) => {
+                            Ok(Poll::Pending(format!("still locked: {reason}")))
+                        }
+                        Ok(reply) => Ok(Poll::Done(reply)),
+                        Err(e) => Err(e),
+                    }
+                })
+                .await
+            }
+            other => other,
+        }
+    }
+
+    /// A change that starts a task, then the wait for it.
+    async fn run(
+        &self,
+        method: Method,
+        path: &str,
+        params: Value,
+        target: Target,
+        timeout: Duration,
+    ) -> Result<Reply, CloudError> {
+        let reply = self.change(method, path, params, timeout).await?;
+        let startid = reply.startid.clone();
+        self.wait(startid.as_deref(), &target, path, timeout)
+            .await?;
+        Ok(reply)
+    }
+
+    /// Every item of a paged search (`page.everypagenum` 30, until `dataCount`).
+    async fn search_all(&self, path: &str, filter: Value) -> Result<Vec<Value>, CloudError> {
+        let mut out = Vec::new();
+        for page in 1.. {
+            let mut params = filter.clone();
+            params["page.startnum"] = json!(page.to_string());
+            params["page.everypagenum"] = json!(PAGE.to_string());
+            let reply = self.read(Method::Post, path, Some(params)).await?;
+            let batch = items(&reply.data);
+            let got = batch.len();
+            out.extend(batch);
+            let total = reply.data_count.unwrap_or(out.len() as i64);
+            if got == 0 || out.len() as i64 >= total || (got as i64) < PAGE {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// One VM's raw detail by exact id, `None` when the search does not list it.
+    async fn vm_raw(&self, id: &str) -> Result<Option<Value>, CloudError> {
+        let found = self
+            .search_all("cloudvm/search", json!({ "vm.id": id.trim() }))
+            .await?;
+        Ok(found
+            .into_iter()
+            .find(|v| text(v, "vm.id").as_deref() == Some(id.trim())))
+    }
+
+    /// A VM with its NICs and system disk.
+    async fn read_vm(&self, id: &str) -> Result<Option<Vps>, CloudError> {
+        let Some(raw) = self.vm_raw(id).await? else {
+            return Ok(None);
+        };
+        let mut vps = vm_to_vps(&raw);
+        let params = json!({ "vnic.vmid": vps.id });
+        let nics = items(
+            &self
+                .read(Method::Post, "cloudvm/vnic/search", Some(params))
+                .await?
+                .data,
+        );
+        vps.nic_ids = nics.iter().filter_map(|n| text(n, "vnic.id")).collect();
+        vps.network_id = nics.first().and_then(|n| text(n, "vnic.vpc.id"));
+        let params = json!({ "vdisk.vmid": vps.id });
+        let disks = items(
+            &self
+                .read(Method::Post, "cloudvm/vdisk/search", Some(params))
+                .await?
+                .data,
+        );
+        vps.disk_gb = disks
+            .iter()
+            .find(|d| text(d, "vdisk.devname").as_deref() == Some("vda"))
+            .or(disks.first())
+            .and_then(|d| int(d, "vdisk.size"));
+        Ok(Some(vps))
+    }
+
+    /// After an ambiguous create: the VM with that name, if exactly one exists.
+    async fn find_created(
+        &self,
+        name: &str,
+    ) -> Result<Option<(String, Option<String>)>, CloudError> {
+        let found = self
+            .search_all("cloudvm/search", json!({ "vm.name": name }))
+            .await?;
+        let exact: Vec<String> = found
+            .iter()
+            .filter(|v| text(v, "vm.name").as_deref() == Some(name))
+            .filter_map(|v| text(v, "vm.id"))
+            .collect();
+        Ok((exact.len() == 1).then(|| (exact[0].clone(), None)))
+    }
+
+    /// The backups of one VM.
+    async fn vm_backups(&self, vm: &str) -> Result<Vec<Backup>, CloudError> {
+        let reply = self
+            .read(Method::Get, &format!("cloudvm/backup/{vm}"), None)
+            .await?;
+        let backups: Vec<Backup> = items(&reply.data)
+            .iter()
+            .map(|b| backup_from_wire(b, vm))
+            .collect();
+        let mut known = self.backup_vms.lock().unwrap_or_else(|e| e.into_inner());
+        for b in &backups {
+            known.insert(b.id.clone(), vm.to_string());
+        }
+        Ok(backups)
+    }
+
+    /// The VM a backup belongs to: remembered, else found by listing every VM's backups.
+    async fn backup_vm(&self, id: &str) -> Result<Option<String>, CloudError> {
+        let known = self
+            .backup_vms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned();
+        if known.is_some() {
+            return Ok(known);
+        }
+        for b in self.list_backups(None).await? {
+            if b.id == id {
+                return Ok(Some(b.vps_id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Resizes CPU and memory, one task each, only what differs from now.
+    async fn resize(
+        &self,
+        id: &str,
+        cpu: Option<i64>,
+        memory: Option<i64>,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let now = self
+            .vm_raw(id)
+            .await?
+            .ok_or_else(|| CloudError::NotFound(format!("StarVCenter VM {id}")))?;
+        if let Some(n) = cpu.filter(|n| Some(*n) != int(&now, "vm.vcpu.num")) {
+            let params = json!({"vm.id": id, "vm.vcpu.num": n.to_string()});
+            self.run(
+                Method::Put,
+                "cloudvm/cpu/modify",
+                params,
+                Target::VmSettled(id.into()),
+                timeout,
+            )
+            .await?;
+        }
+        if let Some(n) = memory.filter(|n| Some(*n) != int(&now, "vm.memory.mem")) {
+            let params = json!({"vm.id": id, "vm.memory.mem": n.to_string()});
+            self.run(
+                Method::Put,
+                "cloudvm/mem/modify",
+                params,
+                Target::VmSettled(id.into()),
+                timeout,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Starts, or stops: softly (`cloudvm/shutdown`) when the VM says it can
+    /// (`vm.shutdown.enable`), else by cutting the power (`cloudvm/destroy`).
+    async fn power(
+        &self,
+        id: &str,
+        state: PowerState,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let now = self
+            .vm_raw(id)
+            .await?
+            .ok_or_else(|| CloudError::NotFound(format!("StarVCenter VM {id}")))?;
+        let (path, want) = match state {
+            PowerState::Running => ("cloudvm/start", "1"),
+            PowerState::Stopped if flag(&now, "vm.shutdown.enable") == Some(true) => {
+                ("cloudvm/shutdown", "0")
+            }
+            PowerState::Stopped => {
+                tracing::info!("StarVCenter VM {id} cannot shut down softly (vm.shutdown.enable is false): powering it off with cloudvm/destroy");
+                ("cloudvm/destroy", "0")
+            }
+        };
+        if text(&now, "vm.state").as_deref() == Some(want) {
+            return Ok(());
+        }
+        let target = Target::VmState(id.into(), want.into());
+        self.run(Method::Put, path, json!({ "vm.id": id }), target, timeout)
+            .await
+            .map(|_| ())
+    }
+
+    /// `POST cloudvm/create` for one VM; its id and `jobstartid`.
+    async fn post_create(&self, spec: &VpsSpec) -> Result<(String, Option<String>), CloudError> {
+        let mut params = json!({
+            "vm.name": spec.name,
+            "vm.vcpu.num": spec.cpu.unwrap_or(1).to_string(),
+            "vm.memory.mem": spec.memory_mb.unwrap_or(1024).to_string(),
+            "vnic.portgroupid": spec.network_id.clone().unwrap_or_default(),
+            "vm.num": "1",
+        });
+        match (&spec.plan, &spec.image) {
+            (Some(model), _) => params["vm.tenant.model"] = json!(model),
+            (None, Some(template)) => params["vm.template.id"] = json!(template),
+            (None, None) => {}
+        }
+        if let Some(pwd) = &spec.password {
+            params["vm.account.pwd"] = json!(pwd);
+        }
+        let reply = self
+            .send(self.request(Method::Post, "cloudvm/create", Some(params)))
+            .await?;
+        let first = items(&reply.data)
+            .into_iter()
+            .next()
+            .ok_or_else(|| CloudError::Protocol("cloudvm/create answered no VM".into()))?;
+        let id = text(&first, "vm.id")
+            .ok_or_else(|| CloudError::Protocol("cloudvm/create answered no vm.id".into()))?;
+        Ok((id, text(&first, "jobstartid").or(reply.startid)))
+    }
+
+    /// Quotas as `resourcequota/usableQuota` reports them for a tenant.
+    async fn usable_quota(&self, id: &str) -> Result<Option<Value>, CloudError> {
+        match self
+            .read(
+                Method::Post,
+                "resourcequota/usableQuota",
+                Some(json!({ "tenant.id": id })),
+            )
+            .await
+        {
+            Ok(reply) => Ok(Some(reply.data)),
+            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A VM detail (2.2.2/2.2.3) in the domain model.
+fn vm_to_vps(v: &Value) -> Vps {
+    let code = text(v, "vm.state").unwrap_or_default();
+    Vps {
+        id: text(v, "vm.id").unwrap_or_default(),
+        name: text(v, "vm.name").unwrap_or_default(),
+        image: None,
+        plan: text(v, "vm.tenant.model"),
+        cpu: int(v, "vm.vcpu.num"),
+        memory_mb: int(v, "vm.memory.mem"),
+        description: Some(text(v, "vm.desc").unwrap_or_default()),
+        power_state: match code.as_str() {
+            "1" => Some(PowerState::Running),
+            "0" => Some(PowerState::Stopped),
+            _ => None,
+        },
+        status: wire::state_word(&code),
+        private_ip_address: text(v, "vm.ip"),
+        created_at: text(v, "vm.createtime").and_then(|t| wire::to_rfc3339(&t)),
+        ..Default::default()
+    }
+}
+
+/// A backup detail (2.6.1) in the domain model.
+fn backup_from_wire(b: &Value, vm: &str) -> Backup {
+    Backup {
+        id: text(b, "backup.id").unwrap_or_default(),
+        vps_id: text(b, "backup.vmid").unwrap_or_else(|| vm.to_string()),
+        name: text(b, "backup.name").unwrap_or_default(),
+        description: Some(text(b, "backup.desc").unwrap_or_default()),
+        status: if flag(b, "backup.enable") == Some(true) {
+            "available"
+        } else {
+            "creating"
+        }
+        .into(),
+        size_gb: None,
+        created_at: text(b, "backup.createtime").and_then(|t| wire::to_rfc3339(&t)),
+        location: None,
+    }
+}
+
+/// A VPC detail (2.3.1/2.3.4) in the domain model.
+fn vpc_from_wire(v: &Value) -> Vpc {
+    Vpc {
+        id: text(v, "vpc.id").unwrap_or_default(),
+        name: text(v, "vpc.name").unwrap_or_default(),
+        description: Some(text(v, "vpc.desc").unwrap_or_default()),
+        cidr: text(v, "vpc.cidr"),
+        gateway: text(v, "vpc.gateway"),
+        usable_ip_count: int(v, "vpc.usable.ipcount"),
+        created_at: text(v, "vpc.createtime").and_then(|t| wire::to_rfc3339(&t)),
+    }
+}
+
+/// A `usableQuota` answer (2.10.3) in the domain model.
+fn tenant_from_quota(id: &str, q: &Value) -> Tenant {
+    Tenant {
+        id: id.to_string(),
+        name: None,
+        description: None,
+        quotas: Quotas {
+            cpu: int(q, "countCpu"),
+            memory_mb: int(q, "countMemory"),
+            storage_gb: int(q, "countStorage"),
+            subnet: int(q, "countPortGroupSize"),
+            public_ip: int(q, "countOuterIpSize"),
+        },
+        usable: Quotas {
+            cpu: int(q, "cpu"),
+            memory_mb: int(q, "memory"),
+            storage_gb: int(q, "storage"),
+            subnet: int(q, "portGroupSize"),
+            public_ip: int(q, "outerIpSize"),
+        },
+    }
+}
+
+/// Maps a "does not exist" answer to `Ok(None)`.
+fn absent_is_none<T>(result: Result<T, CloudError>) -> Result<Option<T>, CloudError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+const NO_KEYS: &str =
+    "StarVCenter has no SSH keys: remove `ssh_key_ids` and set `password` (vm.account.pwd).";
+const PART_TWO: &str = "is not wired for StarVCenter in this release (StarVCenter part 2); manage it in the StarVCenter console meanwhile.";
+
+#[async_trait]
+impl Cloud for StarVCenterClient {
+    fn kind(&self) -> CloudKind {
+        CloudKind::StarVCenter
+    }
+
+    fn capability(&self, feature: Feature) -> Capability {
+        use Feature::*;
+        match feature {
+            Vps | Backup | Vpc | VpsRestore => Capability::crud(),
+            Tenant => Capability::from_letters("CRUF", ""),
+            DataVps | DataVpsList | DataPlans | DataBackups | DataQuota | DataVpsConnection => {
+                Capability::from_letters("CR", "")
+            }
+            SshKey => Capability::none(NO_KEYS),
+            DataImages => Capability::none("StarVCenter has no template list in its API: ask the administrator for template ids (vm.template.id) and set `image`, or choose a model with `plan` (see polycloud_plans)."),
+            DataLocations => Capability::none("StarVCenter is one on-premises installation without locations: remove polycloud_locations."),
+            DataAccount => Capability::none("StarVCenter has no billing account: use polycloud_quota for the resource pool."),
+            other => Capability::none(format!("{} {PART_TWO}", other.type_name())),
+        }
+    }
+
+    fn rule(&self, feature: Feature, attribute: &str) -> Option<AttrRule> {
+        match (feature, attribute) {
+            (Feature::Vps, "name") => Some(AttrRule::in_place().required()),
+            (Feature::Vps, "image") => Some(AttrRule::replace("StarVCenter installs a template (vm.template.id) only when a VM is created")),
+            (Feature::Vps, "plan") => Some(AttrRule::replace("StarVCenter cannot change a VM's model (vm.tenant.model)")),
+            (Feature::Vps, "location") => Some(AttrRule::unsupported("StarVCenter has no locations: remove `location` (the installation is the location).")),
+            (Feature::Vps, "cpu" | "memory_mb") => Some(AttrRule::in_place().required()),
+            (Feature::Vps, "network_id") => Some(AttrRule::replace("StarVCenter attaches the VM's network (vnic.portgroupid) only at creation").required()),
+            (Feature::Vps, "ssh_key_ids") => Some(AttrRule::unsupported(NO_KEYS)),
+            (Feature::Vps, "auto_snapshot_days") => Some(AttrRule::unsupported("StarVCenter has no automatic snapshots; schedule polycloud_backup resources instead.")),
+            (Feature::Vps, "password" | "description" | "power_state") => Some(AttrRule::in_place()),
+            (Feature::Backup, "name") => Some(AttrRule {
+                set: Setting::Optional,
+                change: Change::Replace("StarVCenter cannot rename a backup (cloudvm/backup/modify changes only the description)".into()),
+            }),
+            (Feature::Backup, "description") => Some(AttrRule::in_place()),
+            _ => None,
+        }
+    }
+
+    fn check_vps_spec(&self, spec: &VpsSpec) -> Vec<(&'static str, String)> {
+        match (&spec.image, &spec.plan) {
+            (Some(_), Some(_)) => vec![("plan", "StarVCenter installs a VM either from a template (`image`, vm.template.id) or from a model (`plan`, vm.tenant.model), not both: remove one.".into())],
+            (None, None) => vec![("image", "Set `image` (a template id, vm.template.id) or `plan` (a model, see polycloud_plans) to create a StarVCenter VM.".into())],
+            _ => Vec::new(),
+        }
+    }
+
+    async fn create_vps(&self, spec: &VpsSpec, timeout: Duration) -> Result<Vps, CreateError> {
+        let (id, job) = http::create_with_lookup(
+            &self.http,
+            || self.post_create(spec),
+            || self.find_created(&spec.name),
+        )
+        .await?;
+        let fail = |error| CreateError {
+            id: Some(id.clone()),
+            error,
+        };
+        let target = Target::VmState(id.clone(), "1".into());
+        self.wait(job.as_deref(), &target, "cloudvm/create", timeout)
+            .await
+            .map_err(fail)?;
+        if let Some(desc) = spec.description.as_deref().filter(|d| !d.is_empty()) {
+            let params = json!({"vm.id": id, "vm.desc": desc});
+            self.change(Method::Put, "cloudvm/modify", params, timeout)
+                .await
+                .map_err(fail)?;
+        }
+        match self.read_vm(&id).await {
+            Ok(Some(vps)) => Ok(vps),
+            Ok(None) => Err(CreateError {
+                id: None,
+                error: CloudError::TaskFailed {
+                    task: format!("creating VM {id}"),
+                    message: "the VM disappeared right after it was created".into(),
+                },
+            }),
+            Err(e) => Err(fail(e)),
+        }
+    }
+
+    async fn read_vps(&self, id: &str) -> Result<Option<Vps>, CloudError> {
+        self.read_vm(id).await
+    }
+
+    async fn update_vps(
+        &self,
+        id: &str,
+        change: &VpsChange,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        match change {
+            VpsChange::Name(name) => {
+                // seeds/003 2.2.8: PUT cloudvm/modify, synchronous.
+                let params = json!({"vm.id": id, "vm.name": name});
+                self.change(Method::Put, "cloudvm/modify", params, timeout)
+                    .await
+                    .map(|_| ())
+            }
+            VpsChange::Description(desc) => {
+                let params = json!({"vm.id": id, "vm.desc": desc});
+                self.change(Method::Put, "cloudvm/modify", params, timeout)
+                    .await
+                    .map(|_| ())
+            }
+            VpsChange::Resize { cpu, memory_mb } => {
+                self.resize(id, *cpu, *memory_mb, timeout).await
+            }
+            VpsChange::Password(pwd) => {
+                // seeds/003 2.2.10: POST cloudvm/setadminpwd, asynchronous.
+                let params = json!({"vm.id": id, "pwd": pwd});
+                let target = Target::VmSettled(id.into());
+                self.run(Method::Post, "cloudvm/setadminpwd", params, target, timeout)
+                    .await
+                    .map(|_| ())
+            }
+            VpsChange::Power(state) => self.power(id, *state, timeout).await,
+            other => Err(CloudError::Unsupported(format!(
+                "StarVCenter cannot apply {other:?} in place"
+            ))),
+        }
+    }
+
+    async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        if self.vm_raw(id).await?.is_none() {
+            return Ok(Deleted::Gone);
+        }
+        // seeds/003 2.2.7: DELETE cloudvm/{vmId}, answering startid.
+        let request = self.request(Method::Delete, &format!("cloudvm/{}", id.trim()), None);
+        let reply = match self.send(request).await {
+            Err(CloudError::Http(HttpError::Busy { .. })) => {
+                self.change(
+                    Method::Delete,
+                    &format!("cloudvm/{}", id.trim()),
+                    json!({}),
+                    timeout,
+                )
+                .await?
+            }
+            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
+                return Ok(Deleted::Gone)
+            }
+            other => other?,
+        };
+        let target = Target::VmGone(id.into());
+        self.wait(reply.startid.as_deref(), &target, "cloudvm delete", timeout)
+            .await?;
+        Ok(Deleted::Gone)
+    }
+
+    async fn list_vps(&self) -> Result<Vec<Vps>, CloudError> {
+        let all = self.search_all("cloudvm/search", json!({})).await?;
+        Ok(all.iter().map(vm_to_vps).collect())
+    }
+
+    async fn restore_vps(
+        &self,
+        vps_id: &str,
+        source: &RestoreSource,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let (path, params) = match source {
+            RestoreSource::Backup(id) => ("cloudvm/backup/restore", json!({ "backup.id": id })),
+            RestoreSource::Snapshot(id) => {
+                ("cloudvm/snapshot/restore", json!({ "snapshot.id": id }))
+            }
+        };
+        let target = Target::VmSettled(vps_id.into());
+        self.run(Method::Put, path, params, target, timeout)
+            .await
+            .map(|_| ())
+    }
+
+    async fn create_backup(
+        &self,
+        spec: &BackupSpec,
+        timeout: Duration,
+    ) -> Result<Backup, CreateError> {
+        let mut params = json!({"backup.vmid": spec.vps_id, "backup.name": spec.name});
+        if let Some(desc) = &spec.description {
+            params["backup.desc"] = json!(desc);
+        }
+        let reply = self
+            .change(Method::Post, "cloudvm/backup/create", params, timeout)
+            .await?;
+        let id = text(&reply.data, "backup.id").ok_or_else(|| {
+            CloudError::Protocol("cloudvm/backup/create answered no backup.id".into())
+        })?;
+        self.backup_vms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.clone(), spec.vps_id.clone());
+        let fail = |error| CreateError {
+            id: Some(id.clone()),
+            error,
+        };
+        let target = Target::Backup(spec.vps_id.clone(), id.clone());
+        self.wait(
+            reply.startid.as_deref(),
+            &target,
+            "cloudvm/backup/create",
+            timeout,
+        )
+        .await
+        .map_err(fail)?;
+        match self.read_backup(&id).await {
+            Ok(Some(b)) => Ok(b),
+            Ok(None) => Err(CreateError {
+                id: None,
+                error: CloudError::TaskFailed {
+                    task: format!("backup {id}"),
+                    message: "the backup disappeared after it was made".into(),
+                },
+            }),
+            Err(e) => Err(fail(e)),
+        }
+    }
+
+    async fn read_backup(&self, id: &str) -> Result<Option<Backup>, CloudError> {
+        let Some(vm) = self.backup_vm(id.trim()).await? else {
+            return Ok(None);
+        };
+        match absent_is_none(self.vm_backups(&vm).await)? {
+            Some(backups) => Ok(backups.into_iter().find(|b| b.id == id.trim())),
+            None => Ok(None),
+        }
+    }
+
+    async fn update_backup(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<(), CloudError> {
+        if name.is_some() {
+            return Err(CloudError::Unsupported(
+                "StarVCenter cannot rename a backup".into(),
+            ));
+        }
+        let params = json!({"backup.id": id, "backup.desc": description.unwrap_or_default()});
+        self.change(
+            Method::Put,
+            "cloudvm/backup/modify",
+            params,
+            Duration::from_secs(600),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let path = format!("cloudvm/backup/{}", id.trim());
+        match self.change(Method::Delete, &path, json!({}), timeout).await {
+            Ok(_) => Ok(Deleted::Gone),
+            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
+                Ok(Deleted::Gone)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn list_backups(&self, vps_id: Option<&str>) -> Result<Vec<Backup>, CloudError> {
+        if let Some(vm) = vps_id {
+            return Ok(absent_is_none(self.vm_backups(vm.trim()).await)?.unwrap_or_default());
+        }
+        let mut out = Vec::new();
+        for vm in self.search_all("cloudvm/search", json!({})).await? {
+            if let Some(id) = text(&vm, "vm.id") {
+                out.extend(absent_is_none(self.vm_backups(&id).await)?.unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+
+    async fn plans(&self, _location: Option<&str>) -> Result<Vec<Plan>, CloudError> {
+        // seeds/003 2.2.17: GET cloudvm/model → types with their models.
+        let reply = self.read(Method::Get, "cloudvm/model", None).await?;
+        let mut out = Vec::new();
+        for ty in items(&reply.data) {
+            for m in ty.get("model").map(items).unwrap_or_default() {
+                let Some(id) = text(&m, "vm.tenant.mode").or_else(|| text(&m, "vm.tenant.model"))
+                else {
+                    continue;
+                };
+                let details = [
+                    ("name", text(&m, "vm.tenant.modelname")),
+                    ("type", text(&ty, "vm.tenant.type")),
+                    ("type_name", text(&ty, "vm.tenant.typename")),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+                .collect();
+                out.push(Plan {
+                    id,
+                    details,
+                    ..Default::default()
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn create_tenant(&self, spec: &TenantSpec) -> Result<Tenant, CreateError> {
+        let mut params = Map::new();
+        params.insert("app.name".into(), json!(spec.name));
+        if let Some(d) = &spec.description {
+            params.insert("app.desc".into(), json!(d));
+        }
+        let q = &spec.quotas;
+        for (key, value) in [
+            ("app.cpu.quota", q.cpu),
+            ("app.memory.quota", q.memory_mb),
+            ("app.storage.quota", q.storage_gb),
+            ("app.portgroup.quota", q.subnet),
+            ("app.outerip.quota", q.public_ip),
+        ] {
+            if let Some(v) = value {
+                params.insert(key.into(), json!(v.to_string()));
+            }
+        }
+        let reply = self
+            .send(self.request(
+                Method::Post,
+                "cloudTenant/create",
+                Some(Value::Object(params)),
+            ))
+            .await?;
+        let id = text(&reply.data, "app.id")
+            .ok_or_else(|| CloudError::Protocol("cloudTenant/create answered no app.id".into()))?;
+        match self.read_tenant(&id).await {
+            Ok(Some(t)) => Ok(t),
+            Ok(None) => Err(CreateError {
+                id: None,
+                error: CloudError::NotFound(format!("tenant {id} right after it was created")),
+            }),
+            Err(error) => Err(CreateError {
+                id: Some(id),
+                error,
+            }),
+        }
+    }
+
+    async fn read_tenant(&self, id: &str) -> Result<Option<Tenant>, CloudError> {
+        Ok(self
+            .usable_quota(id.trim())
+            .await?
+            .map(|q| tenant_from_quota(id.trim(), &q)))
+    }
+
+    async fn update_tenant_quotas(&self, id: &str, quotas: &Quotas) -> Result<(), CloudError> {
+        // seeds/003 2.10.2: every quota is required, so unchanged ones are sent as they are.
+        let now = self
+            .read_tenant(id)
+            .await?
+            .ok_or_else(|| CloudError::NotFound(format!("StarVCenter tenant {id}")))?
+            .quotas;
+        let pick = |new: Option<i64>, old: Option<i64>| new.or(old).unwrap_or(0).to_string();
+        let params = json!({
+            "tenantId": id,
+            "cpu": pick(quotas.cpu, now.cpu),
+            "memory": pick(quotas.memory_mb, now.memory_mb),
+            "storage": pick(quotas.storage_gb, now.storage_gb),
+            "ip": pick(quotas.public_ip, now.public_ip),
+            "vpc": pick(quotas.subnet, now.subnet),
+        });
+        self.change(
+            Method::Put,
+            "resourcequota/modify",
+            params,
+            Duration::from_secs(600),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn delete_tenant(&self, id: &str) -> Result<Deleted, CloudError> {
+        Ok(Deleted::Forgotten(format!(
+            "The StarVCenter API has no tenant delete: tenant {id} still exists with its quotas. Remove it in the StarVCenter console if it is no longer needed."
+        )))
+    }
+
+    async fn create_vpc(&self, name: &str, description: Option<&str>) -> Result<Vpc, CreateError> {
+        let mut params = json!({ "vpc.name": name });
+        if let Some(d) = description {
+            // Printed as " vpc.desc" in seeds/003 2.3.1; sent trimmed (SPEC §6).
+            params["vpc.desc"] = json!(d);
+        }
+        let reply = self
+            .send(self.request(Method::Post, "cloudnetwork/vpc/create", Some(params)))
+            .await?;
+        let created = vpc_from_wire(&reply.data);
+        if created.id.is_empty() {
+            return Err(
+                CloudError::Protocol("cloudnetwork/vpc/create answered no vpc.id".into()).into(),
+            );
+        }
+        match self.read_vpc(&created.id).await {
+            Ok(Some(vpc)) => Ok(vpc),
+            Ok(None) => Ok(created),
+            Err(error) => Err(CreateError {
+                id: Some(created.id),
+                error,
+            }),
+        }
+    }
+
+    async fn read_vpc(&self, id: &str) -> Result<Option<Vpc>, CloudError> {
+        let all = self
+            .search_all("cloudnetwork/vpc/search", json!({}))
+            .await?;
+        Ok(all.iter().map(vpc_from_wire).find(|v| v.id == id.trim()))
+    }
+
+    async fn update_vpc(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<(), CloudError> {
+        let mut params = json!({ "vpc.id": id });
+        if let Some(n) = name {
+            params["vpc.name"] = json!(n);
+        }
+        if let Some(d) = description {
+            params["vpc.desc"] = json!(d);
+        }
+        self.change(
+            Method::Put,
+            "cloudnetwork/vpc/modify",
+            params,
+            Duration::from_secs(600),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn delete_vpc(&self, id: &str) -> Result<Deleted, CloudError> {
+        if self.read_vpc(id).await?.is_none() {
+            return Ok(Deleted::Gone);
+        }
+        // SPEC §6: VPC delete is POST.
+        let request = self.request(
+            Method::Post,
+            "cloudnetwork/vpc/delete",
+            Some(json!({ "vpc.id": id })),
+        );
+        match self.send(request).await {
+            Ok(_) => Ok(Deleted::Gone),
+            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
+                Ok(Deleted::Gone)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn vps_connection(&self, id: &str) -> Result<VpsConnection, CloudError> {
+        let reply = self
+            .read(
+                Method::Get,
+                &format!("cloudvm/connection/{}", id.trim()),
+                None,
+            )
+            .await?;
+        let d = &reply.data;
+        Ok(VpsConnection {
+            console_url: text(d, "vm.console.url").unwrap_or_default(),
+            host_ip: text(d, "vm.hostip"),
+            vnc_port: int(d, "vm.vncport"),
+        })
+    }
+
+    async fn pool_quota(&self) -> Result<PoolQuota, CloudError> {
+        let reply = self
+            .read(Method::Post, "resourcequota/search", Some(json!({})))
+            .await?;
+        let d = &reply.data;
+        Ok(PoolQuota {
+            cpu: int(d, "cpu"),
+            memory_mb: int(d, "memory"),
+            storage_gb: int(d, "storage"),
+            public_ip: int(d, "ip"),
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! Waiting on StarVCenter tasks (SPEC §5): the task log first (`POST cloudtask/search`
+//! with `{"task.startid"}`, codes of seeds/003 附表4), then the object itself once the
+//! task is done — or instead of the task log when it answers not-found.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::wire::{self, int, text};
+use super::StarVCenterClient;
+use crate::cloud::CloudError;
+use crate::http::Method;
+use crate::waiter::{self, Poll};
+
+/// What a finished task leaves behind, checked by polling the object.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// The VM unlocked in this state code (附表1).
+    VmState(String, String),
+    /// The VM unlocked, whatever its state.
+    VmSettled(String),
+    /// The VM gone.
+    VmGone(String),
+    /// The backup (of that VM) usable.
+    Backup(String, String),
+}
+
+/// What one task-log query said.
+enum TaskLog {
+    /// Terminal success: go on to check the object.
+    Succeeded,
+    /// Still queued or running.
+    Running(String),
+    /// Ended badly, with the task's own `resultinfo`.
+    Failed(String),
+    /// The log does not know it (or does not exist): poll the object.
+    Unknown,
+}
+
+impl StarVCenterClient {
+    /// Waits for task `startid` (if any) and then for `target`.
+    pub(super) async fn wait(
+        &self,
+        startid: Option<&str>,
+        target: &Target,
+        what: &str,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let label = match startid {
+            Some(id) => format!("StarVCenter task {id} ({what})"),
+            None => format!("StarVCenter {what}"),
+        };
+        let task_done = AtomicBool::new(startid.is_none());
+        let task_done = &task_done;
+        waiter::wait_for(&label, timeout, || async move {
+            if let (false, Some(id)) = (task_done.load(Ordering::Relaxed), startid) {
+                match self.task_log(id).await? {
+                    TaskLog::Running(status) => return Ok(Poll::Pending(status)),
+                    TaskLog::Failed(message) => return Ok(Poll::Failed(message)),
+                    TaskLog::Succeeded | TaskLog::Unknown => {
+                        task_done.store(true, Ordering::Relaxed)
+                    }
+                }
+            }
+            self.object(target).await
+        })
+        .await
+    }
+
+    /// One task-log query; a not-found path switches the log off for this instance.
+    async fn task_log(&self, startid: &str) -> Result<TaskLog, CloudError> {
+        if !self.task_log.load(Ordering::Relaxed) {
+            return Ok(TaskLog::Unknown);
+        }
+        let params = json!({ "task.startid": startid });
+        let reply = match self
+            .read(Method::Post, "cloudtask/search", Some(params))
+            .await
+        {
+            Ok(reply) => reply,
+            Err(CloudError::Api { status: 404, .. }) => {
+                tracing::info!("StarVCenter has no task log at cloudtask/search (not found): polling objects instead from now on");
+                self.task_log.store(false, Ordering::Relaxed);
+                return Ok(TaskLog::Unknown);
+            }
+            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
+                tracing::info!("StarVCenter task log does not know task {startid} ({message}): polling the object");
+                return Ok(TaskLog::Unknown);
+            }
+            Err(e) => return Err(e),
+        };
+        let task = wire::items(&reply.data)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let code = text(&task, "task.result").unwrap_or_default();
+        let info = text(&task, "task.resultinfo").unwrap_or_default();
+        Ok(match code.as_str() {
+            "0" => TaskLog::Succeeded,
+            "2" | "3" => TaskLog::Running(format!(
+                "{}, {}%",
+                wire::task_code_name(&code),
+                int(&task, "task.progress").unwrap_or(0)
+            )),
+            "" => TaskLog::Unknown,
+            _ => TaskLog::Failed(if info.is_empty() {
+                format!("task-log code {code} ({})", wire::task_code_name(&code))
+            } else {
+                format!(
+                    "{info} (task-log code {code}: {})",
+                    wire::task_code_name(&code)
+                )
+            }),
+        })
+    }
+
+    /// Polls the object a task works on.
+    async fn object(&self, target: &Target) -> Result<Poll<()>, CloudError> {
+        match target {
+            Target::VmGone(id) => Ok(match self.vm_raw(id).await? {
+                None => Poll::Done(()),
+                Some(v) => Poll::Pending(format!(
+                    "VM {id} still listed ({})",
+                    wire::state_word(&text(&v, "vm.state").unwrap_or_default())
+                )),
+            }),
+            Target::VmState(id, _) | Target::VmSettled(id) => {
+                let Some(v) = self.vm_raw(id).await? else {
+                    return Ok(Poll::Failed(format!("VM {id} disappeared")));
+                };
+                let state = text(&v, "vm.state").unwrap_or_default();
+                let lock = text(&v, "vm.lock").unwrap_or_else(|| "0".into());
+                if state == "-2" {
+                    return Ok(Poll::Failed(format!(
+                        "VM {id} is in state -2 (创建失败, creation failed)"
+                    )));
+                }
+                let wanted = match target {
+                    Target::VmState(_, want) => &state == want,
+                    _ => true,
+                };
+                Ok(if wanted && lock == "0" {
+                    Poll::Done(())
+                } else {
+                    Poll::Pending(format!(
+                        "VM {id} {} (lock code {lock})",
+                        wire::state_word(&state)
+                    ))
+                })
+            }
+            Target::Backup(vm, id) => {
+                let backups = self.vm_backups(vm).await?;
+                Ok(match backups.iter().find(|b| &b.id == id) {
+                    None => {
+                        Poll::Failed(format!("backup {id} disappeared while it was being made"))
+                    }
+                    Some(b) if b.status == "available" => Poll::Done(()),
+                    Some(_) => Poll::Pending(format!("backup {id} not usable yet")),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The StarVCenter codec (seeds/003 §1.2–1.4, SPEC §6): requests carry `KEY_TOKEN`
+//! and, on POST/PUT, one form field `KEY_PARAM` = base64(UTF-8 JSON); every answer is
+//! base64(JSON) whose string `result` is "0" (ok), "1" (failed, `resultinfo`) or
+//! "1003" (bad token). Keys the document prints with stray spaces are sent trimmed
+//! and read trimmed.
+
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use crate::cloud::CloudError;
+use crate::http::{Classifier, Response};
+
+/// The form field carrying the parameters.
+pub const KEY_PARAM: &str = "KEY_PARAM";
+/// The header carrying the tenant token.
+pub const KEY_TOKEN: &str = "KEY_TOKEN";
+
+/// A decoded successful answer.
+#[derive(Clone, Debug, Default)]
+pub struct Reply {
+    /// `data`.
+    pub data: Value,
+    /// `startid` of the task it started.
+    pub startid: Option<String>,
+    /// `dataCount` of a paged query.
+    pub data_count: Option<i64>,
+}
+
+/// A copy of `value` whose object keys are trimmed of spaces, at every depth.
+pub fn trim_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.trim().to_string(), trim_keys(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(trim_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The JSON inside an answer's base64 body, keys trimmed; `None` if it is not one.
+pub fn body_json(response: &Response) -> Option<Value> {
+    let text = response.text();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()?;
+    serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .map(|v| trim_keys(&v))
+}
+
+/// Decodes an answer: `result` "0" → [`Reply`]; "1003" → [`CloudError::Auth`]; "1" →
+/// [`CloudError::Api`] with `resultinfo` (status 404 when the path is unknown).
+pub fn decode(response: &Response) -> Result<Reply, CloudError> {
+    let Some(json) = body_json(response) else {
+        return Err(match response.status {
+            404 => CloudError::Api {
+                status: 404,
+                message: "no such path on this StarVCenter".into(),
+            },
+            status => CloudError::Protocol(format!(
+                "StarVCenter answer (HTTP {status}) is not base64(JSON)"
+            )),
+        });
+    };
+    let result = text(&json, "result").unwrap_or_default();
+    let info = text(&json, "resultinfo").unwrap_or_else(|| format!("result {result}"));
+    match (response.status, result.as_str()) {
+        (200, "0") => Ok(Reply {
+            data: json.get("data").cloned().unwrap_or(Value::Null),
+            startid: text(&json, "startid"),
+            data_count: int(&json, "dataCount"),
+        }),
+        (_, "1003") => Err(CloudError::Auth(format!(
+            "StarVCenter refused the token (KEY_TOKEN, result 1003): {info}. Check `token`."
+        ))),
+        (status, _) => Err(CloudError::Api {
+            status,
+            message: info,
+        }),
+    }
+}
+
+/// A field as text: strings (trimmed, non-empty), numbers and booleans.
+pub fn text(value: &Value, key: &str) -> Option<String> {
+    match value.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A field as an integer (numbers or numeric strings; decimals are truncated).
+pub fn int(value: &Value, key: &str) -> Option<i64> {
+    match value.get(key)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .or_else(|| s.trim().parse::<f64>().ok().map(|f| f as i64)),
+        _ => None,
+    }
+}
+
+/// A field as a boolean (`true`/`"true"`).
+pub fn flag(value: &Value, key: &str) -> Option<bool> {
+    text(value, key).map(|s| s.eq_ignore_ascii_case("true"))
+}
+
+/// The items of a list answer (an object alone counts as a one-item list).
+pub fn items(data: &Value) -> Vec<Value> {
+    match data {
+        Value::Array(items) => items.clone(),
+        Value::Object(_) => vec![data.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a `resultinfo` says the VM is locked (seeds/003 附表2: a locked VM
+/// "不能做任何操作" until it is unlocked).
+pub fn is_lock_message(message: &str) -> bool {
+    let lower = message.to_lowercase();
+    lower.contains("locked") || message.contains("锁定")
+}
+
+/// Whether a `resultinfo` says the object does not exist.
+pub fn is_not_found_message(message: &str) -> bool {
+    message.to_lowercase().contains("not found") || message.contains("不存在")
+}
+
+/// StarVCenter's busy answer: `result: "1"` naming a VM lock. Nothing was done, so
+/// the shared HTTP layer retries it with backoff.
+pub struct LockedIsBusy;
+
+impl Classifier for LockedIsBusy {
+    fn busy(&self, response: &Response) -> Option<String> {
+        let json = body_json(response)?;
+        let info = text(&json, "resultinfo")?;
+        (text(&json, "result").as_deref() == Some("1") && is_lock_message(&info)).then_some(info)
+    }
+}
+
+/// `yyyy-mm-dd HH:MM:SS` (taken as UTC) → RFC 3339; other shapes are kept as given.
+pub fn to_rfc3339(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let parse = || -> Option<String> {
+        let (date, time) = t.split_once(' ')?;
+        let d: Vec<u32> = date
+            .split('-')
+            .map(|x| x.parse().ok())
+            .collect::<Option<_>>()?;
+        let h: Vec<u32> = time
+            .split(':')
+            .map(|x| x.parse().ok())
+            .collect::<Option<_>>()?;
+        if d.len() != 3 || h.len() != 3 {
+            return None;
+        }
+        Some(crate::timefmt::rfc3339(
+            d[0] as i64,
+            d[1],
+            d[2],
+            h[0],
+            h[1],
+            h[2],
+        ))
+    };
+    Some(parse().unwrap_or_else(|| t.to_string()))
+}
+
+/// The words `status` shows for VM state codes (seeds/003 附表1).
+pub fn state_word(code: &str) -> String {
+    match code {
+        "0" => "stopped",
+        "1" => "running",
+        "2" => "sleeping",
+        "3" => "installing",
+        "4" => "cloning",
+        "-1" => "checking",
+        "-2" => "create_failed",
+        other => return format!("state_{other}"),
+    }
+    .to_string()
+}
+
+/// The name of a task-log code (seeds/003 附表4).
+pub fn task_code_name(code: &str) -> &'static str {
+    match code {
+        "0" => "成功 succeeded",
+        "1" => "失败 failed",
+        "2" => "执行中 running",
+        "3" => "排队等待中 queued",
+        "4" => "任务丢失 lost",
+        "5" => "执行超时 timed out",
+        "6" => "异常终止 aborted",
+        "7" => "已取消 cancelled",
+        _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, json: &str) -> Response {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: base64::engine::general_purpose::STANDARD
+                .encode(json)
+                .into_bytes()
+                .into(),
+        }
+    }
+
+    #[test]
+    fn decodes_results_and_trims_keys() {
+        let ok = decode(&answer(
+            200,
+            r#"{"result":"0","data":[{" vpc.cidr":"10/8"}],"dataCount":"3"}"#,
+        ))
+        .unwrap();
+        assert_eq!(ok.data[0]["vpc.cidr"], "10/8");
+        assert_eq!(ok.data_count, Some(3));
+        let auth = decode(&answer(200, r#"{"result":"1003","resultinfo":"bad"}"#)).unwrap_err();
+        assert!(matches!(auth, CloudError::Auth(_)));
+        let failed = decode(&answer(200, r#"{"result":"1","resultinfo":"no room"}"#)).unwrap_err();
+        assert!(failed.to_string().contains("no room"));
+        let locked = answer(
+            200,
+            r#"{"result":"1","resultinfo":"vm x is locked (lock code 5)"}"#,
+        );
+        assert!(LockedIsBusy.busy(&locked).is_some());
+        assert!(LockedIsBusy
+            .busy(&answer(200, r#"{"result":"1","resultinfo":"quota"}"#))
+            .is_none());
+    }
+
+    #[test]
+    fn values_and_times() {
+        let v = serde_json::json!({"a": "2", "b": 3, "c": "", "d": "true"});
+        assert_eq!(
+            (int(&v, "a"), int(&v, "b"), text(&v, "c"), flag(&v, "d")),
+            (Some(2), Some(3), None, Some(true))
+        );
+        assert_eq!(
+            to_rfc3339("2024-05-01 10:00:00").unwrap(),
+            "2024-05-01T10:00:00Z"
+        );
+    }
+}

@@ -1,0 +1,421 @@
+//! `polycloud_tenant`: a tenant and its quotas (SPEC §4b). Quotas change in place;
+//! name and description cannot be changed by the API (a change makes a new tenant);
+//! where the cloud cannot delete tenants, destroy forgets it with a warning.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::Feature;
+use crate::model::{Quotas, Tenant, TenantSpec};
+use crate::resources::common::*;
+
+/// The quota names, as `<name>_quota` / `<name>_usable` attributes.
+pub const QUOTAS: [&str; 5] = ["cpu", "memory_mb", "storage_gb", "subnet", "public_ip"];
+
+/// Terraform state of `polycloud_tenant`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct TenantState {
+    /// Cloud id.
+    pub id: Value<String>,
+    /// Name.
+    pub name: Value<String>,
+    /// Description.
+    pub description: Value<String>,
+    /// vCPU quota.
+    pub cpu_quota: Value<i64>,
+    /// Memory quota, MiB.
+    pub memory_mb_quota: Value<i64>,
+    /// Storage quota, GB.
+    pub storage_gb_quota: Value<i64>,
+    /// Subnet quota.
+    pub subnet_quota: Value<i64>,
+    /// Public IP quota.
+    pub public_ip_quota: Value<i64>,
+    /// Free vCPUs.
+    pub cpu_usable: Value<i64>,
+    /// Free memory, MiB.
+    pub memory_mb_usable: Value<i64>,
+    /// Free storage, GB.
+    pub storage_gb_usable: Value<i64>,
+    /// Free subnets.
+    pub subnet_usable: Value<i64>,
+    /// Free public IPs.
+    pub public_ip_usable: Value<i64>,
+    /// `timeouts` block.
+    #[serde(with = "serde_as_vec")]
+    pub timeouts: Value<Timeouts>,
+}
+
+impl TenantState {
+    /// The five quota values, in [`QUOTAS`] order.
+    fn quota_values(&mut self) -> [&mut Value<i64>; 5] {
+        [
+            &mut self.cpu_quota,
+            &mut self.memory_mb_quota,
+            &mut self.storage_gb_quota,
+            &mut self.subnet_quota,
+            &mut self.public_ip_quota,
+        ]
+    }
+
+    /// The five usable values, in [`QUOTAS`] order.
+    fn usable_values(&mut self) -> [&mut Value<i64>; 5] {
+        [
+            &mut self.cpu_usable,
+            &mut self.memory_mb_usable,
+            &mut self.storage_gb_usable,
+            &mut self.subnet_usable,
+            &mut self.public_ip_usable,
+        ]
+    }
+
+    /// The written quotas.
+    fn quotas(&self) -> Quotas {
+        let v = |x: &Value<i64>| x.as_ref_option().copied();
+        Quotas {
+            cpu: v(&self.cpu_quota),
+            memory_mb: v(&self.memory_mb_quota),
+            storage_gb: v(&self.storage_gb_quota),
+            subnet: v(&self.subnet_quota),
+            public_ip: v(&self.public_ip_quota),
+        }
+    }
+}
+
+fn quota_list(q: &Quotas) -> [Option<i64>; 5] {
+    [q.cpu, q.memory_mb, q.storage_gb, q.subnet, q.public_ip]
+}
+
+/// Writes what the cloud reports; name and description are kept when it does not
+/// report them.
+fn apply_tenant(state: &mut TenantState, tenant: Tenant) {
+    state.id = Value::Value(tenant.id);
+    if let Some(name) = tenant.name {
+        state.name = Value::Value(name);
+    }
+    if tenant.description.is_some() {
+        state.description = val(tenant.description);
+    }
+    for (slot, v) in state
+        .quota_values()
+        .into_iter()
+        .zip(quota_list(&tenant.quotas))
+    {
+        *slot = val(v);
+    }
+    for (slot, v) in state
+        .usable_values()
+        .into_iter()
+        .zip(quota_list(&tenant.usable))
+    {
+        *slot = val(v);
+    }
+}
+
+/// Unknown values left after apply become null.
+fn clear_unknowns(state: &mut TenantState) {
+    for v in [&mut state.name, &mut state.description] {
+        if v.is_unknown() {
+            *v = Value::Null;
+        }
+    }
+    let mut all: Vec<&mut Value<i64>> = Vec::new();
+    let TenantState {
+        cpu_quota,
+        memory_mb_quota,
+        storage_gb_quota,
+        subnet_quota,
+        public_ip_quota,
+        cpu_usable,
+        memory_mb_usable,
+        storage_gb_usable,
+        subnet_usable,
+        public_ip_usable,
+        ..
+    } = state;
+    all.extend([
+        cpu_quota,
+        memory_mb_quota,
+        storage_gb_quota,
+        subnet_quota,
+        public_ip_quota,
+        cpu_usable,
+        memory_mb_usable,
+        storage_gb_usable,
+        subnet_usable,
+        public_ip_usable,
+    ]);
+    for v in all {
+        if v.is_unknown() {
+            *v = Value::Null;
+        }
+    }
+}
+
+/// The resource.
+pub struct TenantResource {
+    shared: SharedCloud,
+}
+
+impl TenantResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+/// The schema (also documented in docs/resources/tenant.md).
+pub fn schema() -> Schema {
+    let mut b = SchemaBuilder::new("A tenant and its quotas (StarVCenter). Quotas change in place; the API cannot rename a tenant, so a new `name` or `description` makes a new tenant; destroy only forgets it (the API has no delete).")
+        .computed("id", AttributeType::String, "Tenant id (`app.id`).")
+        .required("name", AttributeType::String, "Name. Changing it makes a new tenant.")
+        .optional("description", AttributeType::String, "Description. Changing it makes a new tenant.");
+    for q in QUOTAS {
+        b = b
+            .optional_computed(
+                &format!("{q}_quota"),
+                AttributeType::Number,
+                "Quota; the cloud's default when omitted. Changed in place.",
+            )
+            .computed(
+                &format!("{q}_usable"),
+                AttributeType::Number,
+                "What is still free of this quota.",
+            );
+    }
+    b.timeouts().build()
+}
+
+#[async_trait]
+impl Resource for TenantResource {
+    type State<'a> = TenantState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
+            diags.error(
+                "Invalid name",
+                "`name` must not be empty.",
+                AttributePath::new("name"),
+            );
+        }
+        let mut config = config;
+        for (q, v) in QUOTAS.iter().zip(config.quota_values()) {
+            if let Some(n) = v.as_ref_option().filter(|n| **n < 0) {
+                let attribute = format!("{q}_quota");
+                diags.error(
+                    format!("Invalid {attribute}"),
+                    format!("`{attribute}` must not be negative, got {n}."),
+                    AttributePath::new(attribute),
+                );
+            }
+        }
+        validate_timeouts(diags, &config.timeouts);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&state.id).unwrap_or_default().to_string();
+        let result = cloud.read_tenant(&id).await;
+        let state = refreshed(diags, &format!("tenant {id}"), state, result, apply_tenant)?;
+        Some((state, private))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Create) {
+                return None;
+            }
+        }
+        let mut planned = proposed;
+        planned.id = Value::Unknown;
+        for v in planned.quota_values() {
+            if v.is_null() {
+                *v = Value::Unknown;
+            }
+        }
+        for v in planned.usable_values() {
+            *v = Value::Unknown;
+        }
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut planned = proposed;
+        let mut replace = Vec::new();
+        for (attribute, old, new) in [
+            ("name", &prior.name, &planned.name),
+            ("description", &prior.description, &planned.description),
+        ] {
+            // After an import the cloud has not said what they are: adopt them.
+            if old.is_value() && new != old {
+                diags.warning(
+                    format!("Changing `{attribute}` makes a new tenant"),
+                    "The API cannot rename a tenant or change its description, and cannot delete one: the old tenant is only removed from state.",
+                    AttributePath::new(attribute),
+                );
+                replace.push(AttributePath::new(attribute));
+            }
+        }
+        let mut cfg = config;
+        let mut quota_change = false;
+        let mut prior_q = prior.clone();
+        for ((slot, written), old) in planned
+            .quota_values()
+            .into_iter()
+            .zip(cfg.quota_values())
+            .zip(prior_q.quota_values())
+        {
+            if written.is_null() {
+                *slot = *old;
+            } else if slot != old {
+                quota_change = true;
+            }
+        }
+        if quota_change && replace.is_empty() {
+            if let Some(cloud) = self.shared.get() {
+                if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Update) {
+                    return None;
+                }
+            }
+            for v in planned.usable_values() {
+                *v = Value::Unknown;
+            }
+        }
+        Some((planned, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let spec = TenantSpec {
+            name: known(&planned.name).unwrap_or_default().to_string(),
+            description: known(&planned.description).map(String::from),
+            quotas: planned.quotas(),
+        };
+        let mut state = planned;
+        match cloud.create_tenant(&spec).await {
+            Ok(tenant) => {
+                apply_tenant(&mut state, tenant);
+                clear_unknowns(&mut state);
+                Some((state, private))
+            }
+            Err(failure) => {
+                report(diags, "Cannot create the tenant", &failure.error, None);
+                state.id = Value::Value(failure.id?);
+                clear_unknowns(&mut state);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        let mut state = planned;
+        if state.quotas() != prior.quotas() {
+            if let Err(e) = cloud.update_tenant_quotas(&id, &state.quotas()).await {
+                report(
+                    diags,
+                    &format!("Cannot change the quotas of tenant {id}"),
+                    &e,
+                    None,
+                );
+                return Some((prior, private));
+            }
+        }
+        match cloud.read_tenant(&id).await {
+            Ok(Some(t)) => apply_tenant(&mut state, t),
+            Ok(None) => diags.root_error(
+                "Tenant not found after the change",
+                format!("Tenant {id} is no longer reported."),
+            ),
+            Err(e) => report(diags, &format!("Cannot read tenant {id}"), &e, None),
+        }
+        clear_unknowns(&mut state);
+        Some((state, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        deleted(
+            diags,
+            &format!("tenant {id}"),
+            cloud.delete_tenant(&id).await,
+        )
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Read) {
+            return None;
+        }
+        let result = cloud.read_tenant(&id).await;
+        let state = imported(diags, &format!("tenant {id:?}"), result, apply_tenant)?;
+        Some((state, Value::Null))
+    }
+}

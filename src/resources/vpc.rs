@@ -1,0 +1,262 @@
+//! `polycloud_vpc`: a private network (SPEC §4b). Name and description change in
+//! place; read lists the networks and finds it by id.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::Feature;
+use crate::model::Vpc;
+use crate::resources::common::*;
+
+/// Terraform state of `polycloud_vpc`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct VpcState {
+    /// Cloud id.
+    pub id: Value<String>,
+    /// Name.
+    pub name: Value<String>,
+    /// Description.
+    pub description: Value<String>,
+    /// Address range.
+    pub cidr: Value<String>,
+    /// Gateway.
+    pub gateway: Value<String>,
+    /// Free addresses.
+    pub usable_ip_count: Value<i64>,
+    /// RFC 3339.
+    pub created_at: Value<String>,
+    /// `timeouts` block.
+    #[serde(with = "serde_as_vec")]
+    pub timeouts: Value<Timeouts>,
+}
+
+/// Writes what the cloud reports; an empty description stays null when none is written.
+fn apply_vpc(state: &mut VpcState, vpc: Vpc) {
+    state.id = Value::Value(vpc.id);
+    state.name = Value::Value(vpc.name);
+    let desc = vpc.description.filter(|d| !d.is_empty());
+    if desc.is_some() || !state.description.is_null() {
+        state.description = Value::Value(desc.unwrap_or_default());
+    }
+    state.cidr = val(vpc.cidr);
+    state.gateway = val(vpc.gateway);
+    state.usable_ip_count = val(vpc.usable_ip_count);
+    state.created_at = val(vpc.created_at);
+}
+
+/// Unknown values left after apply become null.
+fn clear_unknowns(state: &mut VpcState) {
+    for v in [
+        &mut state.description,
+        &mut state.cidr,
+        &mut state.gateway,
+        &mut state.created_at,
+    ] {
+        if v.is_unknown() {
+            *v = Value::Null;
+        }
+    }
+    if state.usable_ip_count.is_unknown() {
+        state.usable_ip_count = Value::Null;
+    }
+}
+
+/// The resource.
+pub struct VpcResource {
+    shared: SharedCloud,
+}
+
+impl VpcResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+#[async_trait]
+impl Resource for VpcResource {
+    type State<'a> = VpcState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(
+            SchemaBuilder::new("A private network (StarVCenter VPC / port group). Name and description change in place.")
+                .computed("id", AttributeType::String, "VPC id (`vpc.id`); use it as `network_id` of polycloud_vps.")
+                .required("name", AttributeType::String, "Name.")
+                .optional("description", AttributeType::String, "Description.")
+                .computed("cidr", AttributeType::String, "Address range the cloud assigned.")
+                .computed("gateway", AttributeType::String, "Gateway address.")
+                .computed("usable_ip_count", AttributeType::Number, "Addresses still free.")
+                .computed("created_at", AttributeType::String, "Creation time, RFC 3339.")
+                .timeouts()
+                .build(),
+        )
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
+            diags.error(
+                "Invalid name",
+                "`name` must not be empty.",
+                AttributePath::new("name"),
+            );
+        }
+        validate_timeouts(diags, &config.timeouts);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&state.id).unwrap_or_default().to_string();
+        let result = cloud.read_vpc(&id).await;
+        let state = refreshed(diags, &format!("VPC {id}"), state, result, apply_vpc)?;
+        Some((state, private))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Create) {
+                return None;
+            }
+        }
+        let mut planned = proposed;
+        planned.id = Value::Unknown;
+        planned.cidr = Value::Unknown;
+        planned.gateway = Value::Unknown;
+        planned.usable_ip_count = Value::Unknown;
+        planned.created_at = Value::Unknown;
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let changed = proposed.name != prior.name || proposed.description != prior.description;
+        if changed {
+            if let Some(cloud) = self.shared.get() {
+                if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Update) {
+                    return None;
+                }
+            }
+        }
+        Some((proposed, private, Vec::new()))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let name = known(&planned.name).unwrap_or_default().to_string();
+        let description = known(&planned.description).map(String::from);
+        let mut state = planned;
+        match cloud.create_vpc(&name, description.as_deref()).await {
+            Ok(vpc) => {
+                apply_vpc(&mut state, vpc);
+                clear_unknowns(&mut state);
+                Some((state, private))
+            }
+            Err(failure) => {
+                report(diags, "Cannot create the VPC", &failure.error, None);
+                state.id = Value::Value(failure.id?);
+                clear_unknowns(&mut state);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        let name = (planned.name != prior.name)
+            .then(|| known(&planned.name))
+            .flatten();
+        let description = (planned.description != prior.description)
+            .then(|| known(&planned.description).unwrap_or_default());
+        if let Err(e) = cloud.update_vpc(&id, name, description).await {
+            report(diags, &format!("Cannot update VPC {id}"), &e, None);
+            return Some((prior, private));
+        }
+        let mut state = planned;
+        match cloud.read_vpc(&id).await {
+            Ok(Some(vpc)) => apply_vpc(&mut state, vpc),
+            Ok(None) => diags.root_error(
+                "VPC not found after the change",
+                format!("VPC {id} is no longer reported."),
+            ),
+            Err(e) => report(diags, &format!("Cannot read VPC {id}"), &e, None),
+        }
+        clear_unknowns(&mut state);
+        Some((state, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        deleted(diags, &format!("VPC {id}"), cloud.delete_vpc(&id).await)
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Read) {
+            return None;
+        }
+        let result = cloud.read_vpc(&id).await;
+        let state = imported(diags, &format!("VPC {id:?}"), result, apply_vpc)?;
+        Some((state, Value::Null))
+    }
+}
