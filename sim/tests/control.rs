@@ -239,8 +239,11 @@ fn reset_restores_the_startup_state() {
         state["vscale"],
         json!({"scalets": [], "sshkeys": [], "backups": [], "tasks": []})
     );
-    assert_eq!(state["inet"], json!({}));
-    assert_eq!(state["zomro"], json!({}));
+    assert_eq!(state["inet"], json!({"vps": []}));
+    assert_eq!(
+        state["zomro"],
+        json!({"instances": [], "sessions": {"active": 0, "expired": 0}})
+    );
     assert_eq!(state["starvcenter"]["vms"], json!([]));
     assert_eq!(state["starvcenter"]["tasks"], json!([]));
     assert_eq!(sim.ctl("GET", "/requests", None).json(), json!([]));

@@ -7,7 +7,6 @@
 //! attribute, before any API call.
 
 pub mod inet;
-pub mod pending;
 pub mod starvcenter;
 pub mod vscale;
 pub mod zomro;

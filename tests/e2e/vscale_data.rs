@@ -423,25 +423,21 @@ fn data_backups_filtered_by_vps() {
 
 #[test]
 fn data_source_refused_at_plan_where_the_cloud_cannot_read_it() {
-    // No data source of this release is missing on Vscale, so the capability gate is
-    // shown with a cloud this release does not manage yet: plan fails with the advice,
+    // The console URL is an iNET data source: on Vscale, plan fails with the advice,
     // before any API call.
     let sim = Sim::start();
     let ws = Workspace::new();
     ws.write(&format!(
-        "provider \"polycloud\" {{\n  cloud    = \"starvcenter\"\n  endpoint = \"{}/starvcenter/services/cloudresource\"\n  token    = \"any\"\n}}\n\ndata \"polycloud_images\" \"all\" {{}}\n",
-        sim.base
+        "{}\ndata \"polycloud_vps_console\" \"c\" {{\n  vps_id = \"12600\"\n}}\n",
+        vscale_provider(&sim)
     ));
     let run = ws.plan().failed();
     let text = run.output();
     assert!(
-        text.contains("polycloud_images cannot be read or imported on starvcenter"),
+        text.contains("polycloud_vps_console cannot be read or imported on vscale"),
         "{text}"
     );
-    assert!(
-        text.contains("does not manage the starvcenter cloud yet"),
-        "{text}"
-    );
+    assert!(text.contains("it exists on iNET"), "{text}");
     assert!(sim.requests().is_empty(), "{:#?}", sim.requests());
 }
 
