@@ -56,6 +56,8 @@ pub fn is_secret_key(key: &str) -> bool {
         || last.contains("private")
         || last.ends_with("pwd")
         || last.ends_with("key_token")
+        || last.starts_with("vncpass")
+        || key.ends_with("console.url")
 }
 
 /// Returns a copy of a JSON value with every secret-named field masked.
@@ -624,8 +626,20 @@ fn loggable_headers(headers: &[(String, String)]) -> String {
 fn loggable_response_body(response: &Response) -> String {
     match serde_json::from_slice::<Value>(&response.body) {
         Ok(v) => truncate(&redact_json(&v).to_string(), 4000),
-        Err(_) => truncate(&response.text(), 4000),
+        Err(_) => match base64_json(&response.text()) {
+            // Encoded bodies (StarVCenter) are logged decoded, so their secrets are masked.
+            Some(v) => truncate(&format!("base64({})", redact_json(&v)), 4000),
+            None => truncate(&response.text(), 4000),
+        },
     }
+}
+
+/// The JSON inside a base64 text, if it is one.
+fn base64_json(text: &str) -> Option<Value> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -654,6 +668,8 @@ mod tests {
             "vm.account.pwd",
             "https_private_key",
             "new_password",
+            "vm.console.url",
+            "vm.vncpasswd",
         ] {
             assert!(is_secret_key(key), "{key}");
         }

@@ -461,3 +461,216 @@ pub struct PoolQuota {
     /// Public IPv4 addresses.
     pub public_ip: Option<i64>,
 }
+
+// ---- StarVCenter part 1 (continued): monitoring, hosts, storages, alarms ----------
+
+/// Resolution of a metrics history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricsInterval {
+    /// One point a minute.
+    Minute,
+    /// One point an hour.
+    Hour,
+    /// One point a day.
+    Day,
+}
+
+impl MetricsInterval {
+    /// Parses `minute` / `hour` / `day`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "minute" => Some(Self::Minute),
+            "hour" => Some(Self::Hour),
+            "day" => Some(Self::Day),
+            _ => None,
+        }
+    }
+
+    /// The attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Minute => "minute",
+            Self::Hour => "hour",
+            Self::Day => "day",
+        }
+    }
+}
+
+/// One CPU/memory point of a history. `None` = the cloud has no data for it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeSample {
+    /// Sampling time, RFC 3339.
+    pub time: Option<String>,
+    /// CPU use, percent.
+    pub cpu_percent: Option<i64>,
+    /// Memory use, percent.
+    pub memory_percent: Option<i64>,
+}
+
+/// One transfer-rate point of a history (disk: read/write; network: down/up), KB/s.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RateSample {
+    /// Sampling time, RFC 3339.
+    pub time: Option<String>,
+    /// Disk read or network download, KB/s.
+    pub in_kbps: Option<f64>,
+    /// Disk write or network upload, KB/s.
+    pub out_kbps: Option<f64>,
+}
+
+/// Current figures of one disk of a VPS.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiskMetrics {
+    /// Disk id.
+    pub disk_id: String,
+    /// Read, KB/s.
+    pub read_kbps: Option<f64>,
+    /// Write, KB/s.
+    pub write_kbps: Option<f64>,
+    /// Read requests per second.
+    pub read_iops: Option<i64>,
+    /// Write requests per second.
+    pub write_iops: Option<i64>,
+    /// Capacity, KB.
+    pub size_kb: Option<i64>,
+    /// Used, KB.
+    pub used_kb: Option<i64>,
+}
+
+/// Current figures of one network card of a VPS.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NicMetrics {
+    /// NIC id.
+    pub nic_id: String,
+    /// MAC address.
+    pub mac: Option<String>,
+    /// Download, KB/s.
+    pub down_kbps: Option<f64>,
+    /// Upload, KB/s.
+    pub up_kbps: Option<f64>,
+}
+
+/// Monitoring of one VPS: the current sample and a history.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VpsMetrics {
+    /// When the current sample was taken, RFC 3339.
+    pub sampled_at: Option<String>,
+    /// CPU use now, percent.
+    pub cpu_percent: Option<i64>,
+    /// Memory use now, percent.
+    pub memory_percent: Option<i64>,
+    /// vCPUs.
+    pub cpu_count: Option<i64>,
+    /// Memory, MiB.
+    pub memory_mb: Option<i64>,
+    /// Memory used, MiB.
+    pub memory_used_mb: Option<i64>,
+    /// Each disk now.
+    pub disks: Vec<DiskMetrics>,
+    /// Each network card now.
+    pub nics: Vec<NicMetrics>,
+    /// CPU/memory history.
+    pub compute_history: Vec<ComputeSample>,
+    /// Disk read/write history.
+    pub disk_history: Vec<RateSample>,
+    /// Network down/up history.
+    pub network_history: Vec<RateSample>,
+}
+
+/// A physical host of an on-premises installation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Host {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Status word (`running`, `stopped`, `offline`, ...).
+    pub status: String,
+    /// Whether it is connected.
+    pub connected: Option<bool>,
+    /// Registered IP address.
+    pub ip_address: Option<String>,
+    /// Whether it is in maintenance mode.
+    pub maintenance: Option<bool>,
+    /// Operating system.
+    pub os: Option<String>,
+    /// Virtualisation software version.
+    pub hypervisor: Option<String>,
+    /// CPU vendor.
+    pub cpu_vendor: Option<String>,
+    /// CPU cores.
+    pub cpu_cores: Option<i64>,
+    /// CPU sockets.
+    pub cpus: Option<i64>,
+    /// Memory, GB.
+    pub memory_gb: Option<i64>,
+    /// Creation time, RFC 3339.
+    pub created_at: Option<String>,
+}
+
+/// A storage pool of an on-premises installation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Storage {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Type (`NFS`, `CEPH`, ...).
+    pub kind: Option<String>,
+    /// Thin provisioning.
+    pub thin: Option<bool>,
+    /// Capacity, GB.
+    pub size_gb: Option<i64>,
+    /// Used, GB.
+    pub used_gb: Option<i64>,
+    /// Access path.
+    pub location: Option<String>,
+    /// `main` or `secondary`.
+    pub usage: Option<String>,
+    /// `block`, `file` or `network`.
+    pub file_type: Option<String>,
+    /// `r` or `rw`.
+    pub access: Option<String>,
+    /// Creation time, RFC 3339.
+    pub created_at: Option<String>,
+}
+
+/// Filters of `polycloud_alarms`.
+#[derive(Clone, Debug, Default)]
+pub struct AlarmFilter {
+    /// `high`, `medium` or `low`.
+    pub level: Option<String>,
+    /// Id of the object alarmed on.
+    pub object_id: Option<String>,
+    /// `auto`, `manual` or `none` (not relieved).
+    pub relieve_way: Option<String>,
+}
+
+/// An alarm.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Alarm {
+    /// Id.
+    pub id: String,
+    /// Alarm type.
+    pub kind: Option<String>,
+    /// `high`, `medium` or `low`.
+    pub level: Option<String>,
+    /// Object alarmed on.
+    pub object_id: Option<String>,
+    /// Its name.
+    pub object_name: Option<String>,
+    /// Its type.
+    pub object_type: Option<String>,
+    /// What happened.
+    pub content: Option<String>,
+    /// Raised at, RFC 3339.
+    pub created_at: Option<String>,
+    /// Relieved at, RFC 3339 (`None` while active).
+    pub relieved_at: Option<String>,
+    /// `auto`, `manual` or `none`.
+    pub relieve_way: Option<String>,
+}

@@ -616,6 +616,64 @@ pub trait Cloud: Send + Sync {
     async fn pool_quota(&self) -> Result<PoolQuota, CloudError> {
         unsupported("reading the quota")
     }
+
+    // ---- StarVCenter part 1 (continued): snapshots, volumes, monitoring ----------
+    // (kept together after the block above to ease merging with StarVCenter part 2)
+
+    /// Renames a snapshot or changes its description.
+    async fn update_snapshot(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<(), CloudError> {
+        let _ = (id, name, description);
+        unsupported("changing a snapshot")
+    }
+
+    /// What changing a volume's size from `from` to `to` GB does; defaults to the
+    /// `size_gb` rule (StarVCenter: up in place, down replaces).
+    fn volume_size_change(&self, from: i64, to: i64) -> Option<Change> {
+        let _ = (from, to);
+        self.rule(Feature::Volume, "size_gb").map(|r| r.change)
+    }
+
+    /// Grows a volume to `size_gb` and waits for it.
+    async fn resize_volume(
+        &self,
+        id: &str,
+        size_gb: i64,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let _ = (id, size_gb, timeout);
+        unsupported("resizing a volume")
+    }
+
+    /// Monitoring of a VPS: the current sample and the history at `interval`.
+    async fn vps_metrics(
+        &self,
+        id: &str,
+        interval: MetricsInterval,
+    ) -> Result<VpsMetrics, CloudError> {
+        let _ = (id, interval);
+        unsupported("reading VPS metrics")
+    }
+
+    /// The physical hosts of the installation.
+    async fn hosts(&self) -> Result<Vec<Host>, CloudError> {
+        unsupported("listing hosts")
+    }
+
+    /// The storages of the installation.
+    async fn storages(&self) -> Result<Vec<Storage>, CloudError> {
+        unsupported("listing storages")
+    }
+
+    /// Alarms passing `filter`.
+    async fn alarms(&self, filter: &AlarmFilter) -> Result<Vec<Alarm>, CloudError> {
+        let _ = filter;
+        unsupported("listing alarms")
+    }
 }
 
 /// Builds the client for the configured cloud.

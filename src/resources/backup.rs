@@ -292,6 +292,10 @@ impl Resource for BackupResource {
             .flatten();
         let description = (planned.description != prior.description)
             .then(|| known(&planned.description).unwrap_or_default());
+        if name.is_none() && description.is_none() {
+            // Only `timeouts` changed: nothing to send.
+            return Some((planned, private));
+        }
         if let Err(e) = cloud.update_backup(&id, name, description).await {
             report(diags, &format!("Cannot update backup {id}"), &e, None);
             return Some((prior, private));

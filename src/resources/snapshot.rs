@@ -63,7 +63,8 @@ fn apply_snapshot(state: &mut SnapshotState, snapshot: Snapshot) {
         state.vps_id = Value::Value(snapshot.vps_id);
     }
     state.name = Value::Value(snapshot.name);
-    if snapshot.description.is_some() || state.description.is_unknown() {
+    let unset = snapshot.description.as_deref() == Some("") && state.description.is_null();
+    if !unset && (snapshot.description.is_some() || state.description.is_unknown()) {
         state.description = val(snapshot.description);
     }
     state.status = Value::Value(snapshot.status);
@@ -97,6 +98,50 @@ fn clear_unknowns(state: &mut SnapshotState) {
             *v = Value::Null;
         }
     }
+}
+
+/// Sorts changed attributes into in place (returned) and replacements (pushed, with
+/// the cloud's reason as a warning); refused changes are errors on the attribute.
+fn plan_changes(
+    diags: &mut Diagnostics,
+    cloud: &dyn Cloud,
+    prior: &SnapshotState,
+    proposed: &SnapshotState,
+    replace: &mut Vec<AttributePath>,
+) -> bool {
+    let mut in_place = false;
+    for (attribute, changed) in [
+        (
+            "name",
+            proposed.name.is_value() && proposed.name != prior.name,
+        ),
+        ("description", proposed.description != prior.description),
+    ] {
+        if !changed {
+            continue;
+        }
+        match cloud
+            .rule(Feature::Snapshot, attribute)
+            .map(|r| r.change)
+            .unwrap_or(Change::InPlace)
+        {
+            Change::InPlace => in_place = true,
+            Change::Replace(why) => {
+                diags.warning(
+                    format!("Changing `{attribute}` makes a new snapshot"),
+                    why,
+                    AttributePath::new(attribute),
+                );
+                replace.push(AttributePath::new(attribute));
+            }
+            Change::Unsupported(advice) => diags.error(
+                format!("`{attribute}` cannot change"),
+                advice,
+                AttributePath::new(attribute),
+            ),
+        }
+    }
+    in_place
 }
 
 #[async_trait]
@@ -181,15 +226,12 @@ impl Resource for SnapshotResource {
             return Some((proposed, private, replace));
         };
         check_written(diags, cloud.as_ref(), &config);
-        let changed = (proposed.name.is_value() && proposed.name != prior.name)
-            || proposed.description != prior.description;
-        if changed && replace.is_empty() {
-            let change = cloud.rule(Feature::Snapshot, "name").map(|r| r.change);
-            if !matches!(change, Some(Change::Replace(_)))
-                && !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Update)
-            {
-                return None;
-            }
+        let in_place = plan_changes(diags, cloud.as_ref(), &prior, &proposed, &mut replace);
+        if in_place
+            && replace.is_empty()
+            && !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Update)
+        {
+            return None;
         }
         Some((proposed, private, replace))
     }
@@ -247,16 +289,27 @@ impl Resource for SnapshotResource {
         &self,
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
-        _planned: Self::State<'a>,
+        planned: Self::State<'a>,
         _config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        diags.root_error(
-            "Cannot update the snapshot",
-            "No cloud of this release changes a snapshot in place.",
-        );
-        Some((prior, private))
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        let name = (planned.name != prior.name)
+            .then(|| known(&planned.name))
+            .flatten();
+        let description = (planned.description != prior.description)
+            .then(|| known(&planned.description).unwrap_or_default());
+        if name.is_none() && description.is_none() {
+            // Only `timeouts` changed: nothing to send.
+            return Some((planned, private));
+        }
+        if let Err(e) = cloud.update_snapshot(&id, name, description).await {
+            report(diags, &format!("Cannot update snapshot {id}"), &e, None);
+            return Some((prior, private));
+        }
+        Some((planned, private))
     }
 
     async fn destroy<'a>(

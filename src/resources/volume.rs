@@ -70,7 +70,8 @@ fn apply_volume(state: &mut VolumeState, volume: Volume) {
         state.vps_id = Value::Value(volume.vps_id);
     }
     state.size_gb = val(volume.size_gb);
-    if volume.description.is_some() || state.description.is_unknown() {
+    let unset = volume.description.as_deref() == Some("") && state.description.is_null();
+    if !unset && (volume.description.is_some() || state.description.is_unknown()) {
         state.description = val(volume.description);
     }
     if volume.image.is_some() || state.image.is_unknown() {
@@ -123,6 +124,33 @@ fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &VolumeStat
     }
 }
 
+/// What a change of `attribute` does on the cloud: its rule, or for a size change the
+/// cloud's answer for that direction.
+fn change_of(
+    cloud: &dyn Cloud,
+    prior: &VolumeState,
+    planned: &VolumeState,
+    attribute: &str,
+) -> Change {
+    let sizes = (
+        prior.size_gb.as_ref_option(),
+        planned.size_gb.as_ref_option(),
+    );
+    if let ("size_gb", (Some(from), Some(to))) = (attribute, sizes) {
+        if let Some(change) = cloud.volume_size_change(*from, *to) {
+            return change;
+        }
+    }
+    let default = if attribute == "image" {
+        Change::Replace("the image is only used when the volume is made".into())
+    } else {
+        Change::InPlace
+    };
+    cloud
+        .rule(Feature::Volume, attribute)
+        .map_or(default, |r| r.change)
+}
+
 /// Replacement paths for changed attributes; errors for changes the cloud refuses.
 /// Returns whether an in-place change remains.
 fn plan_changes(
@@ -137,17 +165,16 @@ fn plan_changes(
         if !differs(prior, planned, attribute) {
             continue;
         }
-        let default = if attribute == "image" {
-            Change::Replace("the image is only used when the volume is made".into())
-        } else {
-            Change::InPlace
-        };
-        match cloud
-            .rule(Feature::Volume, attribute)
-            .map_or(default, |r| r.change)
-        {
+        match change_of(cloud, prior, planned, attribute) {
             Change::InPlace => in_place = true,
-            Change::Replace(_) => replace.push(AttributePath::new(attribute)),
+            Change::Replace(why) => {
+                diags.warning(
+                    format!("Changing `{attribute}` makes a new volume"),
+                    why,
+                    AttributePath::new(attribute),
+                );
+                replace.push(AttributePath::new(attribute));
+            }
             Change::Unsupported(advice) => diags.error(
                 format!("`{attribute}` cannot change on {}", cloud.kind().name()),
                 advice,
@@ -320,16 +347,35 @@ impl Resource for VolumeResource {
         &self,
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
-        _planned: Self::State<'a>,
+        planned: Self::State<'a>,
         _config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        diags.root_error(
-            "Cannot update the volume",
-            "No cloud of this release changes a volume in place.",
-        );
-        Some((prior, private))
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        let size = planned.size_gb.as_ref_option().copied();
+        let Some(size) = size.filter(|s| Some(s) != prior.size_gb.as_ref_option()) else {
+            // Only `timeouts` changed: nothing to send.
+            return Some((planned, private));
+        };
+        let limit = timeout(&planned.timeouts, Phase::Update);
+        if let Err(e) = cloud.resize_volume(&id, size, limit).await {
+            report(diags, &format!("Cannot grow volume {id}"), &e, None);
+            return Some((prior, private));
+        }
+        let mut state = planned;
+        match cloud.read_volume(&id).await {
+            Ok(Some(volume)) => apply_volume(&mut state, volume),
+            Ok(None) => {}
+            Err(e) => report(
+                diags,
+                &format!("Cannot read volume {id} after growing it"),
+                &e,
+                None,
+            ),
+        }
+        Some((state, private))
     }
 
     async fn destroy<'a>(

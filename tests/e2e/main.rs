@@ -12,6 +12,7 @@ mod reliability;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_resources;
+mod starvcenter_storage;
 mod starvcenter_vps;
 mod vscale_data;
 mod vscale_resources;

@@ -172,8 +172,9 @@ impl StarVCenter {
         Ok(self.vms[&id].render(0))
     }
 
-    /// Out-of-band change (drift) of a VM, network, backup, snapshot or tenant, with
-    /// the API's key names, e.g. `{"vm.name": "x"}`, `{"vm.state": "0"}`,
+    /// Out-of-band change (drift) of a VM, network, backup, snapshot, disk or tenant,
+    /// with the API's key names, e.g. `{"vm.name": "x"}`, `{"vm.state": "0"}`,
+    /// `{"vdisk.size": "80"}`,
     /// `{"vm.shutdown.enable": "false"}`, `{"vm.lock": "5"}`, `{"cpu": 4}`.
     pub fn patch_object(
         &mut self,
@@ -239,6 +240,16 @@ impl StarVCenter {
                     b.enable = v == "true";
                 }
                 Ok(b.render(prefix))
+            }
+            "disks" => {
+                let d = self.disks.get_mut(id).ok_or_else(|| absent(kind, id))?;
+                if let Some(v) = int(patch, "vdisk.size")? {
+                    d.size = v;
+                }
+                if let Some(v) = f("vdisk.desc") {
+                    d.desc = v;
+                }
+                Ok(d.render())
             }
             "tenants" => {
                 let t = self.tenants.get_mut(id).ok_or_else(|| absent(kind, id))?;

@@ -180,8 +180,7 @@ impl StarVCenter {
             return fail(format!("参数错误: vdisk.size must be positive, got {size}"));
         }
         self.check_quota(call.tenant, 0, 0, size)?;
-        let count = self.disks.values().filter(|d| d.vm == vm).count();
-        let devname = format!("vd{}", (b'a' + count as u8) as char);
+        let devname = self.free_devname(&vm)?;
         let desc = p.str("vdisk.desc").unwrap_or_default();
         let id = self.add_disk(&vm, &devname, &desc, size, call.now);
         let startid = self.start_task("vdisk.add", &vm, lock::OTHER, Effect::DiskAdd, call.now);
@@ -190,6 +189,23 @@ impl StarVCenter {
             startid: Some(startid),
             data_count: None,
         })
+    }
+
+    /// The first device name (`vdb`, `vdc`, ...) no disk of the VM uses: a disk
+    /// removed earlier frees its name.
+    fn free_devname(&self, vm: &str) -> Result<String, Fail> {
+        (b'b'..=b'z')
+            .map(|c| format!("vd{}", c as char))
+            .find(|name| {
+                !self
+                    .disks
+                    .values()
+                    .any(|d| d.vm == vm && &d.devname == name)
+            })
+            .map_or_else(
+                || fail(format!("磁盘数量已达上限: vm {vm} has no free device name")),
+                Ok,
+            )
     }
 
     /// `PUT cloudvm/vdisk/extend` (2.4.3): grow only.

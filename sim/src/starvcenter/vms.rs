@@ -302,7 +302,7 @@ impl StarVCenter {
             .map(|i| format!("10.10.0.{}", 11 + i))
             .unwrap_or_default();
         Ok(Answer::data(json!({
-            "vm.console.url": format!("https://console.starvcenter.local/vnc/{id}?token=vnc-{}", vm.vnc_port),
+            "vm.console.url": format!("https://console.starvcenter.local/vnc/{id}?token={}", console_token(&id, call.now)),
             "vm.hostip": host_ip,
             "vm.vncport": vm.vnc_port.to_string(),
         })))
@@ -425,4 +425,13 @@ impl StarVCenter {
             }
         }
     }
+}
+
+/// A one-time console token (2.2.9 "运控制台云主机远程连接地址"): it grants access,
+/// so it differs per VM and per call time.
+fn console_token(id: &str, now: u64) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (id, now, "polycloud-sim-console").hash(&mut hasher);
+    format!("vnc-{:016x}", hasher.finish())
 }

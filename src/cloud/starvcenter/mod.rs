@@ -8,6 +8,8 @@
 //! is locked (附表2) are busy answers: the HTTP layer retries them, then the waiter
 //! keeps trying until the `timeouts` value runs out.
 
+mod monitoring;
+mod objects;
 mod tasks;
 pub mod wire;
 
@@ -41,6 +43,8 @@ pub struct StarVCenterClient {
     task_log: AtomicBool,
     /// Backup id → VM id, learnt from creates and scans (backups are listed per VM).
     backup_vms: Mutex<HashMap<String, String>>,
+    /// Snapshot/disk id → VM id, learnt from creates and scans (listed per VM).
+    owners: Mutex<HashMap<(objects::Owned, String), String>>,
 }
 
 impl StarVCenterClient {
@@ -66,6 +70,7 @@ impl StarVCenterClient {
             token: token.clone(),
             task_log: AtomicBool::new(true),
             backup_vms: Mutex::new(HashMap::new()),
+            owners: Mutex::new(HashMap::new()),
         })
     }
 
@@ -474,6 +479,11 @@ impl Cloud for StarVCenterClient {
             DataVps | DataVpsList | DataPlans | DataBackups | DataQuota | DataVpsConnection => {
                 Capability::from_letters("CR", "")
             }
+            // StarVCenter part 1 (continued): snapshots, volumes, monitoring.
+            Snapshot | Volume => Capability::crud(),
+            DataSnapshots | DataVpsMetrics | DataHosts | DataStorages | DataAlarms => {
+                Capability::from_letters("CR", "")
+            }
             SshKey => Capability::none(NO_KEYS),
             DataImages => Capability::none("StarVCenter has no template list in its API: ask the administrator for template ids (vm.template.id) and set `image`, or choose a model with `plan` (see polycloud_plans)."),
             DataLocations => Capability::none("StarVCenter is one on-premises installation without locations: remove polycloud_locations."),
@@ -498,6 +508,15 @@ impl Cloud for StarVCenterClient {
                 change: Change::Replace("StarVCenter cannot rename a backup (cloudvm/backup/modify changes only the description)".into()),
             }),
             (Feature::Backup, "description") => Some(AttrRule::in_place()),
+            // StarVCenter part 1 (continued): snapshots and volumes.
+            (Feature::Snapshot, "name") => Some(AttrRule {
+                set: Setting::Optional,
+                change: Change::Replace("StarVCenter cannot rename a snapshot (cloudvm/snapshot/modify changes only the description)".into()),
+            }),
+            (Feature::Snapshot, "description") => Some(AttrRule::in_place()),
+            (Feature::Volume, "size_gb") => Some(AttrRule::in_place().required()),
+            (Feature::Volume, "description") => Some(AttrRule::replace("StarVCenter sets a disk's description only when it is added (there is no disk modify call)")),
+            (Feature::Volume, "image") => Some(AttrRule::unsupported("StarVCenter adds blank disks: remove `image` (format the disk in the guest).")),
             _ => None,
         }
     }
@@ -927,8 +946,11 @@ impl Cloud for StarVCenterClient {
             )
             .await?;
         let d = &reply.data;
+        let console_url = text(d, "vm.console.url").unwrap_or_default();
+        // The URL grants access to the console: never in a log line from now on.
+        crate::secrets::register(&console_url);
         Ok(VpsConnection {
-            console_url: text(d, "vm.console.url").unwrap_or_default(),
+            console_url,
             host_ip: text(d, "vm.hostip"),
             vnc_port: int(d, "vm.vncport"),
         })
@@ -945,5 +967,89 @@ impl Cloud for StarVCenterClient {
             storage_gb: int(d, "storage"),
             public_ip: int(d, "ip"),
         })
+    }
+
+    // ---- StarVCenter part 1 (continued): snapshots, volumes, monitoring ----------
+
+    async fn create_snapshot(
+        &self,
+        spec: &SnapshotSpec,
+        timeout: Duration,
+    ) -> Result<Snapshot, CreateError> {
+        self.make_snapshot(spec, timeout).await
+    }
+
+    async fn read_snapshot(&self, id: &str) -> Result<Option<Snapshot>, CloudError> {
+        self.find_snapshot(id).await
+    }
+
+    async fn update_snapshot(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<(), CloudError> {
+        self.modify_snapshot(id, name, description).await
+    }
+
+    async fn delete_snapshot(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        self.remove_snapshot(id, timeout).await
+    }
+
+    async fn list_snapshots(&self, vps_id: Option<&str>) -> Result<Vec<Snapshot>, CloudError> {
+        self.all_snapshots(vps_id).await
+    }
+
+    async fn create_volume(
+        &self,
+        spec: &VolumeSpec,
+        timeout: Duration,
+    ) -> Result<Volume, CreateError> {
+        self.add_disk(spec, timeout).await
+    }
+
+    async fn read_volume(&self, id: &str) -> Result<Option<Volume>, CloudError> {
+        self.find_disk(id).await
+    }
+
+    fn volume_size_change(&self, from: i64, to: i64) -> Option<Change> {
+        Some(if to >= from {
+            Change::InPlace
+        } else {
+            Change::Replace(format!("StarVCenter disks only grow (cloudvm/vdisk/extend); a smaller size_gb ({from} → {to} GB) means a new, empty disk"))
+        })
+    }
+
+    async fn resize_volume(
+        &self,
+        id: &str,
+        size_gb: i64,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        self.extend_disk(id, size_gb, timeout).await
+    }
+
+    async fn delete_volume(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        self.remove_disk(id, timeout).await
+    }
+
+    async fn vps_metrics(
+        &self,
+        id: &str,
+        interval: MetricsInterval,
+    ) -> Result<VpsMetrics, CloudError> {
+        self.metrics(id, interval).await
+    }
+
+    async fn hosts(&self) -> Result<Vec<Host>, CloudError> {
+        self.all_hosts().await
+    }
+
+    async fn storages(&self) -> Result<Vec<Storage>, CloudError> {
+        self.all_storages().await
+    }
+
+    async fn alarms(&self, filter: &AlarmFilter) -> Result<Vec<Alarm>, CloudError> {
+        self.find_alarms(filter).await
     }
 }

@@ -24,6 +24,12 @@ pub enum Target {
     VmGone(String),
     /// The backup (of that VM) usable.
     Backup(String, String),
+    /// The snapshot (of that VM) usable.
+    Snapshot(String, String),
+    /// The disk (of that VM) listed with this size in GB, the VM unlocked.
+    Disk(String, String, i64),
+    /// The disk (of that VM) gone.
+    DiskGone(String, String),
 }
 
 /// What one task-log query said.
@@ -149,6 +155,24 @@ impl StarVCenterClient {
                     ))
                 })
             }
+            Target::Snapshot(vm, id) => {
+                let snapshots = self.vm_snapshots(vm).await?;
+                Ok(match snapshots.iter().find(|s| &s.id == id) {
+                    None => {
+                        Poll::Failed(format!("snapshot {id} disappeared while it was being made"))
+                    }
+                    Some(s) if s.status == "available" => Poll::Done(()),
+                    Some(_) => Poll::Pending(format!("snapshot {id} not usable yet")),
+                })
+            }
+            Target::Disk(vm, id, size) => self.disk_settled(vm, id, *size).await,
+            Target::DiskGone(vm, id) => {
+                let disks = self.vm_disks(vm).await?;
+                Ok(match disks.iter().any(|d| &d.id == id) {
+                    false => Poll::Done(()),
+                    true => Poll::Pending(format!("disk {id} still listed on VM {vm}")),
+                })
+            }
             Target::Backup(vm, id) => {
                 let backups = self.vm_backups(vm).await?;
                 Ok(match backups.iter().find(|b| &b.id == id) {
@@ -160,5 +184,25 @@ impl StarVCenterClient {
                 })
             }
         }
+    }
+
+    /// A disk is settled when it has the wanted size and its VM is unlocked.
+    async fn disk_settled(&self, vm: &str, id: &str, size: i64) -> Result<Poll<()>, CloudError> {
+        let disks = self.vm_disks(vm).await?;
+        let Some(disk) = disks.iter().find(|d| d.id == id) else {
+            return Ok(Poll::Failed(format!("disk {id} disappeared from VM {vm}")));
+        };
+        let lock = match self.vm_raw(vm).await? {
+            Some(v) => text(&v, "vm.lock").unwrap_or_else(|| "0".into()),
+            None => return Ok(Poll::Failed(format!("VM {vm} disappeared"))),
+        };
+        Ok(if disk.size_gb == Some(size) && lock == "0" {
+            Poll::Done(())
+        } else {
+            Poll::Pending(format!(
+                "disk {id} {} GB (lock code {lock})",
+                disk.size_gb.unwrap_or(0)
+            ))
+        })
     }
 }
