@@ -2,16 +2,22 @@
 //! branch on the cloud, and check the cloud's capability before any API call.
 
 pub mod account;
+pub mod alarms;
 pub mod backups;
+pub mod hosts;
 pub mod images;
 pub mod locations;
 pub mod plans;
+pub mod quota;
 pub mod snapshots;
+pub mod storages;
 pub mod support;
 pub mod vps;
+pub mod vps_connection;
 pub mod vps_console;
 pub mod vps_keypair;
 pub mod vps_list;
+pub mod vps_metrics;
 pub mod vps_private_key;
 
 use std::collections::HashMap;
@@ -68,6 +74,31 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> 
         (
             "vps_console".to_string(),
             boxed_data_source(vps_console::VpsConsoleDataSource::new(s())),
+        ),
+        // StarVCenter part 1: connection, monitoring, quota, hosts, storages, alarms.
+        (
+            "vps_connection".to_string(),
+            boxed_data_source(vps_connection::VpsConnectionDataSource::new(s())),
+        ),
+        (
+            "vps_metrics".to_string(),
+            boxed_data_source(vps_metrics::VpsMetricsDataSource::new(s())),
+        ),
+        (
+            "quota".to_string(),
+            boxed_data_source(quota::QuotaDataSource::new(s())),
+        ),
+        (
+            "hosts".to_string(),
+            boxed_data_source(hosts::HostsDataSource::new(s())),
+        ),
+        (
+            "storages".to_string(),
+            boxed_data_source(storages::StoragesDataSource::new(s())),
+        ),
+        (
+            "alarms".to_string(),
+            boxed_data_source(alarms::AlarmsDataSource::new(s())),
         ),
     ])
 }

@@ -69,3 +69,34 @@ pub fn svc_fail_next(sim: &Sim, kind: &str, result: u8, info: &str) {
         Some(json!({"kind": kind, "result": result, "resultinfo": info})),
     );
 }
+
+/// Calls the StarVCenter API itself, as the document describes it (KEY_TOKEN header,
+/// KEY_PARAM = base64(JSON) form field on POST/PUT), and returns the decoded answer:
+/// the simulator's own view to compare data sources with.
+pub fn svc_api(sim: &Sim, method: &str, path: &str, params: Option<Value>) -> Value {
+    use base64::Engine;
+    use std::io::{Read, Write};
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let body = params
+        .map(|p| {
+            let encoded = b64.encode(p.to_string());
+            let encoded: String =
+                url::form_urlencoded::byte_serialize(encoded.as_bytes()).collect();
+            format!("KEY_PARAM={encoded}")
+        })
+        .unwrap_or_default();
+    let host = sim.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to simulator");
+    let request = format!(
+        "{method} {SVC_BASE}/{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nKEY_TOKEN: {SVC_TOKEN}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (_, text) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
+    let decoded = b64.decode(text.trim()).expect("a base64 body");
+    let answer: Value = serde_json::from_slice(&decoded).expect("base64(JSON)");
+    assert_eq!(answer["result"], "0", "{method} {path}: {answer}");
+    answer["data"].clone()
+}

@@ -467,6 +467,11 @@ impl Cloud for ZomroClient {
                 "{} is not available on Zomro through its API; rebuild a server from an image with `polycloud_vps.image` instead.",
                 feature.type_name()
             )),
+            Volume | DataVpsMetrics | DataQuota | DataHosts | DataStorages | DataAlarms
+            | DataVpsConnection => Capability::none(format!(
+                "{} is not available on Zomro through its API (it exists on StarVCenter); use the Zomro client panel instead.",
+                feature.type_name()
+            )),
             other => Capability::none(format!(
                 "{} is not available on Zomro.",
                 other.type_name()

@@ -1,0 +1,147 @@
+//! `polycloud_hosts`: the physical hosts of an on-premises installation (StarVCenter
+//! 2.14, every page).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{DataSource, Diagnostics};
+
+use crate::cloud::Feature;
+use crate::data_sources::support::*;
+use crate::model::Host;
+use crate::resources::common::*;
+
+/// One element of `hosts`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct HostItem {
+    /// Id.
+    pub id: Value<String>,
+    /// Name.
+    pub name: Value<String>,
+    /// Description.
+    pub description: Value<String>,
+    /// Status word.
+    pub status: Value<String>,
+    /// Connected.
+    pub connected: Value<bool>,
+    /// Registered IP.
+    pub ip_address: Value<String>,
+    /// Maintenance mode.
+    pub maintenance: Value<bool>,
+    /// Operating system.
+    pub os: Value<String>,
+    /// Virtualisation software.
+    pub hypervisor: Value<String>,
+    /// CPU vendor.
+    pub cpu_vendor: Value<String>,
+    /// CPU cores.
+    pub cpu_cores: Value<i64>,
+    /// CPU sockets.
+    pub cpus: Value<i64>,
+    /// Memory, GB.
+    pub memory_gb: Value<i64>,
+    /// RFC 3339.
+    pub created_at: Value<String>,
+}
+
+impl From<Host> for HostItem {
+    fn from(h: Host) -> Self {
+        Self {
+            id: Value::Value(h.id),
+            name: Value::Value(h.name),
+            description: val(h.description),
+            status: Value::Value(h.status),
+            connected: val(h.connected),
+            ip_address: val(h.ip_address),
+            maintenance: val(h.maintenance),
+            os: val(h.os),
+            hypervisor: val(h.hypervisor),
+            cpu_vendor: val(h.cpu_vendor),
+            cpu_cores: val(h.cpu_cores),
+            cpus: val(h.cpus),
+            memory_gb: val(h.memory_gb),
+            created_at: val(h.created_at),
+        }
+    }
+}
+
+/// Terraform state of `polycloud_hosts`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct HostsState {
+    /// Stable id: the cloud.
+    pub id: Value<String>,
+    /// The hosts.
+    pub hosts: Value<Vec<Value<HostItem>>>,
+    /// Their ids, in the same order.
+    pub ids: StringList,
+}
+
+/// The data source.
+pub struct HostsDataSource {
+    shared: SharedCloud,
+}
+
+impl HostsDataSource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+}
+
+fn host_type() -> AttributeType {
+    use AttributeType::{Bool, Number, String as Str};
+    object_list(&[
+        ("id", Str),
+        ("name", Str),
+        ("description", Str),
+        ("status", Str),
+        ("connected", Bool),
+        ("ip_address", Str),
+        ("maintenance", Bool),
+        ("os", Str),
+        ("hypervisor", Str),
+        ("cpu_vendor", Str),
+        ("cpu_cores", Number),
+        ("cpus", Number),
+        ("memory_gb", Number),
+        ("created_at", Str),
+    ])
+}
+
+#[async_trait]
+impl DataSource for HostsDataSource {
+    type State<'a> = HostsState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(
+            SchemaBuilder::new("The physical hosts of an on-premises installation (StarVCenter), every page.")
+                .computed("id", AttributeType::String, "Stable id: the cloud.")
+                .computed("hosts", host_type(), "The hosts: `id`, `name`, `description`, `status` (`running`, `stopped`, `offline`, `checking`, `ha_checking`), `connected`, `ip_address`, `maintenance`, `os`, `hypervisor`, `cpu_vendor`, `cpu_cores`, `cpus` (sockets), `memory_gb`, `created_at` (RFC 3339).")
+                .computed("ids", string_list(), "The hosts' ids, in the same order.")
+                .build(),
+        )
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let cloud = ready(&self.shared, diags, Feature::DataHosts)?;
+        let hosts = match cloud.hosts().await {
+            Ok(all) => all,
+            Err(e) => {
+                report(diags, "Cannot list hosts", &e, None);
+                return None;
+            }
+        };
+        let mut state = config;
+        state.id = Value::Value(data_id(cloud.as_ref(), "hosts", &[]));
+        state.ids = ids_of(hosts.iter().map(|h| h.id.as_str()));
+        state.hosts = to_objects(hosts.into_iter().map(HostItem::from).collect());
+        Some(state)
+    }
+}
