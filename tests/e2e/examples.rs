@@ -8,7 +8,8 @@
 //! new example is tested without touching this file; a failure names the example and
 //! the step that broke. A second test checks that every resource the provider serves
 //! has a page under `docs/resources/` that mentions each of its attributes, and an
-//! example with an `import.sh`.
+//! example with an `import.sh`; and that every data source has a page under
+//! `docs/data-sources/` mentioning each attribute and showing its example.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -675,9 +676,49 @@ fn examples_and_docs_cover_every_resource() {
             }
         }
     }
+    check_data_source_docs(&schema, &root, &mut problems);
     assert!(
         problems.is_empty(),
         "documentation gaps:\n  {}",
         problems.join("\n  ")
     );
+}
+
+/// Every data source has a page under `docs/data-sources/` that mentions each of its
+/// attributes and shows its tested example as it is.
+fn check_data_source_docs(schema: &Value, root: &Path, problems: &mut Vec<String>) {
+    let sources = schema["data_source_schemas"]
+        .as_object()
+        .expect("data_source_schemas");
+    for (ty, source) in sources {
+        let short = ty.strip_prefix("polycloud_").unwrap_or(ty);
+        let doc_path = format!("docs/data-sources/{short}.md");
+        let Ok(doc) = std::fs::read_to_string(root.join(&doc_path)) else {
+            problems.push(format!("{doc_path} is missing"));
+            continue;
+        };
+        let title = format!("page_title: \"{ty} Data Source - polycloud\"");
+        if !doc.starts_with("---") || !doc.contains(&title) {
+            problems.push(format!(
+                "{doc_path}: front matter must start the file and contain {title}"
+            ));
+        }
+        for name in source["block"]["attributes"]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.keys())
+        {
+            if !mentioned(&doc, name) {
+                problems.push(format!("{doc_path} does not document `{name}`"));
+            }
+        }
+        let example = format!("examples/data-sources/{ty}/data-source.tf");
+        match std::fs::read_to_string(root.join(&example)) {
+            Ok(text) if !doc.contains(text.trim_end()) => problems.push(format!(
+                "{doc_path} does not show {example} as it is (paste it again)"
+            )),
+            Ok(_) => {}
+            Err(_) => problems.push(format!("{example} is missing")),
+        }
+    }
 }
