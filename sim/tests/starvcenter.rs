@@ -503,3 +503,41 @@ fn backups_snapshots_and_out_of_band_locks() {
     let state = sim.ctl("GET", "/state", None).json();
     assert_eq!(state["starvcenter"]["vms"][0]["vm.vcpu.num"], "8");
 }
+
+#[test]
+fn disks_take_the_first_free_device_name_and_consoles_a_fresh_token() {
+    let sim = Sim::start();
+    let (id, job) = create_vm(&sim, "disks");
+    wait(&sim, &job);
+    let add = |size: i64| {
+        let answer = ok(
+            &sim,
+            "POST",
+            "cloudvm/vdisk/add",
+            Some(json!({"vdisk.vmid": id, "vdisk.size": size.to_string()})),
+        );
+        wait(&sim, answer["startid"].as_str().unwrap());
+        (
+            answer["data"]["vdisk.id"].as_str().unwrap().to_string(),
+            answer["data"]["vdisk.devname"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
+    };
+    let (vdb, name_b) = add(10);
+    let (_, name_c) = add(10);
+    assert_eq!((name_b.as_str(), name_c.as_str()), ("vdb", "vdc"));
+    // 2.4.2: the removed disk frees its device name for the next one.
+    let gone = ok(&sim, "DELETE", &format!("cloudvm/vdisk/{vdb}"), None);
+    wait(&sim, gone["startid"].as_str().unwrap());
+    let (_, again) = add(10);
+    assert_eq!(again, "vdb");
+
+    // 2.2.9: the console URL carries a token that changes between calls.
+    let first = ok(&sim, "GET", &format!("cloudvm/connection/{id}"), None)["data"].clone();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let second = ok(&sim, "GET", &format!("cloudvm/connection/{id}"), None)["data"].clone();
+    assert_ne!(first["vm.console.url"], second["vm.console.url"]);
+    assert_eq!(first["vm.vncport"], second["vm.vncport"]);
+}
