@@ -56,6 +56,8 @@ pub fn is_secret_key(key: &str) -> bool {
         || last.contains("private")
         || last.ends_with("pwd")
         || last.ends_with("key_token")
+        // StarVCenter's HTTPS private key (`slb.https.cert.key`, seeds/003 2.12.7).
+        || key.ends_with("cert.key")
 }
 
 /// Returns a copy of a JSON value with every secret-named field masked.

@@ -461,3 +461,7 @@ pub struct PoolQuota {
     /// Public IPv4 addresses.
     pub public_ip: Option<i64>,
 }
+
+// ---- StarVCenter part 2 (issue 4): security groups, SLB, routers, mappings ----------
+mod network;
+pub use network::*;

@@ -150,11 +150,6 @@ pub type Gated = (&'static str, Feature, fn() -> Schema);
 /// Every gated resource.
 pub fn all() -> Vec<Gated> {
     vec![
-        (
-            "security_group",
-            Feature::SecurityGroup,
-            security_group_schema,
-        ),
         ("slb", Feature::Slb, slb_schema),
         ("router", Feature::Router, router_schema),
         ("port_mapping", Feature::PortMapping, port_mapping_schema),
@@ -164,25 +159,6 @@ pub fn all() -> Vec<Gated> {
 }
 
 use AttributeType::{Bool, Number, String as Str};
-
-fn security_group_schema() -> Schema {
-    let rule = SchemaBuilder::new("A rule.")
-        .computed("id", Str, "Rule id.")
-        .required("direction", Str, "`in` or `out`.")
-        .required("protocol", Str, "Protocol.")
-        .optional("port", Str, "Port or range.")
-        .optional("source", Str, "Source CIDR.")
-        .optional("target", Str, "Target CIDR.")
-        .into_block();
-    SchemaBuilder::new("A security group with its rules and bound NICs (StarVCenter).")
-        .computed("id", Str, "Group id.")
-        .required("name", Str, "Name.")
-        .optional("description", Str, "Description.")
-        .optional("nic_ids", string_list(), "Bound NIC ids.")
-        .block("rule", NestedBlock::List(rule))
-        .timeouts()
-        .build()
-}
 
 fn slb_schema() -> Schema {
     let health = SchemaBuilder::new("Health check.")

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod common;
 pub mod gated;
+pub mod security_group;
 pub mod snapshot;
 pub mod ssh_key;
 pub mod tenant;
@@ -55,6 +56,11 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
         boxed_resource(tenant::TenantResource::new(shared.clone())),
     );
     add("vpc", boxed_resource(vpc::VpcResource::new(shared.clone())));
+    // StarVCenter part 2 (issue 4).
+    add(
+        "security_group",
+        boxed_resource(security_group::SecurityGroupResource::new(shared.clone())),
+    );
     for (name, feature, schema) in gated::all() {
         add(
             name,

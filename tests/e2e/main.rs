@@ -11,6 +11,7 @@ mod inet_vps;
 mod reliability;
 mod starvcenter_common;
 mod starvcenter_data;
+mod starvcenter_net;
 mod starvcenter_resources;
 mod starvcenter_vps;
 mod vscale_data;

@@ -24,6 +24,8 @@ pub enum Target {
     VmGone(String),
     /// The backup (of that VM) usable.
     Backup(String, String),
+    /// The router (part 2, `network.rs`) online.
+    Router(String),
 }
 
 /// What one task-log query said.
@@ -159,6 +161,7 @@ impl StarVCenterClient {
                     Some(_) => Poll::Pending(format!("backup {id} not usable yet")),
                 })
             }
+            Target::Router(id) => self.router_poll(id).await,
         }
     }
 }
