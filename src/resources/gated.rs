@@ -3,7 +3,7 @@
 //! configured cloud's advice (e.g. "exists on StarVCenter") before any API call.
 
 use async_trait::async_trait;
-use tf_provider::schema::{AttributeType, NestedBlock, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{ValueAny, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
@@ -150,63 +150,13 @@ pub type Gated = (&'static str, Feature, fn() -> Schema);
 /// Every gated resource.
 pub fn all() -> Vec<Gated> {
     vec![
-        ("slb", Feature::Slb, slb_schema),
-        ("router", Feature::Router, router_schema),
         ("port_mapping", Feature::PortMapping, port_mapping_schema),
         ("ip_mapping", Feature::IpMapping, ip_mapping_schema),
         ("access_rule", Feature::AccessRule, access_rule_schema),
     ]
 }
 
-use AttributeType::{Bool, Number, String as Str};
-
-fn slb_schema() -> Schema {
-    let health = SchemaBuilder::new("Health check.")
-        .optional("enabled", Bool, "Enabled.")
-        .optional("retries", Number, "2–10.")
-        .optional("interval", Number, "Seconds, 1–50.")
-        .optional("timeout", Number, "Seconds, 1–300.")
-        .optional("idle", Number, "Seconds, 1–120.")
-        .into_block();
-    let backend = SchemaBuilder::new("A back-end node.")
-        .computed("id", Str, "Node id.")
-        .required("name", Str, "Name.")
-        .required("ip", Str, "Address.")
-        .required("port", Number, "1–65535.")
-        .optional("vps_id", Str, "Server.")
-        .optional("weight", Number, "1–10.")
-        .into_block();
-    SchemaBuilder::new("A server load balancer (StarVCenter).")
-        .computed("id", Str, "SLB id.")
-        .required("name", Str, "Name.")
-        .optional("description", Str, "Description.")
-        .required("protocol", Str, "tcp, udp, http or https.")
-        .optional("network_type", Str, "`inner` or `outer`.")
-        .optional("frontend_ip", Str, "Front-end address.")
-        .required("frontend_port", Number, "50–65535.")
-        .required("backend_port", Number, "1–65535.")
-        .optional("router_vps_id", Str, "Router VM.")
-        .optional("policy", Str, "rr, wrr or wlc.")
-        .optional("max_connections", Number, "10–10000.")
-        .optional("enabled", Bool, "Started or stopped.")
-        .optional("https_certificate", Str, "PEM certificate.")
-        .secret("https_private_key", "PEM private key.")
-        .computed("backend_ids", string_list(), "Back-end node ids.")
-        .block("health_check", NestedBlock::Optional(health))
-        .block("backend", NestedBlock::List(backend))
-        .timeouts()
-        .build()
-}
-
-fn router_schema() -> Schema {
-    SchemaBuilder::new("A cloud router with attached subnets (StarVCenter).")
-        .computed("id", Str, "Router id.")
-        .required("name", Str, "Name.")
-        .optional("vpc_ids", string_list(), "Attached VPCs.")
-        .optional("ha", Bool, "High availability.")
-        .timeouts()
-        .build()
-}
+use AttributeType::{Number, String as Str};
 
 fn port_mapping_schema() -> Schema {
     SchemaBuilder::new("A public IP:port forwarded to a server (StarVCenter).")

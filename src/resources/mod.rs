@@ -3,7 +3,9 @@
 pub mod backup;
 pub mod common;
 pub mod gated;
+pub mod router;
 pub mod security_group;
+pub mod slb;
 pub mod snapshot;
 pub mod ssh_key;
 pub mod tenant;
@@ -60,6 +62,11 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
     add(
         "security_group",
         boxed_resource(security_group::SecurityGroupResource::new(shared.clone())),
+    );
+    add("slb", boxed_resource(slb::SlbResource::new(shared.clone())));
+    add(
+        "router",
+        boxed_resource(router::RouterResource::new(shared.clone())),
     );
     for (name, feature, schema) in gated::all() {
         add(

@@ -251,3 +251,266 @@ fn starvcenter_security_group_bad_rule_fails_at_plan() {
     );
     assert!(all_svc_requests(&sim).is_empty());
 }
+
+const CERT: &str = "-----BEGIN CERTIFICATE-----\\nMIIBsimulated\\n-----END CERTIFICATE-----\\n";
+const CERT2: &str = "-----BEGIN CERTIFICATE-----\\nMIIBrenewed\\n-----END CERTIFICATE-----\\n";
+const KEY: &str =
+    "-----BEGIN PRIVATE KEY-----\\nTOPSECRETKEYMATERIAL\\n-----END PRIVATE KEY-----\\n";
+
+/// A router with `vpc-default` attached and an SLB over `backends`
+/// (`(name, vm, ip, port, weight)`); `extra` goes into the SLB block.
+fn slb_config(sim: &Sim, extra: &str, backends: &[(&str, &str, &str, i64, i64)]) -> String {
+    let nodes: String = backends
+        .iter()
+        .map(|(name, vm, ip, port, weight)| {
+            format!("  backend {{\n    name   = \"{name}\"\n    ip     = \"{ip}\"\n    port   = {port}\n    vps_id = \"{vm}\"\n    weight = {weight}\n  }}\n")
+        })
+        .collect();
+    format!(
+        "{}\nresource \"polycloud_router\" \"edge\" {{\n  name    = \"edge\"\n  vpc_ids = [\"vpc-default\"]\n}}\n\nresource \"polycloud_slb\" \"web\" {{\n  router_vps_id = polycloud_router.edge.id\n  network_type  = \"outer\"\n  frontend_ip   = \"203.0.113.10\"\n  backend_port  = 8080\n{extra}\n  health_check {{\n    retries  = 3\n    interval = 5\n    timeout  = 10\n    idle     = 30\n  }}\n{nodes}}}\n",
+        svc_provider(sim)
+    )
+}
+
+const HTTP: &str = "  name = \"web\"\n  protocol = \"http\"\n  frontend_port = 80\n  policy = \"wrr\"\n  max_connections = 1000\n";
+
+fn node_id(sim: &Sim, name: &str) -> String {
+    svc(sim, "realnodes")
+        .into_iter()
+        .find(|n| n["realnode.name"] == name)
+        .map(|n| n["realnode.id"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no realnode {name}"))
+}
+
+#[test]
+fn starvcenter_slb_lifecycle() {
+    let sim = Sim::start();
+    let (a, _, ip_a) = seed_vm(&sim, "a");
+    let (b, _, ip_b) = seed_vm(&sim, "b");
+    let (c, _, ip_c) = seed_vm(&sim, "c");
+    let three = [
+        ("a", a.as_str(), ip_a.as_str(), 8080, 5),
+        ("b", b.as_str(), ip_b.as_str(), 8080, 5),
+        ("c", c.as_str(), ip_c.as_str(), 8080, 5),
+    ];
+    let ws = Workspace::new();
+    ws.write(&slb_config(&sim, HTTP, &three));
+    ws.apply().ok();
+    let slbs = svc(&sim, "slbs");
+    assert_eq!(slbs.len(), 1);
+    let id = slbs[0]["slb.id"].as_str().unwrap().to_string();
+    let router = svc(&sim, "routers")[0]["vroute.id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(id, format!("slb_{router}"));
+    assert_eq!(
+        (
+            slbs[0]["slb.enable"].as_str(),
+            slbs[0]["slb.network.type"].as_str(),
+            slbs[0]["slb.policy.type"].as_str(),
+            slbs[0]["slb.health.retrytime"].as_str()
+        ),
+        (Some("true"), Some("outter"), Some("wrr"), Some("3")),
+        "outer is sent as the document's `outtter`, and the SLB is started"
+    );
+    assert_eq!(svc(&sim, "realnodes").len(), 3);
+    let state = ws.resource("polycloud_slb.web");
+    assert_eq!(state["backend_ids"].as_array().unwrap().len(), 3);
+    ws.assert_no_changes();
+
+    // Removing one back end touches only that node.
+    let gone = node_id(&sim, "b");
+    sim.clear_requests();
+    ws.write(&slb_config(&sim, HTTP, &[three[0], three[2]]));
+    ws.apply().ok();
+    assert_eq!(
+        changes(&sim),
+        vec![format!("DELETE /cloudslb/realnode/{gone}")]
+    );
+    ws.assert_no_changes();
+
+    // A weight and `enabled`: one modify of that node, then stop.
+    let c_id = node_id(&sim, "c");
+    sim.clear_requests();
+    let stopped = format!("{HTTP}  enabled = false\n");
+    ws.write(&slb_config(
+        &sim,
+        &stopped,
+        &[three[0], ("c", &c, &ip_c, 8080, 7)],
+    ));
+    ws.apply().ok();
+    assert_eq!(
+        changes(&sim),
+        vec![
+            "PUT /cloudslb/realnode/modify".to_string(),
+            "POST /cloudslb/stop".to_string()
+        ]
+    );
+    assert_eq!(
+        sent(&sim, "PUT", "cloudslb/realnode/modify")[0],
+        json!({"realnode.id": c_id, "realnode.port": "8080", "realnode.weight": "7"})
+    );
+    assert_eq!(svc(&sim, "slbs")[0]["slb.enable"], "false");
+    ws.assert_no_changes();
+
+    // Settings in place through cloudslb/modify (SPEC §6 path, no typo space).
+    let two = [three[0], ("c", c.as_str(), ip_c.as_str(), 8080, 7)];
+    let renamed = stopped
+        .replace("\"web\"", "\"web-2\"")
+        .replace("wrr", "wlc");
+    ws.write(&slb_config(&sim, &renamed, &two));
+    sim.clear_requests();
+    ws.apply().ok();
+    assert_eq!(changes(&sim), vec!["PUT /cloudslb/modify".to_string()]);
+    let slb = &svc(&sim, "slbs")[0];
+    assert_eq!(
+        (slb["slb.name"].as_str(), slb["slb.policy.type"].as_str()),
+        (Some("web-2"), Some("wlc"))
+    );
+    ws.assert_no_changes();
+
+    // Import into a second directory; drift (stopped, node weight) is planned back.
+    let ws2 = Workspace::new();
+    ws2.write(&slb_config(&sim, &renamed, &two).replace("polycloud_router.edge.id", &format!("\"{router}\"")).replace("resource \"polycloud_router\" \"edge\" {\n  name    = \"edge\"\n  vpc_ids = [\"vpc-default\"]\n}\n", ""));
+    ws2.tf(&[
+        "import",
+        "-no-color",
+        "-input=false",
+        "polycloud_slb.web",
+        &id,
+    ])
+    .ok();
+    ws2.assert_no_changes();
+    svc_ctl(
+        &sim,
+        "PATCH",
+        &format!("realnodes/{c_id}"),
+        Some(json!({"realnode.weight": "2"})),
+    );
+    assert_eq!(ws.plan().code, 2);
+    sim.fault(json!({"count": 20, "status": 503, "cloud": "starvcenter"}));
+    ws.plan().failed();
+    sim.call("DELETE", "/_sim/faults", None, &[]);
+    ws.apply().ok();
+    assert!(svc(&sim, "realnodes")
+        .iter()
+        .any(|n| n["realnode.weight"] == "7"));
+
+    // Protocol replaces it; deleted by hand it is planned again.
+    let tcp = renamed.replace("\"http\"", "\"tcp\"");
+    ws.write(&slb_config(&sim, &tcp, &two));
+    let plan = ws.plan();
+    assert!(
+        plan.output().contains("forces replacement"),
+        "{}",
+        plan.output()
+    );
+    ws.apply().ok();
+    let slbs = svc(&sim, "slbs");
+    assert_eq!(
+        (slbs.len(), slbs[0]["slb.protocal.type"].as_str()),
+        (1, Some("tcp"))
+    );
+    svc_ctl(
+        &sim,
+        "DELETE",
+        &format!("slbs/{}", slbs[0]["slb.id"].as_str().unwrap()),
+        None,
+    );
+    let plan = ws.plan();
+    assert!(
+        plan.output().contains("will be created"),
+        "{}",
+        plan.output()
+    );
+    let run = ws.destroy().ok();
+    assert!(
+        run.output().contains("only removed from state"),
+        "router: {}",
+        run.output()
+    );
+    assert!(svc(&sim, "slbs").is_empty() && svc(&sim, "realnodes").is_empty());
+}
+
+#[test]
+fn starvcenter_slb_https_certificate_is_secret() {
+    let sim = Sim::start();
+    let (a, _, ip_a) = seed_vm(&sim, "a");
+    let node = [("a", a.as_str(), ip_a.as_str(), 8443, 1)];
+    let https = |cert: &str| {
+        format!("  name = \"tls\"\n  protocol = \"https\"\n  frontend_port = 443\n  https_certificate = \"{cert}\"\n  https_private_key = \"{KEY}\"\n")
+    };
+    let mut ws = Workspace::new();
+    ws.env("TF_LOG", "TRACE");
+    ws.write(&slb_config(&sim, &https(CERT), &node));
+    let run = ws.apply().ok();
+    assert!(
+        !run.output().contains("TOPSECRETKEYMATERIAL"),
+        "the private key leaked into the log"
+    );
+    assert!(
+        run.output().contains("cloudslb/add"),
+        "TRACE logs the requests"
+    );
+    let slb = &svc(&sim, "slbs")[0];
+    assert_eq!(
+        (
+            slb["slb.https.cert.enable"].as_str(),
+            slb["slb.https.cert.key.set"].as_bool()
+        ),
+        (Some("true"), Some(true))
+    );
+    ws.assert_no_changes();
+    sim.clear_requests();
+    ws.write(&slb_config(&sim, &https(CERT2), &node));
+    let run = ws.apply().ok();
+    assert!(!run.output().contains("TOPSECRETKEYMATERIAL"));
+    assert_eq!(
+        changes(&sim),
+        vec!["PUT /cloudslb/https/cert/conf".to_string()]
+    );
+    assert!(svc(&sim, "slbs")[0]["slb.https.cert.text"]
+        .as_str()
+        .unwrap()
+        .contains("renewed"));
+}
+
+#[test]
+fn starvcenter_slb_bad_ranges_fail_at_plan_without_requests() {
+    let sim = Sim::start();
+    let bad = "  name = \"web\"\n  protocol = \"https\"\n  frontend_port = 49\n  max_connections = 5\n  policy = \"random\"\n  https_certificate = \"not a pem\"\n";
+    let config = slb_config(&sim, bad, &[("a", "vm-1", "10.0.0.1", 70000, 11)])
+        .replace("retries  = 3", "retries  = 1")
+        .replace("interval = 5", "interval = 51")
+        .replace("timeout  = 10", "timeout  = 301")
+        .replace("idle     = 30", "idle     = 121");
+    let ws = Workspace::new();
+    ws.write(&config);
+    let run = ws.plan();
+    assert_eq!(run.code, 1, "{}", run.output());
+    let out = run
+        .output()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "frontend_port must be between 50 and 65535",
+        "max_connections must be between 10 and 10000",
+        "`policy` must be one of",
+        "health_check.retries must be between 2 and 10",
+        "health_check.interval (seconds) must be between 1 and 50",
+        "health_check.timeout (seconds) must be between 1 and 300",
+        "health_check.idle (seconds) must be between 1 and 120",
+        "backend.port must be between 1 and 65535",
+        "backend.weight must be between 1 and 10",
+        "`https_certificate` must be PEM",
+        "needs `https_private_key`",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(
+        all_svc_requests(&sim).is_empty(),
+        "no request before the plan is valid"
+    );
+}
