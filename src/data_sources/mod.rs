@@ -6,6 +6,8 @@ pub mod backups;
 pub mod images;
 pub mod locations;
 pub mod plans;
+pub mod public_ips;
+pub mod security_groups;
 pub mod snapshots;
 pub mod support;
 pub mod vps;
@@ -68,6 +70,15 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> 
         (
             "vps_console".to_string(),
             boxed_data_source(vps_console::VpsConsoleDataSource::new(s())),
+        ),
+        // StarVCenter part 2 (issue 4).
+        (
+            "public_ips".to_string(),
+            boxed_data_source(public_ips::PublicIpsDataSource::new(s())),
+        ),
+        (
+            "security_groups".to_string(),
+            boxed_data_source(security_groups::SecurityGroupsDataSource::new(s())),
         ),
     ])
 }

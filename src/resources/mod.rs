@@ -1,8 +1,10 @@
 //! Resources: one file each. They speak the domain model and never branch on the cloud.
 
+pub mod access_rule;
 pub mod backup;
 pub mod common;
-pub mod gated;
+pub mod ip_mapping;
+pub mod port_mapping;
 pub mod router;
 pub mod security_group;
 pub mod slb;
@@ -68,11 +70,17 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
         "router",
         boxed_resource(router::RouterResource::new(shared.clone())),
     );
-    for (name, feature, schema) in gated::all() {
-        add(
-            name,
-            boxed_resource(gated::GatedResource::new(shared.clone(), feature, schema)),
-        );
-    }
+    add(
+        "port_mapping",
+        boxed_resource(port_mapping::PortMappingResource::new(shared.clone())),
+    );
+    add(
+        "ip_mapping",
+        boxed_resource(ip_mapping::IpMappingResource::new(shared.clone())),
+    );
+    add(
+        "access_rule",
+        boxed_resource(access_rule::AccessRuleResource::new(shared.clone())),
+    );
     map
 }

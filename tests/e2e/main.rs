@@ -12,6 +12,7 @@ mod reliability;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
+mod starvcenter_net_map;
 mod starvcenter_resources;
 mod starvcenter_vps;
 mod vscale_data;
