@@ -58,6 +58,8 @@ pub fn is_secret_key(key: &str) -> bool {
         || last.ends_with("key_token")
         || last.starts_with("vncpass")
         || key.ends_with("console.url")
+        // StarVCenter's HTTPS private key (`slb.https.cert.key`, seeds/003 2.12.7).
+        || key.ends_with("cert.key")
 }
 
 /// Returns a copy of a JSON value with every secret-named field masked.

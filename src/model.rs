@@ -674,3 +674,6 @@ pub struct Alarm {
     /// `auto`, `manual` or `none`.
     pub relieve_way: Option<String>,
 }
+// ---- StarVCenter part 2 (issue 4): security groups, SLB, routers, mappings ----------
+mod network;
+pub use network::*;

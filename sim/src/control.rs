@@ -115,6 +115,16 @@ struct SvcLockBody {
     ms: u64,
 }
 
+/// Body of `POST /_sim/starvcenter/rule_effect`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SvcRuleEffectBody {
+    #[serde(default = "one")]
+    count: u32,
+    #[serde(default)]
+    resets: u32,
+}
+
 /// Serde default for counts.
 fn one() -> u32 {
     1
@@ -215,6 +225,10 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
         ("POST", ["starvcenter", "vms", id, "lock"]) => {
             let body: SvcLockBody = parse(req)?;
             sim.starvcenter.lock_vm(id, body.code, body.ms, now)
+        }
+        ("POST", ["starvcenter", "rule_effect"]) => {
+            let body: SvcRuleEffectBody = parse(req)?;
+            Ok(sim.starvcenter.rules_ineffective(body.count, body.resets))
         }
         ("PATCH", ["starvcenter", kind, id]) => {
             sim.starvcenter

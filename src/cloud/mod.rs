@@ -674,6 +674,225 @@ pub trait Cloud: Send + Sync {
         let _ = filter;
         unsupported("listing alarms")
     }
+
+    // ---- StarVCenter part 2 (issue 4): security groups, SLB, routers, mappings -------
+
+    /// Creates an empty security group; its id.
+    async fn create_security_group(
+        &self,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<String, CreateError> {
+        let _ = (name, description);
+        Ok(unsupported("creating a security group")?)
+    }
+
+    /// Reads a security group with its rules and bound NICs; `Ok(None)` when absent.
+    async fn read_security_group(&self, id: &str) -> Result<Option<SecurityGroup>, CloudError> {
+        let _ = id;
+        unsupported("reading a security group")
+    }
+
+    /// Lists the security groups (without rules and NICs).
+    async fn list_security_groups(&self) -> Result<Vec<SecurityGroup>, CloudError> {
+        unsupported("listing security groups")
+    }
+
+    /// Deletes a security group (its NICs must be unbound first).
+    async fn delete_security_group(&self, id: &str) -> Result<Deleted, CloudError> {
+        let _ = id;
+        unsupported("deleting a security group")
+    }
+
+    /// Adds one rule to a group; the rule's id.
+    async fn add_security_rule(
+        &self,
+        group_id: &str,
+        rule: &SecurityRule,
+    ) -> Result<String, CloudError> {
+        let _ = (group_id, rule);
+        unsupported("adding a security group rule")
+    }
+
+    /// Deletes one rule.
+    async fn delete_security_rule(&self, rule_id: &str) -> Result<(), CloudError> {
+        let _ = rule_id;
+        unsupported("deleting a security group rule")
+    }
+
+    /// Binds (`bind`) or unbinds NICs to/from a group.
+    async fn bind_security_group(
+        &self,
+        group_id: &str,
+        nic_ids: &[String],
+        bind: bool,
+    ) -> Result<(), CloudError> {
+        let _ = (group_id, nic_ids, bind);
+        unsupported("binding NICs to a security group")
+    }
+
+    /// Ids of the group's rules the cloud reports as not in effect.
+    async fn rules_not_in_effect(&self, group_id: &str) -> Result<Vec<String>, CloudError> {
+        let _ = group_id;
+        unsupported("checking security group rules")
+    }
+
+    /// Asks the cloud to apply the group's rules that are not in effect again.
+    async fn reapply_security_rules(&self, group_id: &str) -> Result<(), CloudError> {
+        let _ = group_id;
+        unsupported("re-applying security group rules")
+    }
+
+    /// Creates a load balancer (without back ends), stopped; its id.
+    async fn create_slb(&self, spec: &SlbSpec) -> Result<String, CreateError> {
+        let _ = spec;
+        Ok(unsupported("creating a load balancer")?)
+    }
+
+    /// Reads a load balancer with its back ends; `Ok(None)` when absent.
+    async fn read_slb(&self, id: &str) -> Result<Option<Slb>, CloudError> {
+        let _ = id;
+        unsupported("reading a load balancer")
+    }
+
+    /// Changes the settings a load balancer can change in place.
+    async fn update_slb(&self, id: &str, spec: &SlbSpec) -> Result<(), CloudError> {
+        let _ = (id, spec);
+        unsupported("changing a load balancer")
+    }
+
+    /// Starts or stops a load balancer.
+    async fn set_slb_enabled(&self, id: &str, enabled: bool) -> Result<(), CloudError> {
+        let _ = (id, enabled);
+        unsupported("starting or stopping a load balancer")
+    }
+
+    /// Installs an HTTPS certificate and key (the key is a secret).
+    async fn set_slb_certificate(
+        &self,
+        id: &str,
+        certificate: &str,
+        private_key: &str,
+    ) -> Result<(), CloudError> {
+        let _ = (id, certificate, private_key);
+        unsupported("configuring a load balancer certificate")
+    }
+
+    /// Deletes a load balancer and its back ends.
+    async fn delete_slb(&self, id: &str) -> Result<Deleted, CloudError> {
+        let _ = id;
+        unsupported("deleting a load balancer")
+    }
+
+    /// Adds one back end; its id.
+    async fn add_slb_backend(
+        &self,
+        slb_id: &str,
+        backend: &SlbBackend,
+    ) -> Result<String, CloudError> {
+        let _ = (slb_id, backend);
+        unsupported("adding a load balancer back end")
+    }
+
+    /// Changes a back end's port and weight (`backend.id` names it).
+    async fn update_slb_backend(&self, backend: &SlbBackend) -> Result<(), CloudError> {
+        let _ = backend;
+        unsupported("changing a load balancer back end")
+    }
+
+    /// Deletes one back end.
+    async fn delete_slb_backend(&self, backend_id: &str) -> Result<(), CloudError> {
+        let _ = backend_id;
+        unsupported("deleting a load balancer back end")
+    }
+
+    /// Creates a router and waits until it is online.
+    async fn create_router(
+        &self,
+        name: &str,
+        ha: bool,
+        timeout: Duration,
+    ) -> Result<Router, CreateError> {
+        let _ = (name, ha, timeout);
+        Ok(unsupported("creating a router")?)
+    }
+
+    /// Reads a router; `Ok(None)` when absent.
+    async fn read_router(&self, id: &str) -> Result<Option<Router>, CloudError> {
+        let _ = id;
+        unsupported("reading a router")
+    }
+
+    /// Attaches (`attach`) or detaches a network to/from a router.
+    async fn attach_router_network(
+        &self,
+        router_id: &str,
+        vpc_id: &str,
+        attach: bool,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let _ = (router_id, vpc_id, attach, timeout);
+        unsupported("attaching a network to a router")
+    }
+
+    /// Deletes a router (or says it can only be forgotten).
+    async fn delete_router(&self, id: &str) -> Result<Deleted, CloudError> {
+        let _ = id;
+        unsupported("deleting a router")
+    }
+
+    /// Forwards a public IP:port to a server port.
+    async fn create_port_mapping(&self, spec: &PortMapping) -> Result<PortMapping, CreateError> {
+        let _ = spec;
+        Ok(unsupported("creating a port mapping")?)
+    }
+
+    /// Reads a port mapping; `Ok(None)` when absent.
+    async fn read_port_mapping(&self, id: &str) -> Result<Option<PortMapping>, CloudError> {
+        let _ = id;
+        unsupported("reading a port mapping")
+    }
+
+    /// Maps a server to an address of its own.
+    async fn create_ip_mapping(&self, spec: &IpMapping) -> Result<IpMapping, CreateError> {
+        let _ = spec;
+        Ok(unsupported("creating an IP mapping")?)
+    }
+
+    /// Reads an IP mapping; `Ok(None)` when absent.
+    async fn read_ip_mapping(&self, id: &str) -> Result<Option<IpMapping>, CloudError> {
+        let _ = id;
+        unsupported("reading an IP mapping")
+    }
+
+    /// Deletes an IP or port mapping.
+    async fn delete_address_mapping(&self, id: &str) -> Result<Deleted, CloudError> {
+        let _ = id;
+        unsupported("deleting an address mapping")
+    }
+
+    /// Adds an access rule (opening the network's boundary firewall for `gate` rules).
+    async fn create_access_rule(&self, spec: &AccessRule) -> Result<AccessRule, CreateError> {
+        let _ = spec;
+        Ok(unsupported("creating an access rule")?)
+    }
+
+    /// Reads an access rule; `Ok(None)` when absent.
+    async fn read_access_rule(&self, id: &str) -> Result<Option<AccessRule>, CloudError> {
+        let _ = id;
+        unsupported("reading an access rule")
+    }
+
+    /// Deletes an access rule (closing the boundary firewall after the last `gate` rule).
+    async fn delete_access_rule(&self, id: &str) -> Result<Deleted, CloudError> {
+        let _ = id;
+        unsupported("deleting an access rule")
+    }
+
+    /// The public addresses of the account's pool with the ports used on each.
+    async fn public_ips(&self) -> Result<Vec<PublicIp>, CloudError> {
+        unsupported("listing public IPs")
+    }
 }
 
 /// Builds the client for the configured cloud.

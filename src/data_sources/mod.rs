@@ -8,7 +8,9 @@ pub mod hosts;
 pub mod images;
 pub mod locations;
 pub mod plans;
+pub mod public_ips;
 pub mod quota;
+pub mod security_groups;
 pub mod snapshots;
 pub mod storages;
 pub mod support;
@@ -99,6 +101,15 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> 
         (
             "alarms".to_string(),
             boxed_data_source(alarms::AlarmsDataSource::new(s())),
+        ),
+        // StarVCenter part 2 (issue 4).
+        (
+            "public_ips".to_string(),
+            boxed_data_source(public_ips::PublicIpsDataSource::new(s())),
+        ),
+        (
+            "security_groups".to_string(),
+            boxed_data_source(security_groups::SecurityGroupsDataSource::new(s())),
         ),
     ])
 }

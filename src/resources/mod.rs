@@ -1,8 +1,13 @@
 //! Resources: one file each. They speak the domain model and never branch on the cloud.
 
+pub mod access_rule;
 pub mod backup;
 pub mod common;
-pub mod gated;
+pub mod ip_mapping;
+pub mod port_mapping;
+pub mod router;
+pub mod security_group;
+pub mod slb;
 pub mod snapshot;
 pub mod ssh_key;
 pub mod tenant;
@@ -55,11 +60,27 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
         boxed_resource(tenant::TenantResource::new(shared.clone())),
     );
     add("vpc", boxed_resource(vpc::VpcResource::new(shared.clone())));
-    for (name, feature, schema) in gated::all() {
-        add(
-            name,
-            boxed_resource(gated::GatedResource::new(shared.clone(), feature, schema)),
-        );
-    }
+    // StarVCenter part 2 (issue 4).
+    add(
+        "security_group",
+        boxed_resource(security_group::SecurityGroupResource::new(shared.clone())),
+    );
+    add("slb", boxed_resource(slb::SlbResource::new(shared.clone())));
+    add(
+        "router",
+        boxed_resource(router::RouterResource::new(shared.clone())),
+    );
+    add(
+        "port_mapping",
+        boxed_resource(port_mapping::PortMappingResource::new(shared.clone())),
+    );
+    add(
+        "ip_mapping",
+        boxed_resource(ip_mapping::IpMappingResource::new(shared.clone())),
+    );
+    add(
+        "access_rule",
+        boxed_resource(access_rule::AccessRuleResource::new(shared.clone())),
+    );
     map
 }

@@ -11,6 +11,8 @@ mod inet_vps;
 mod reliability;
 mod starvcenter_common;
 mod starvcenter_data;
+mod starvcenter_net;
+mod starvcenter_net_map;
 mod starvcenter_resources;
 mod starvcenter_storage;
 mod starvcenter_vps;

@@ -1,3 +1,2 @@
-# Imported by the cloud's id of the object. Import, like every other
-# operation, is refused on every cloud in this release.
-terraform import polycloud_access_rule.ssh_from_office access_rule-0001
+# Imported by the rule id (StarVCenter).
+terraform import polycloud_access_rule.web acl-000007

@@ -1,3 +1,2 @@
-# Imported by the cloud's id of the object. Import, like every other
-# operation, is refused on every cloud in this release.
-terraform import polycloud_ip_mapping.web ip_mapping-0001
+# Imported by the mapping id (nat.id, StarVCenter).
+terraform import polycloud_ip_mapping.db nat-000006

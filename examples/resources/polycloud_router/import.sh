@@ -1,3 +1,2 @@
-# Imported by the cloud's id of the object. Import, like every other
-# operation, is refused on every cloud in this release.
-terraform import polycloud_router.edge router-0001
+# Imported by the router id (its VM id, StarVCenter).
+terraform import polycloud_router.edge vm-000002

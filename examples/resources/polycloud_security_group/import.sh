@@ -1,3 +1,2 @@
-# Imported by the cloud's id of the object. Import, like every other
-# operation, is refused on every cloud in this release.
-terraform import polycloud_security_group.web security_group-0001
+# Imported by the security group id (StarVCenter).
+terraform import polycloud_security_group.web sg-000004

@@ -1,12 +1,12 @@
-# Not available on Vscale. Planned for StarVCenter: in this
-# release every cloud refuses it at plan, with advice, before any API call.
-# With several clouds configured, point it at the right one:
+# StarVCenter only (Vscale, iNET and Zomro refuse it at plan, with advice,
+# before any API call). With several clouds configured, point it at the right one:
 #   provider = polycloud.starvcenter
 resource "polycloud_security_group" "web" {
   name        = "web"
-  description = "HTTP(S) in, everything out"
-  nic_ids     = ["nic-0001"] # e.g. polycloud_vps.web.nic_ids
+  description = "HTTPS in, everything out"
+  nic_ids     = ["vnic-000003"] # e.g. polycloud_vps.web.nic_ids
 
+  # Rules are a set: their order does not matter.
   rule {
     direction = "in"
     protocol  = "tcp"
@@ -16,7 +16,6 @@ resource "polycloud_security_group" "web" {
 
   rule {
     direction = "out"
-    protocol  = "all"
-    target    = "0.0.0.0/0"
+    target    = "0.0.0.0/0" # no protocol or port: any
   }
 }

@@ -1,3 +1,2 @@
-# Imported by the cloud's id of the object. Import, like every other
-# operation, is refused on every cloud in this release.
-terraform import polycloud_slb.web slb-0001
+# Imported by the SLB id (StarVCenter: slb_<router VM id>).
+terraform import polycloud_slb.web slb_vm-000002

@@ -17,6 +17,12 @@ mod storage;
 mod tasks;
 mod tenants;
 mod vms;
+// ---- StarVCenter part 2: security groups, SLB, routers, mappings (issue 4) ----
+mod netmodel;
+mod netoob;
+mod routes;
+mod secgroups;
+mod slb;
 
 use crate::http::{segments, strip_prefix, ApiRequest, ApiResponse, CloudApi};
 use crate::util::form_decode;
@@ -225,6 +231,8 @@ pub struct StarVCenter {
     fail_rules: Vec<FailRule>,
     next_id: u64,
     next_task: u64,
+    /// Part 2: security groups, SLBs, routers, mappings, access rules.
+    net: netmodel::NetState,
 }
 
 impl StarVCenter {
@@ -247,6 +255,7 @@ impl StarVCenter {
             fail_rules: Vec::new(),
             next_id: 1,
             next_task: 10001,
+            net: Default::default(),
         };
         sim.seed();
         sim
@@ -317,12 +326,17 @@ impl StarVCenter {
                 Some("vnic") => self.network(call),
                 _ => self.vm(call),
             },
-            Some("cloudnetwork") => self.network(call),
+            Some("cloudnetwork") => self.network(call).or_else(|| self.mappings(call)),
             Some("cloudTenant" | "resourcequota") => self.tenancy(call),
             Some("cloudtask") => self.task_log_call(call),
             Some("cloudmonitor" | "cloudhost" | "cloudalarm" | "cloudstorage") => {
                 self.monitor(call)
             }
+            // Part 2 (issue 4).
+            Some("cloudsegroup") => self.secgroups(call),
+            Some("cloudslb") => self.slb(call),
+            Some("vroute") => self.vroute(call),
+            Some("cloudip") => self.mappings(call),
             _ => None,
         }
     }

@@ -47,7 +47,7 @@ impl StarVCenter {
                 v
             })
             .collect();
-        json!({
+        let mut out = json!({
             "tenants": self.tenants.values().map(|t| t.to_json()).collect::<Vec<_>>(),
             "vms": vms,
             "vpcs": self.vpcs.values().map(|v| {
@@ -61,7 +61,9 @@ impl StarVCenter {
             "snapshots": self.snapshots.values().map(|b| b.render("snapshot")).collect::<Vec<_>>(),
             "tasks": self.tasks_json(now),
             "task_log": self.task_log,
-        })
+        });
+        self.net_state_into(&mut out);
+        out
     }
 
     /// Queues forced task outcomes (`result` 1, 4, 5, 6 or 7 of 附表4).
@@ -266,7 +268,7 @@ impl StarVCenter {
                 }
                 Ok(t.to_json())
             }
-            _ => Err(SimError::new(404, format!("unknown object kind {kind}"))),
+            _ => self.net_patch(kind, id, patch),
         }
     }
 
@@ -281,7 +283,7 @@ impl StarVCenter {
             "snapshots" => self.snapshots.remove(id).map(|b| b.render("snapshot")),
             "disks" => self.disks.remove(id).map(|d| d.render()),
             "tenants" => self.tenants.remove(id).map(|t| t.to_json()),
-            _ => return Err(SimError::new(404, format!("unknown object kind {kind}"))),
+            _ => return self.net_remove(kind, id),
         };
         self.tasks
             .retain(|t| t.vm != id || t.effect != Effect::Hold);

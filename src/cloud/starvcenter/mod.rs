@@ -9,6 +9,7 @@
 //! keeps trying until the `timeouts` value runs out.
 
 mod monitoring;
+mod network;
 mod objects;
 mod tasks;
 pub mod wire;
@@ -475,6 +476,11 @@ impl Cloud for StarVCenterClient {
         use Feature::*;
         match feature {
             Vps | Backup | Vpc | VpsRestore => Capability::crud(),
+            // Part 2 (issue 4).
+            SecurityGroup | Slb => Capability::crud(),
+            Router => Capability::from_letters("CRUF", ""),
+            PortMapping | IpMapping | AccessRule => Capability::from_letters("CRD", ""),
+            DataPublicIps | DataSecurityGroups => Capability::from_letters("CR", ""),
             Tenant => Capability::from_letters("CRUF", ""),
             DataVps | DataVpsList | DataPlans | DataBackups | DataQuota | DataVpsConnection => {
                 Capability::from_letters("CR", "")
@@ -1051,5 +1057,166 @@ impl Cloud for StarVCenterClient {
 
     async fn alarms(&self, filter: &AlarmFilter) -> Result<Vec<Alarm>, CloudError> {
         self.find_alarms(filter).await
+    }
+
+    // ---- StarVCenter part 2 (issue 4): delegates to network.rs ---------------------
+
+    async fn create_security_group(
+        &self,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<String, CreateError> {
+        self.sg_create(name, description).await
+    }
+
+    async fn read_security_group(&self, id: &str) -> Result<Option<SecurityGroup>, CloudError> {
+        self.sg_read(id).await
+    }
+
+    async fn list_security_groups(&self) -> Result<Vec<SecurityGroup>, CloudError> {
+        self.sg_list().await
+    }
+
+    async fn delete_security_group(&self, id: &str) -> Result<Deleted, CloudError> {
+        self.sg_delete(id).await
+    }
+
+    async fn add_security_rule(
+        &self,
+        group_id: &str,
+        rule: &SecurityRule,
+    ) -> Result<String, CloudError> {
+        self.sg_add_rule(group_id, rule).await
+    }
+
+    async fn delete_security_rule(&self, rule_id: &str) -> Result<(), CloudError> {
+        self.sg_delete_rule(rule_id).await
+    }
+
+    async fn bind_security_group(
+        &self,
+        group_id: &str,
+        nic_ids: &[String],
+        bind: bool,
+    ) -> Result<(), CloudError> {
+        self.sg_bind(group_id, nic_ids, bind).await
+    }
+
+    async fn rules_not_in_effect(&self, group_id: &str) -> Result<Vec<String>, CloudError> {
+        self.sg_not_in_effect(group_id).await
+    }
+
+    async fn reapply_security_rules(&self, group_id: &str) -> Result<(), CloudError> {
+        self.sg_reapply(group_id).await
+    }
+
+    async fn create_slb(&self, spec: &SlbSpec) -> Result<String, CreateError> {
+        self.slb_create(spec).await
+    }
+
+    async fn read_slb(&self, id: &str) -> Result<Option<Slb>, CloudError> {
+        self.slb_read(id).await
+    }
+
+    async fn update_slb(&self, id: &str, spec: &SlbSpec) -> Result<(), CloudError> {
+        self.slb_update(id, spec).await
+    }
+
+    async fn set_slb_enabled(&self, id: &str, enabled: bool) -> Result<(), CloudError> {
+        self.slb_switch(id, enabled).await
+    }
+
+    async fn set_slb_certificate(
+        &self,
+        id: &str,
+        certificate: &str,
+        private_key: &str,
+    ) -> Result<(), CloudError> {
+        self.slb_cert(id, certificate, private_key).await
+    }
+
+    async fn delete_slb(&self, id: &str) -> Result<Deleted, CloudError> {
+        self.slb_delete(id).await
+    }
+
+    async fn add_slb_backend(
+        &self,
+        slb_id: &str,
+        backend: &SlbBackend,
+    ) -> Result<String, CloudError> {
+        self.node_add(slb_id, backend).await
+    }
+
+    async fn update_slb_backend(&self, backend: &SlbBackend) -> Result<(), CloudError> {
+        self.node_update(backend).await
+    }
+
+    async fn delete_slb_backend(&self, backend_id: &str) -> Result<(), CloudError> {
+        self.node_delete(backend_id).await
+    }
+
+    async fn create_router(
+        &self,
+        name: &str,
+        ha: bool,
+        timeout: Duration,
+    ) -> Result<Router, CreateError> {
+        self.router_create(name, ha, timeout).await
+    }
+
+    async fn read_router(&self, id: &str) -> Result<Option<Router>, CloudError> {
+        self.router_read(id).await
+    }
+
+    async fn attach_router_network(
+        &self,
+        router_id: &str,
+        vpc_id: &str,
+        attach: bool,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        self.router_subnet(router_id, vpc_id, attach, timeout).await
+    }
+
+    async fn delete_router(&self, id: &str) -> Result<Deleted, CloudError> {
+        Ok(Deleted::Forgotten(format!(
+            "The StarVCenter API has no router delete (seeds/003 2.9): router {id} (a router VM) keeps running with its subnets. Remove it in the StarVCenter console if it is no longer needed."
+        )))
+    }
+
+    async fn create_port_mapping(&self, spec: &PortMapping) -> Result<PortMapping, CreateError> {
+        self.port_mapping_create(spec).await
+    }
+
+    async fn read_port_mapping(&self, id: &str) -> Result<Option<PortMapping>, CloudError> {
+        self.port_mapping_read(id).await
+    }
+
+    async fn create_ip_mapping(&self, spec: &IpMapping) -> Result<IpMapping, CreateError> {
+        self.ip_mapping_create(spec).await
+    }
+
+    async fn read_ip_mapping(&self, id: &str) -> Result<Option<IpMapping>, CloudError> {
+        self.ip_mapping_read(id).await
+    }
+
+    async fn delete_address_mapping(&self, id: &str) -> Result<Deleted, CloudError> {
+        self.mapping_delete(id).await
+    }
+
+    async fn create_access_rule(&self, spec: &AccessRule) -> Result<AccessRule, CreateError> {
+        self.acl_create(spec).await
+    }
+
+    async fn read_access_rule(&self, id: &str) -> Result<Option<AccessRule>, CloudError> {
+        self.acl_read(id).await
+    }
+
+    async fn delete_access_rule(&self, id: &str) -> Result<Deleted, CloudError> {
+        self.acl_delete(id).await
+    }
+
+    async fn public_ips(&self) -> Result<Vec<PublicIp>, CloudError> {
+        self.outer_ips().await
     }
 }

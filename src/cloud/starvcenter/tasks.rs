@@ -30,6 +30,8 @@ pub enum Target {
     Disk(String, String, i64),
     /// The disk (of that VM) gone.
     DiskGone(String, String),
+    /// The router (part 2, `network.rs`) online.
+    Router(String),
 }
 
 /// What one task-log query said.
@@ -183,6 +185,7 @@ impl StarVCenterClient {
                     Some(_) => Poll::Pending(format!("backup {id} not usable yet")),
                 })
             }
+            Target::Router(id) => self.router_poll(id).await,
         }
     }
 

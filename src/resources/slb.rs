@@ -1,0 +1,960 @@
+//! `polycloud_slb`: a server load balancer with `backend` blocks, a `health_check`
+//! block and an optional HTTPS certificate (SPEC §4b). Back ends are matched by `name`:
+//! an update adds, modifies (port, weight) and deletes only the nodes that changed.
+//! `enabled` starts or stops it; certificate changes are sent on their own. Every
+//! range is checked at validate, before any API call. `https_private_key` is
+//! sensitive and never logged.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, NestedBlock, Schema};
+use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::cloud::{Cloud, Feature};
+use crate::model::{Slb, SlbBackend, SlbHealth, SlbSpec};
+use crate::resources::common::*;
+
+/// The `health_check` block.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HealthBlock {
+    /// Retries, 2–10.
+    pub retries: Value<i64>,
+    /// Seconds between checks, 1–50.
+    pub interval: Value<i64>,
+    /// Seconds per check, 1–300.
+    pub timeout: Value<i64>,
+    /// Idle connection timeout, 1–120 s.
+    pub idle: Value<i64>,
+    /// HTTP path checked.
+    pub path: Value<String>,
+}
+
+/// One `backend` block.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackendBlock {
+    /// Node id (computed).
+    pub id: Value<String>,
+    /// Name; identifies the node.
+    pub name: Value<String>,
+    /// Address.
+    pub ip: Value<String>,
+    /// Port, 1–65535.
+    pub port: Value<i64>,
+    /// Server behind it.
+    pub vps_id: Value<String>,
+    /// Weight, 1–10.
+    pub weight: Value<i64>,
+}
+
+impl BackendBlock {
+    /// The domain back end.
+    fn to_backend(&self) -> SlbBackend {
+        SlbBackend {
+            id: known(&self.id).map(String::from),
+            name: known(&self.name).unwrap_or_default().into(),
+            ip: known(&self.ip).unwrap_or_default().into(),
+            port: self.port.as_ref_option().copied().unwrap_or_default(),
+            vps_id: known(&self.vps_id).unwrap_or_default().into(),
+            weight: self.weight.as_ref_option().copied(),
+        }
+    }
+
+    /// Whether `other` can become this node in place (modify changes port and weight).
+    fn same_node(&self, other: &BackendBlock) -> bool {
+        self.name == other.name && self.ip == other.ip && self.vps_id == other.vps_id
+    }
+}
+
+/// Terraform state of `polycloud_slb`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SlbState {
+    /// Cloud id.
+    pub id: Value<String>,
+    /// Name.
+    pub name: Value<String>,
+    /// Description.
+    pub description: Value<String>,
+    /// tcp, udp, http, https.
+    pub protocol: Value<String>,
+    /// inner, outer.
+    pub network_type: Value<String>,
+    /// Front-end address.
+    pub frontend_ip: Value<String>,
+    /// Front-end port.
+    pub frontend_port: Value<i64>,
+    /// Back-end port.
+    pub backend_port: Value<i64>,
+    /// Router VM.
+    pub router_vps_id: Value<String>,
+    /// rr, wrr, wlc.
+    pub policy: Value<String>,
+    /// Connection limit.
+    pub max_connections: Value<i64>,
+    /// HTTP application path.
+    pub url_path: Value<String>,
+    /// Owning tenant.
+    pub tenant_id: Value<String>,
+    /// Started.
+    pub enabled: Value<bool>,
+    /// PEM certificate.
+    pub https_certificate: Value<String>,
+    /// PEM private key (sensitive).
+    pub https_private_key: Value<String>,
+    /// Node ids, in `backend` order.
+    pub backend_ids: StringList,
+    /// RFC 3339.
+    pub created_at: Value<String>,
+    /// `health_check` block.
+    #[serde(with = "serde_as_vec")]
+    pub health_check: Value<HealthBlock>,
+    /// `backend` blocks.
+    pub backend: Value<Vec<Value<BackendBlock>>>,
+    /// `timeouts` block.
+    #[serde(with = "serde_as_vec")]
+    pub timeouts: Value<Timeouts>,
+}
+
+impl SlbState {
+    /// The back ends written (or held).
+    fn backends(&self) -> Vec<BackendBlock> {
+        self.backend
+            .as_ref_option()
+            .map(|bs| {
+                bs.iter()
+                    .filter_map(|b| b.as_ref_option().cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The settings in the domain model.
+    fn spec(&self) -> SlbSpec {
+        let s = |v: &Value<String>| known(v).map(String::from);
+        let n = |v: &Value<i64>| v.as_ref_option().copied();
+        let h = self
+            .health_check
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default();
+        SlbSpec {
+            name: s(&self.name).unwrap_or_default(),
+            description: s(&self.description),
+            protocol: s(&self.protocol).unwrap_or_default(),
+            network_type: s(&self.network_type).unwrap_or_default(),
+            frontend_ip: s(&self.frontend_ip).unwrap_or_default(),
+            frontend_port: n(&self.frontend_port).unwrap_or_default(),
+            backend_port: n(&self.backend_port),
+            router_vps_id: s(&self.router_vps_id).unwrap_or_default(),
+            policy: s(&self.policy),
+            max_connections: n(&self.max_connections),
+            url_path: s(&self.url_path),
+            tenant_id: s(&self.tenant_id),
+            health: SlbHealth {
+                retries: n(&h.retries),
+                interval: n(&h.interval),
+                timeout: n(&h.timeout),
+                idle: n(&h.idle),
+                path: s(&h.path),
+            },
+            https_certificate: s(&self.https_certificate),
+            https_private_key: s(&self.https_private_key),
+        }
+    }
+
+    /// Whether a setting that `cloudslb/modify` changes differs from `other`.
+    fn settings_differ(&self, other: &SlbState) -> bool {
+        self.name != other.name
+            || self.description != other.description
+            || self.frontend_ip != other.frontend_ip
+            || self.frontend_port != other.frontend_port
+            || self.policy != other.policy
+            || self.max_connections != other.max_connections
+            || self.health_check != other.health_check
+    }
+}
+
+/// Overwrites `slot` with the cloud's value when it is set in state or `all`.
+fn take<T: Clone>(slot: &mut Value<T>, cloud: Option<T>, all: bool) {
+    if all || !slot.is_null() {
+        *slot = val(cloud);
+    }
+}
+
+/// Writes what the cloud reports. Optional settings the user left out stay null
+/// (the cloud's defaults are not drift), except on import (`all`).
+fn apply_slb(state: &mut SlbState, slb: Slb, all: bool) {
+    let spec = slb.spec;
+    state.id = Value::Value(slb.id);
+    state.name = Value::Value(spec.name);
+    let desc = spec.description.filter(|d| !d.is_empty());
+    if desc.is_some() || !state.description.is_null() {
+        state.description = Value::Value(desc.unwrap_or_default());
+    }
+    state.protocol = Value::Value(spec.protocol);
+    state.network_type = Value::Value(spec.network_type);
+    state.frontend_ip = Value::Value(spec.frontend_ip);
+    state.frontend_port = Value::Value(spec.frontend_port);
+    state.router_vps_id = Value::Value(spec.router_vps_id);
+    take(&mut state.backend_port, spec.backend_port, true);
+    take(&mut state.policy, spec.policy, true);
+    take(&mut state.max_connections, spec.max_connections, true);
+    take(&mut state.url_path, spec.url_path, true);
+    take(&mut state.tenant_id, spec.tenant_id, true);
+    state.enabled = val(slb.enabled);
+    state.created_at = val(slb.created_at);
+    apply_health(state, spec.health, all);
+    apply_backends(state, slb.backends, all);
+}
+
+/// Writes the cloud's health check into the block the user wrote (or on import).
+fn apply_health(state: &mut SlbState, health: SlbHealth, all: bool) {
+    let any = health != SlbHealth::default();
+    let Some(block) = state.health_check.as_mut_option() else {
+        if all && any {
+            state.health_check = Value::Value(HealthBlock {
+                retries: val(health.retries),
+                interval: val(health.interval),
+                timeout: val(health.timeout),
+                idle: val(health.idle),
+                path: val(health.path),
+            });
+        }
+        return;
+    };
+    take(&mut block.retries, health.retries, all);
+    take(&mut block.interval, health.interval, all);
+    take(&mut block.timeout, health.timeout, all);
+    take(&mut block.idle, health.idle, all);
+    take(&mut block.path, health.path, all);
+}
+
+/// Writes the cloud's nodes: those the state knows (by id) keep their place, the
+/// others (made out of band) follow; a node gone from the cloud leaves the list.
+fn apply_backends(state: &mut SlbState, nodes: Vec<SlbBackend>, all: bool) {
+    let mut by_id: BTreeMap<String, SlbBackend> = nodes
+        .into_iter()
+        .map(|n| (n.id.clone().unwrap_or_default(), n))
+        .collect();
+    let mut out = Vec::new();
+    for mut block in state.backends() {
+        let found = match known(&block.id) {
+            Some(id) => by_id.remove(id),
+            None => take_same(&mut by_id, &block),
+        };
+        let Some(node) = found else {
+            continue;
+        };
+        block.id = val(node.id);
+        block.name = Value::Value(node.name);
+        block.ip = Value::Value(node.ip);
+        block.port = Value::Value(node.port);
+        block.vps_id = Value::Value(node.vps_id);
+        take(&mut block.weight, node.weight, all);
+        out.push(block);
+    }
+    for node in by_id.into_values() {
+        out.push(BackendBlock {
+            id: val(node.id),
+            name: Value::Value(node.name),
+            ip: Value::Value(node.ip),
+            port: Value::Value(node.port),
+            vps_id: Value::Value(node.vps_id),
+            weight: val(node.weight),
+        });
+    }
+    state.backend_ids = to_list(
+        &out.iter()
+            .map(|b| known(&b.id).unwrap_or_default().to_string())
+            .collect::<Vec<_>>(),
+    );
+    state.backend = Value::Value(out.into_iter().map(Value::Value).collect());
+}
+
+/// Removes and returns the node a block without a known id stands for.
+fn take_same(nodes: &mut BTreeMap<String, SlbBackend>, block: &BackendBlock) -> Option<SlbBackend> {
+    let key = nodes
+        .iter()
+        .find(|(_, n)| {
+            known(&block.name) == Some(n.name.as_str())
+                && known(&block.ip) == Some(n.ip.as_str())
+                && known(&block.vps_id) == Some(n.vps_id.as_str())
+        })
+        .map(|(k, _)| k.clone())?;
+    nodes.remove(&key)
+}
+
+/// Unknown values left after apply become null.
+fn clear_unknowns(state: &mut SlbState) {
+    for v in [
+        &mut state.id,
+        &mut state.description,
+        &mut state.created_at,
+        &mut state.tenant_id,
+        &mut state.policy,
+        &mut state.url_path,
+    ] {
+        if v.is_unknown() {
+            *v = Value::Null;
+        }
+    }
+    for v in [&mut state.backend_port, &mut state.max_connections] {
+        if v.is_unknown() {
+            *v = Value::Null;
+        }
+    }
+    if state.enabled.is_unknown() {
+        state.enabled = Value::Null;
+    }
+    if state.backend_ids.is_unknown() {
+        state.backend_ids = Value::Value(Vec::new());
+    }
+    if state.backend.is_null() || state.backend.is_unknown() {
+        state.backend = Value::Value(Vec::new());
+    }
+}
+
+/// A range check of an integer attribute.
+fn range(
+    diags: &mut Diagnostics,
+    value: &Value<i64>,
+    lo: i64,
+    hi: i64,
+    what: &str,
+    path: AttributePath,
+) {
+    if let Some(v) = value.as_ref_option() {
+        if !(lo..=hi).contains(v) {
+            diags.error(
+                format!("Invalid {what}"),
+                format!("{what} must be between {lo} and {hi}, not {v}."),
+                path,
+            );
+        }
+    }
+}
+
+/// A choice check of a text attribute.
+fn choice(diags: &mut Diagnostics, value: &Value<String>, allowed: &[&str], name: &str) {
+    if let Some(v) = known(value) {
+        if !allowed.contains(&v) {
+            let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            diags.error(
+                format!("Invalid {name}"),
+                format!("`{name}` must be one of {}, not {v:?}.", list.join(", ")),
+                AttributePath::new(name.to_string()),
+            );
+        }
+    }
+}
+
+/// Whether a text is a PEM block of `kind` (`CERTIFICATE`, `PRIVATE KEY`).
+fn is_pem(text: &str, kind: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("-----BEGIN ")
+        && t.ends_with("-----")
+        && t.lines().next().is_some_and(|l| l.contains(kind))
+        && t.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("-----END ") && l.contains(kind))
+}
+
+/// The HTTPS rules: `https` needs a PEM certificate and key; others take neither.
+fn validate_https(diags: &mut Diagnostics, config: &SlbState) {
+    let https = known(&config.protocol) == Some("https");
+    let cert = &config.https_certificate;
+    let key = &config.https_private_key;
+    for (name, value, kind) in [
+        ("https_certificate", cert, "CERTIFICATE"),
+        ("https_private_key", key, "PRIVATE KEY"),
+    ] {
+        let path = AttributePath::new(name);
+        match (https, known(value), value.is_unknown()) {
+            (true, None, false) => diags.error(
+                format!("Missing {name}"),
+                format!("`protocol = \"https\"` needs `{name}` (PEM)."),
+                path,
+            ),
+            (true, Some(v), _) if !is_pem(v, kind) => diags.error(
+                format!("Invalid {name}"),
+                format!("`{name}` must be PEM: -----BEGIN {kind}----- … -----END {kind}-----."),
+                path,
+            ),
+            (false, Some(_), _) => diags.error(
+                format!("Unexpected {name}"),
+                format!("`{name}` is only used with `protocol = \"https\"`; remove it."),
+                path,
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Ranges of the `health_check` block (seeds/003 2.12.2).
+fn validate_health(diags: &mut Diagnostics, config: &SlbState) {
+    let Some(h) = config.health_check.as_ref_option() else {
+        return;
+    };
+    let at = |name: &'static str| AttributePath::new("health_check").index(0).attribute(name);
+    range(
+        diags,
+        &h.retries,
+        2,
+        10,
+        "health_check.retries",
+        at("retries"),
+    );
+    range(
+        diags,
+        &h.interval,
+        1,
+        50,
+        "health_check.interval (seconds)",
+        at("interval"),
+    );
+    range(
+        diags,
+        &h.timeout,
+        1,
+        300,
+        "health_check.timeout (seconds)",
+        at("timeout"),
+    );
+    range(
+        diags,
+        &h.idle,
+        1,
+        120,
+        "health_check.idle (seconds)",
+        at("idle"),
+    );
+}
+
+/// Ranges and uniqueness of the `backend` blocks.
+fn validate_backends(diags: &mut Diagnostics, config: &SlbState) {
+    let mut names = BTreeMap::new();
+    for (i, b) in config.backends().iter().enumerate() {
+        let at = |name: &'static str| {
+            AttributePath::new("backend")
+                .index(i as i64)
+                .attribute(name)
+        };
+        range(diags, &b.port, 1, 65535, "backend.port", at("port"));
+        range(diags, &b.weight, 1, 10, "backend.weight", at("weight"));
+        if let Some(n) = known(&b.name) {
+            if names.insert(n.to_string(), i).is_some() {
+                diags.error(
+                    "Duplicate back-end name",
+                    format!("Two `backend` blocks are named {n:?}; names identify the nodes and must be unique."),
+                    at("name"),
+                );
+            }
+        }
+    }
+}
+
+/// Makes the nodes those `planned` holds, from `prior`: deletes, modifies, adds.
+async fn converge_backends(
+    cloud: &dyn Cloud,
+    id: &str,
+    prior: &[BackendBlock],
+    planned: &[BackendBlock],
+) -> Result<(), String> {
+    let fail = |what: &str, e: crate::cloud::CloudError| {
+        format!("Cannot {what} of load balancer {id}: {e}")
+    };
+    for old in prior
+        .iter()
+        .filter(|o| !planned.iter().any(|p| p.same_node(o)))
+    {
+        let nid = known(&old.id).unwrap_or_default();
+        cloud
+            .delete_slb_backend(nid)
+            .await
+            .map_err(|e| fail("delete a back end", e))?;
+    }
+    for new in planned {
+        match prior.iter().find(|o| o.same_node(new)) {
+            Some(old) if old.port != new.port || old.weight != new.weight => {
+                let mut node = new.to_backend();
+                node.id = known(&old.id).map(String::from);
+                cloud
+                    .update_slb_backend(&node)
+                    .await
+                    .map_err(|e| fail("change a back end", e))?;
+            }
+            Some(_) => {}
+            None => {
+                cloud
+                    .add_slb_backend(id, &new.to_backend())
+                    .await
+                    .map_err(|e| fail("add a back end", e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Everything after the SLB exists: settings, certificate, nodes, start/stop.
+async fn converge(
+    cloud: &dyn Cloud,
+    id: &str,
+    prior: &SlbState,
+    planned: &SlbState,
+) -> Result<(), String> {
+    let spec = planned.spec();
+    if !prior.id.is_null() && planned.settings_differ(prior) {
+        cloud
+            .update_slb(id, &spec)
+            .await
+            .map_err(|e| format!("Cannot change load balancer {id}: {e}"))?;
+    }
+    let cert_changed = planned.https_certificate != prior.https_certificate
+        || planned.https_private_key != prior.https_private_key;
+    if let (false, true, Some(cert), Some(key)) = (
+        prior.id.is_null(),
+        cert_changed,
+        &spec.https_certificate,
+        &spec.https_private_key,
+    ) {
+        cloud
+            .set_slb_certificate(id, cert, key)
+            .await
+            .map_err(|e| format!("Cannot install the certificate of load balancer {id}: {e}"))?;
+    }
+    converge_backends(cloud, id, &prior.backends(), &planned.backends()).await?;
+    let want = planned.enabled.as_ref_option().copied().unwrap_or(true);
+    if prior.enabled.as_ref_option().copied() != Some(want) {
+        cloud
+            .set_slb_enabled(id, want)
+            .await
+            .map_err(|e| format!("Cannot start or stop load balancer {id}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Planned nodes: a node kept in place keeps its id, others get an unknown one.
+fn plan_backends(planned: &mut SlbState, prior: &SlbState) {
+    let old = prior.backends();
+    let mut unknown = false;
+    if let Some(list) = planned.backend.as_mut_option() {
+        for b in list.iter_mut().filter_map(|b| b.as_mut_option()) {
+            b.id = match old.iter().find(|o| o.same_node(b)) {
+                Some(o) => o.id.clone(),
+                None => Value::Unknown,
+            };
+            unknown |= b.id.is_unknown();
+        }
+    } else {
+        planned.backend = Value::Value(Vec::new());
+    }
+    planned.backend_ids = if unknown {
+        Value::Unknown
+    } else {
+        to_list(
+            &planned
+                .backends()
+                .iter()
+                .map(|b| known(&b.id).unwrap_or_default().to_string())
+                .collect::<Vec<_>>(),
+        )
+    };
+}
+
+/// The resource.
+pub struct SlbResource {
+    shared: SharedCloud,
+}
+
+impl SlbResource {
+    /// Over the provider's shared cloud.
+    pub fn new(shared: SharedCloud) -> Self {
+        Self { shared }
+    }
+
+    /// Reads the SLB back into `state` after a change.
+    async fn read_back(
+        &self,
+        diags: &mut Diagnostics,
+        cloud: &dyn Cloud,
+        mut state: SlbState,
+    ) -> SlbState {
+        let id = known(&state.id).unwrap_or_default().to_string();
+        match cloud.read_slb(&id).await {
+            Ok(Some(slb)) => apply_slb(&mut state, slb, false),
+            Ok(None) => diags.root_error(
+                "Load balancer not found after the change",
+                format!("Load balancer {id} is no longer reported."),
+            ),
+            Err(e) => report(diags, &format!("Cannot read load balancer {id}"), &e, None),
+        }
+        clear_unknowns(&mut state);
+        state
+    }
+}
+
+/// The schema of the `health_check` and `backend` blocks.
+fn blocks() -> (NestedBlock, NestedBlock) {
+    let health = SchemaBuilder::new("Health check of the back ends.")
+        .optional(
+            "retries",
+            AttributeType::Number,
+            "Retries before a node is down, 2–10.",
+        )
+        .optional(
+            "interval",
+            AttributeType::Number,
+            "Seconds between checks, 1–50.",
+        )
+        .optional(
+            "timeout",
+            AttributeType::Number,
+            "Seconds a check may take, 1–300.",
+        )
+        .optional(
+            "idle",
+            AttributeType::Number,
+            "Seconds an idle connection is kept, 1–120.",
+        )
+        .optional(
+            "path",
+            AttributeType::String,
+            "Path checked (http/https; default: `url_path`).",
+        )
+        .into_block();
+    let backend = SchemaBuilder::new("One back-end node; `name` identifies it.")
+        .computed("id", AttributeType::String, "Node id.")
+        .required(
+            "name",
+            AttributeType::String,
+            "Name, unique within the load balancer.",
+        )
+        .required("ip", AttributeType::String, "Address of the node.")
+        .required(
+            "port",
+            AttributeType::Number,
+            "Port of the node, 1–65535 (changes in place).",
+        )
+        .required(
+            "vps_id",
+            AttributeType::String,
+            "Server behind the node (a `polycloud_vps` id).",
+        )
+        .optional(
+            "weight",
+            AttributeType::Number,
+            "Weight, 1–10 (changes in place).",
+        )
+        .into_block();
+    (NestedBlock::Optional(health), NestedBlock::List(backend))
+}
+
+/// Attributes whose change replaces the SLB (`cloudslb/modify` cannot change them).
+const REPLACE: [&str; 6] = [
+    "protocol",
+    "network_type",
+    "backend_port",
+    "router_vps_id",
+    "url_path",
+    "tenant_id",
+];
+
+/// The attributes of REPLACE that differ.
+fn replaced(prior: &SlbState, planned: &SlbState) -> Vec<AttributePath> {
+    let pairs = [
+        (&prior.protocol, &planned.protocol),
+        (&prior.network_type, &planned.network_type),
+        (&prior.router_vps_id, &planned.router_vps_id),
+        (&prior.url_path, &planned.url_path),
+    ];
+    let mut out: Vec<AttributePath> = REPLACE
+        .iter()
+        .filter(|n| !["backend_port", "tenant_id"].contains(n))
+        .zip(pairs)
+        .filter(|(_, (a, b))| a != b)
+        .map(|(n, _)| AttributePath::new(*n))
+        .collect();
+    if prior.backend_port != planned.backend_port {
+        out.push(AttributePath::new("backend_port"));
+    }
+    if planned.tenant_id.is_value() && prior.tenant_id != planned.tenant_id {
+        out.push(AttributePath::new("tenant_id"));
+    }
+    out
+}
+
+#[async_trait]
+impl Resource for SlbResource {
+    type State<'a> = SlbState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        let (health, backend) = blocks();
+        use AttributeType::{Bool, Number, String as Str};
+        Some(
+            SchemaBuilder::new("A server load balancer (StarVCenter SLB) with back-end nodes, a health check and an optional HTTPS certificate. Nodes change one by one; `enabled` starts or stops it.")
+                .computed("id", Str, "SLB id (`slb_<router VM id>`).")
+                .required("name", Str, "Name (in place).")
+                .optional("description", Str, "Description (in place).")
+                .required("protocol", Str, "`tcp`, `udp`, `http` or `https` (replaces).")
+                .required("network_type", Str, "`outer` (a public front end from the IP pool) or `inner` (replaces).")
+                .required("frontend_ip", Str, "Front-end address; for `outer`, an unused address of polycloud_public_ips (in place).")
+                .required("frontend_port", Number, "Front-end port, 50–65535 (in place).")
+                .optional_computed("backend_port", Number, "Back-end port, 1–65535; default the front-end port (replaces).")
+                .required("router_vps_id", Str, "The router serving it (a polycloud_router id) (replaces).")
+                .optional_computed("policy", Str, "`rr` (round robin, default), `wrr` (weighted) or `wlc` (weighted least connections) (in place).")
+                .optional_computed("max_connections", Number, "Concurrent connection limit, 10–10000 (in place).")
+                .optional_computed("url_path", Str, "Application URL path for http/https, default `/` (replaces).")
+                .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`); default the token's tenant (replaces).")
+                .optional_computed("enabled", Bool, "Started (`true`, default) or stopped (in place).")
+                .optional("https_certificate", Str, "PEM certificate; required with `https` (in place).")
+                .secret("https_private_key", "PEM private key; required with `https`; sensitive, never logged (in place).")
+                .computed("backend_ids", string_list(), "Back-end node ids, in `backend` order.")
+                .computed("created_at", Str, "Creation time, RFC 3339.")
+                .block("health_check", health)
+                .block("backend", backend)
+                .timeouts()
+                .build(),
+        )
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        choice(
+            diags,
+            &config.protocol,
+            &["tcp", "udp", "http", "https"],
+            "protocol",
+        );
+        choice(
+            diags,
+            &config.network_type,
+            &["inner", "outer"],
+            "network_type",
+        );
+        choice(diags, &config.policy, &["rr", "wrr", "wlc"], "policy");
+        range(
+            diags,
+            &config.frontend_port,
+            50,
+            65535,
+            "frontend_port",
+            AttributePath::new("frontend_port"),
+        );
+        range(
+            diags,
+            &config.backend_port,
+            1,
+            65535,
+            "backend_port",
+            AttributePath::new("backend_port"),
+        );
+        range(
+            diags,
+            &config.max_connections,
+            10,
+            10000,
+            "max_connections",
+            AttributePath::new("max_connections"),
+        );
+        if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
+            diags.error(
+                "Invalid name",
+                "`name` must not be empty.",
+                AttributePath::new("name"),
+            );
+        }
+        validate_https(diags, &config);
+        validate_health(diags, &config);
+        validate_backends(diags, &config);
+        validate_timeouts(diags, &config.timeouts);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&state.id).unwrap_or_default().to_string();
+        let result = cloud.read_slb(&id).await;
+        let state = refreshed(
+            diags,
+            &format!("load balancer {id}"),
+            state,
+            result,
+            |s, slb| apply_slb(s, slb, false),
+        )?;
+        Some((state, private))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Some(cloud) = self.shared.get() {
+            if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Create) {
+                return None;
+            }
+        }
+        let mut planned = proposed;
+        planned.id = Value::Unknown;
+        planned.created_at = Value::Unknown;
+        for v in [
+            &mut planned.tenant_id,
+            &mut planned.policy,
+            &mut planned.url_path,
+        ] {
+            if v.is_null() {
+                *v = Value::Unknown;
+            }
+        }
+        for v in [&mut planned.backend_port, &mut planned.max_connections] {
+            if v.is_null() {
+                *v = Value::Unknown;
+            }
+        }
+        if planned.enabled.is_null() {
+            planned.enabled = Value::Value(true);
+        }
+        plan_backends(&mut planned, &SlbState::default());
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut planned = proposed;
+        if planned.enabled.is_null() {
+            planned.enabled = Value::Value(true);
+        }
+        plan_backends(&mut planned, &prior);
+        let replace = replaced(&prior, &planned);
+        let changed = planned.settings_differ(&prior)
+            || planned.backend != prior.backend
+            || planned.enabled != prior.enabled
+            || planned.https_certificate != prior.https_certificate
+            || planned.https_private_key != prior.https_private_key;
+        if changed && replace.is_empty() {
+            if let Some(cloud) = self.shared.get() {
+                if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Update) {
+                    return None;
+                }
+            }
+        }
+        Some((planned, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let mut state = planned.clone();
+        let id = match cloud.create_slb(&planned.spec()).await {
+            Ok(id) => id,
+            Err(failure) => {
+                report(
+                    diags,
+                    "Cannot create the load balancer",
+                    &failure.error,
+                    None,
+                );
+                state.id = Value::Value(failure.id?);
+                clear_unknowns(&mut state);
+                return Some((state, private));
+            }
+        };
+        state.id = Value::Value(id.clone());
+        let prior = SlbState {
+            enabled: Value::Value(false),
+            ..Default::default()
+        };
+        if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
+            diags.root_error("Cannot finish the load balancer", message);
+        }
+        let state = self.read_back(diags, cloud.as_ref(), state).await;
+        Some((state, private))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
+            diags.root_error("Cannot update the load balancer", message);
+        }
+        let state = self.read_back(diags, cloud.as_ref(), planned).await;
+        Some((state, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let cloud = self.shared.cloud(diags)?;
+        let id = known(&prior.id).unwrap_or_default().to_string();
+        deleted(
+            diags,
+            &format!("load balancer {id}"),
+            cloud.delete_slb(&id).await,
+        )
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let cloud = self.shared.cloud(diags)?;
+        if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Read) {
+            return None;
+        }
+        let result = cloud.read_slb(&id).await;
+        let state = imported(
+            diags,
+            &format!("load balancer {id:?}"),
+            result,
+            |s: &mut SlbState, slb| apply_slb(s, slb, true),
+        )?;
+        Some((state, Value::Null))
+    }
+}
