@@ -6,7 +6,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::cloud::{Change, Cloud, Feature, Setting};
+use crate::cloud::{Change, Feature};
 use crate::model::{Backup, BackupSpec};
 use crate::resources::common::*;
 
@@ -56,20 +56,6 @@ fn apply_backup(state: &mut BackupState, backup: Backup) {
     state.status = Value::Value(backup.status);
     state.size_gb = val(backup.size_gb);
     state.created_at = val(backup.created_at);
-}
-
-fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &BackupState) {
-    for (attribute, written) in [("name", &config.name), ("description", &config.description)] {
-        if let Some(rule) = cloud.rule(Feature::Backup, attribute) {
-            if let (Setting::Unsupported(advice), false) = (&rule.set, written.is_null()) {
-                diags.error(
-                    format!("`{attribute}` is not available on {}", cloud.kind().name()),
-                    advice.clone(),
-                    AttributePath::new(attribute),
-                );
-            }
-        }
-    }
 }
 
 #[async_trait]
@@ -144,7 +130,16 @@ impl Resource for BackupResource {
             if !check_capability(diags, cloud.as_ref(), Feature::Backup, Op::Create) {
                 return None;
             }
-            check_written(diags, cloud.as_ref(), &config);
+            check_written(
+                diags,
+                cloud.as_ref(),
+                Feature::Backup,
+                "backup",
+                &[
+                    ("name", !config.name.is_null()),
+                    ("description", !config.description.is_null()),
+                ],
+            );
         }
         let mut planned = proposed;
         planned.id = Value::Unknown;
@@ -173,7 +168,16 @@ impl Resource for BackupResource {
         let Some(cloud) = self.shared.get() else {
             return Some((proposed, private, replace));
         };
-        check_written(diags, cloud.as_ref(), &config);
+        check_written(
+            diags,
+            cloud.as_ref(),
+            Feature::Backup,
+            "backup",
+            &[
+                ("name", !config.name.is_null()),
+                ("description", !config.description.is_null()),
+            ],
+        );
         let mut in_place = false;
         for (attribute, changed) in [
             (

@@ -11,7 +11,7 @@ use tf_provider::schema::{
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use crate::cloud::{Capability, Cloud, CloudError, Feature};
+use crate::cloud::{Capability, Cloud, CloudError, Feature, Setting};
 use crate::model::Deleted;
 
 /// The provider's configured cloud, shared by every resource and data source (they are
@@ -443,6 +443,38 @@ pub fn deleted(
         Err(e) => {
             report(diags, &format!("Cannot delete {what}"), &e, None);
             None
+        }
+    }
+}
+
+/// Plan-time check of what is written against the cloud's per-attribute rules
+/// ([`Cloud::rule`]): an attribute the cloud cannot take, or one it requires that is
+/// missing, gets an error on that attribute. `written` pairs each ruled attribute with
+/// whether the configuration sets it; `noun` names the object ("server", "volume").
+pub fn check_written(
+    diags: &mut Diagnostics,
+    cloud: &dyn Cloud,
+    feature: Feature,
+    noun: &str,
+    written: &[(&'static str, bool)],
+) {
+    let cloud_name = cloud.kind().name();
+    for &(attribute, is_set) in written {
+        let Some(rule) = cloud.rule(feature, attribute) else {
+            continue;
+        };
+        match (&rule.set, is_set) {
+            (Setting::Unsupported(advice), true) => diags.error(
+                format!("`{attribute}` is not available on {cloud_name}"),
+                advice.clone(),
+                AttributePath::new(attribute),
+            ),
+            (Setting::Required, false) => diags.error(
+                format!("`{attribute}` is required on {cloud_name}"),
+                format!("Set `{attribute}` to create a {noun} on {cloud_name}."),
+                AttributePath::new(attribute),
+            ),
+            _ => {}
         }
     }
 }

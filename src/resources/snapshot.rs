@@ -7,7 +7,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::cloud::{Change, Cloud, Feature, Setting};
+use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{Snapshot, SnapshotSpec};
 use crate::resources::common::*;
 
@@ -69,21 +69,6 @@ fn apply_snapshot(state: &mut SnapshotState, snapshot: Snapshot) {
     }
     state.status = Value::Value(snapshot.status);
     state.created_at = val(snapshot.created_at);
-}
-
-/// Refuses attributes the cloud does not take, on the attribute.
-fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &SnapshotState) {
-    for (attribute, written) in [("name", &config.name), ("description", &config.description)] {
-        if let Some(rule) = cloud.rule(Feature::Snapshot, attribute) {
-            if let (Setting::Unsupported(advice), false) = (&rule.set, written.is_null()) {
-                diags.error(
-                    format!("`{attribute}` is not available on {}", cloud.kind().name()),
-                    advice.clone(),
-                    AttributePath::new(attribute),
-                );
-            }
-        }
-    }
 }
 
 /// Keeps a state known after a failed create (the snapshot exists: tainted).
@@ -197,7 +182,16 @@ impl Resource for SnapshotResource {
             if !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Create) {
                 return None;
             }
-            check_written(diags, cloud.as_ref(), &config);
+            check_written(
+                diags,
+                cloud.as_ref(),
+                Feature::Snapshot,
+                "snapshot",
+                &[
+                    ("name", !config.name.is_null()),
+                    ("description", !config.description.is_null()),
+                ],
+            );
         }
         let mut planned = proposed;
         planned.id = Value::Unknown;
@@ -225,7 +219,16 @@ impl Resource for SnapshotResource {
         let Some(cloud) = self.shared.get() else {
             return Some((proposed, private, replace));
         };
-        check_written(diags, cloud.as_ref(), &config);
+        check_written(
+            diags,
+            cloud.as_ref(),
+            Feature::Snapshot,
+            "snapshot",
+            &[
+                ("name", !config.name.is_null()),
+                ("description", !config.description.is_null()),
+            ],
+        );
         let in_place = plan_changes(diags, cloud.as_ref(), &prior, &proposed, &mut replace);
         if in_place
             && replace.is_empty()

@@ -8,7 +8,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::cloud::{Change, Cloud, Feature, Setting};
+use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{Volume, VolumeSpec};
 use crate::resources::common::*;
 
@@ -96,31 +96,6 @@ fn differs(prior: &VolumeState, planned: &VolumeState, attribute: &str) -> bool 
         "description" => prior.description != planned.description,
         "image" => planned.image.is_value() && prior.image != planned.image,
         _ => false,
-    }
-}
-
-/// Plan-time checks of what is written against the cloud's rules, on the attribute.
-fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &VolumeState) {
-    for attribute in RULED {
-        let Some(rule) = cloud.rule(Feature::Volume, attribute) else {
-            continue;
-        };
-        match (&rule.set, written(config, attribute)) {
-            (Setting::Unsupported(advice), true) => diags.error(
-                format!("`{attribute}` is not available on {}", cloud.kind().name()),
-                advice.clone(),
-                AttributePath::new(attribute),
-            ),
-            (Setting::Required, false) => diags.error(
-                format!("`{attribute}` is required on {}", cloud.kind().name()),
-                format!(
-                    "Set `{attribute}` to create a volume on {}.",
-                    cloud.kind().name()
-                ),
-                AttributePath::new(attribute),
-            ),
-            _ => {}
-        }
     }
 }
 
@@ -246,7 +221,13 @@ impl Resource for VolumeResource {
             if !check_capability(diags, cloud.as_ref(), Feature::Volume, Op::Create) {
                 return None;
             }
-            check_written(diags, cloud.as_ref(), &config);
+            check_written(
+                diags,
+                cloud.as_ref(),
+                Feature::Volume,
+                "volume",
+                &RULED.map(|a| (a, written(&config, a))),
+            );
         }
         let mut planned = proposed;
         planned.id = Value::Unknown;
@@ -278,7 +259,13 @@ impl Resource for VolumeResource {
         if !any {
             return Some((proposed, private, replace));
         }
-        check_written(diags, cloud.as_ref(), &config);
+        check_written(
+            diags,
+            cloud.as_ref(),
+            Feature::Volume,
+            "volume",
+            &RULED.map(|a| (a, written(&config, a))),
+        );
         let in_place = plan_changes(diags, cloud.as_ref(), &prior, &proposed, &mut replace);
         if in_place
             && replace.is_empty()

@@ -6,7 +6,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::cloud::{Change, Cloud, Feature, Setting};
+use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{PowerState, Vps, VpsChange, VpsSpec};
 use crate::resources::common::*;
 
@@ -258,27 +258,8 @@ fn changes(prior: &VpsState, planned: &VpsState) -> Vec<VpsChange> {
 impl VpsResource {
     /// Plan-time checks of what is written against the cloud's rules.
     fn check_settings(&self, diags: &mut Diagnostics, cloud: &dyn Cloud, config: &VpsState) {
-        for attribute in RULED {
-            let Some(rule) = cloud.rule(Feature::Vps, attribute) else {
-                continue;
-            };
-            match (&rule.set, is_set(config, attribute)) {
-                (Setting::Unsupported(advice), true) => diags.error(
-                    format!("`{attribute}` is not available on {}", cloud.kind().name()),
-                    advice.clone(),
-                    AttributePath::new(attribute),
-                ),
-                (Setting::Required, false) => diags.error(
-                    format!("`{attribute}` is required on {}", cloud.kind().name()),
-                    format!(
-                        "Set `{attribute}` to create a server on {}.",
-                        cloud.kind().name()
-                    ),
-                    AttributePath::new(attribute),
-                ),
-                _ => {}
-            }
-        }
+        let written = RULED.map(|a| (a, is_set(config, a)));
+        check_written(diags, cloud, Feature::Vps, "server", &written);
         for (attribute, message) in cloud.check_vps_spec(&spec_of(config)) {
             diags.error(
                 format!("Invalid `{attribute}`"),

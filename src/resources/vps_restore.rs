@@ -9,7 +9,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::cloud::{Cloud, Feature, Setting};
+use crate::cloud::Feature;
 use crate::model::RestoreSource;
 use crate::resources::common::*;
 
@@ -57,23 +57,6 @@ fn id_of(vps_id: &str, source: &RestoreSource) -> String {
     match source {
         RestoreSource::Backup(b) => format!("{vps_id}:backup:{b}"),
         RestoreSource::Snapshot(s) => format!("{vps_id}:snapshot:{s}"),
-    }
-}
-
-fn check_written(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &RestoreState) {
-    for (attribute, written) in [
-        ("backup_id", &config.backup_id),
-        ("snapshot_id", &config.snapshot_id),
-    ] {
-        if let Some(rule) = cloud.rule(Feature::VpsRestore, attribute) {
-            if let (Setting::Unsupported(advice), false) = (&rule.set, written.is_null()) {
-                diags.error(
-                    format!("`{attribute}` is not available on {}", cloud.kind().name()),
-                    advice.clone(),
-                    AttributePath::new(attribute),
-                );
-            }
-        }
     }
 }
 
@@ -152,7 +135,16 @@ impl Resource for VpsRestoreResource {
             if !check_capability(diags, cloud.as_ref(), Feature::VpsRestore, Op::Create) {
                 return None;
             }
-            check_written(diags, cloud.as_ref(), &config);
+            check_written(
+                diags,
+                cloud.as_ref(),
+                Feature::VpsRestore,
+                "restore",
+                &[
+                    ("backup_id", !config.backup_id.is_null()),
+                    ("snapshot_id", !config.snapshot_id.is_null()),
+                ],
+            );
         }
         let mut planned = proposed;
         planned.id = Value::Unknown;
