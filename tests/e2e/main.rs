@@ -19,6 +19,7 @@ mod starvcenter_vps;
 mod vscale_data;
 mod vscale_resources;
 mod vscale_vps;
+mod zomro_data;
 mod zomro_support;
 mod zomro_vps;
 mod zomro_wire;
