@@ -6,6 +6,7 @@ mod examples;
 mod harness;
 mod inet_data;
 mod inet_helpers;
+mod inet_reliability;
 mod inet_resources;
 mod inet_vps;
 mod reliability;
