@@ -64,7 +64,7 @@ fn inet_power_change_longer_than_the_update_timeout_names_the_wait() {
 
 #[test]
 fn inet_busy_409_during_a_transition_is_retried_and_the_apply_succeeds() {
-    let sim = Sim::start_with(5000);
+    let sim = Sim::start_with(10_000);
     let id = seed_one(&sim, "web");
     let ws = Workspace::new();
     ws.write(&adopted(&sim, &id, "  power_state = \"running\"\n"));
