@@ -147,6 +147,25 @@ pub enum Deleted {
     Forgotten(String),
 }
 
+/// An extra network interface of a VPS, as the cloud reports it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VpsNic {
+    /// Cloud id of the NIC.
+    pub id: String,
+    /// The VPS it belongs to.
+    pub vps_id: String,
+    /// The network (subnet / port group) it is attached to.
+    pub network_id: Option<String>,
+    /// Name in the cloud (e.g. `eth1`).
+    pub name: Option<String>,
+    /// MAC address.
+    pub mac_address: Option<String>,
+    /// IP address on its network.
+    pub ip_address: Option<String>,
+    /// Creation time, RFC 3339.
+    pub created_at: Option<String>,
+}
+
 /// An SSH public key registered with the cloud.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SshKey {

@@ -118,6 +118,7 @@ pub enum Feature {
     AccessRule,
     VpsRestore,
     VpsReboot,
+    VpsNic,
     DataVps,
     DataVpsList,
     DataImages,
@@ -159,6 +160,7 @@ impl Feature {
             AccessRule => "polycloud_access_rule",
             VpsRestore => "polycloud_vps_restore",
             VpsReboot => "polycloud_vps_reboot",
+            VpsNic => "polycloud_vps_nic",
             DataVpsList => "polycloud_vps_list",
             DataImages => "polycloud_images",
             DataPlans => "polycloud_plans",
@@ -887,6 +889,33 @@ pub trait Cloud: Send + Sync {
     async fn delete_access_rule(&self, id: &str) -> Result<Deleted, CloudError> {
         let _ = id;
         unsupported("deleting an access rule")
+    }
+
+    // ---- Extra NICs of a VPS (issue 4) ---------------------------------------------
+
+    /// Adds a NIC on `network_id` to VPS `vps_id` (waiting for it within `timeout`
+    /// where the cloud works asynchronously) and reads it back.
+    async fn create_vps_nic(
+        &self,
+        vps_id: &str,
+        network_id: &str,
+        timeout: Duration,
+    ) -> Result<VpsNic, CreateError> {
+        let _ = (vps_id, network_id, timeout);
+        Ok(unsupported("adding a network interface")?)
+    }
+
+    /// Reads one NIC of a VPS; `Ok(None)` when the cloud says the VPS or the NIC does
+    /// not exist.
+    async fn read_vps_nic(&self, vps_id: &str, nic_id: &str) -> Result<Option<VpsNic>, CloudError> {
+        let _ = (vps_id, nic_id);
+        unsupported("reading a network interface")
+    }
+
+    /// Removes a NIC (or says it can only be forgotten).
+    async fn delete_vps_nic(&self, vps_id: &str, nic_id: &str) -> Result<Deleted, CloudError> {
+        let _ = (vps_id, nic_id);
+        unsupported("removing a network interface")
     }
 
     /// The public addresses of the account's pool with the ports used on each.

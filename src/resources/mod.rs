@@ -14,6 +14,7 @@ pub mod tenant;
 pub mod volume;
 pub mod vpc;
 pub mod vps;
+pub mod vps_nic;
 pub mod vps_reboot;
 pub mod vps_restore;
 
@@ -81,6 +82,10 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
     add(
         "access_rule",
         boxed_resource(access_rule::AccessRuleResource::new(shared.clone())),
+    );
+    add(
+        "vps_nic",
+        boxed_resource(vps_nic::VpsNicResource::new(shared.clone())),
     );
     map
 }

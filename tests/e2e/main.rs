@@ -14,6 +14,7 @@ mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
 mod starvcenter_net_map;
+mod starvcenter_nic;
 mod starvcenter_resources;
 mod starvcenter_storage;
 mod starvcenter_vps;

@@ -273,12 +273,14 @@ impl StarVCenter {
     }
 
     /// Removes an object at once (no task): `vms` (with its disks, NICs, backups,
-    /// snapshots), `vpcs`, `backups`, `snapshots`, `disks`, `tenants`.
+    /// snapshots), `vpcs`, `nics` (a NIC detached by hand), `backups`, `snapshots`,
+    /// `disks`, `tenants`.
     pub fn remove_object(&mut self, kind: &str, id: &str, now: u64) -> Result<Value, SimError> {
         self.advance(now);
         let removed = match kind {
             "vms" => self.remove_vm(id).map(|v| v.render(0)),
             "vpcs" => self.vpcs.remove(id).map(|v| v.render(0)),
+            "nics" => self.nics.remove(id).map(|n| n.render("")),
             "backups" => self.backups.remove(id).map(|b| b.render("backup")),
             "snapshots" => self.snapshots.remove(id).map(|b| b.render("snapshot")),
             "disks" => self.disks.remove(id).map(|d| d.render()),

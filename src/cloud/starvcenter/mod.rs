@@ -10,6 +10,7 @@
 
 mod monitoring;
 mod network;
+mod nics;
 mod objects;
 mod tasks;
 pub mod wire;
@@ -480,6 +481,8 @@ impl Cloud for StarVCenterClient {
             SecurityGroup | Slb => Capability::crud(),
             Router => Capability::from_letters("CRUF", ""),
             PortMapping | IpMapping | AccessRule => Capability::from_letters("CRD", ""),
+            // 2.5: vnic/add and vnic/search, no NIC delete.
+            VpsNic => Capability::from_letters("CRF", ""),
             DataPublicIps | DataSecurityGroups => Capability::from_letters("CR", ""),
             Tenant => Capability::from_letters("CRUF", ""),
             DataVps | DataVpsList | DataPlans | DataBackups | DataQuota | DataVpsConnection => {
@@ -1218,5 +1221,24 @@ impl Cloud for StarVCenterClient {
 
     async fn public_ips(&self) -> Result<Vec<PublicIp>, CloudError> {
         self.outer_ips().await
+    }
+
+    async fn create_vps_nic(
+        &self,
+        vps_id: &str,
+        network_id: &str,
+        timeout: Duration,
+    ) -> Result<VpsNic, CreateError> {
+        self.nic_add(vps_id, network_id, timeout).await
+    }
+
+    async fn read_vps_nic(&self, vps_id: &str, nic_id: &str) -> Result<Option<VpsNic>, CloudError> {
+        self.vm_nic(vps_id, nic_id).await
+    }
+
+    async fn delete_vps_nic(&self, vps_id: &str, nic_id: &str) -> Result<Deleted, CloudError> {
+        Ok(Deleted::Forgotten(format!(
+            "The StarVCenter API has no NIC delete (seeds/003 2.5 offers only vnic/search and vnic/add): NIC {nic_id} stays attached to VM {vps_id}. Remove it in the StarVCenter console if it is no longer needed."
+        )))
     }
 }

@@ -804,8 +804,8 @@ fn other_clouds(feature: Feature) -> &'static str {
     use Feature::*;
     match feature {
         Tenant | Vpc | SecurityGroup | Slb | Router | PortMapping | IpMapping | AccessRule
-        | DataVpsMetrics | DataQuota | DataPublicIps | DataHosts | DataStorages | DataAlarms
-        | DataVpsConnection | DataSecurityGroups => "StarVCenter",
+        | VpsNic | DataVpsMetrics | DataQuota | DataPublicIps | DataHosts | DataStorages
+        | DataAlarms | DataVpsConnection | DataSecurityGroups => "StarVCenter",
         DataVpsKeypair | DataVpsPrivateKey | DataVpsConsole => "iNET",
         DataSnapshots => "iNET and StarVCenter",
         _ => "other clouds",
