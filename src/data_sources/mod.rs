@@ -24,7 +24,7 @@ pub mod vps_private_key;
 
 use std::collections::HashMap;
 
-use tf_provider::DynamicDataSource;
+use crate::tfplugin::DynamicDataSource;
 
 use crate::provider::boxed_data_source;
 use crate::resources::common::SharedCloud;

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tf_provider::schema::AttributeType;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use crate::tfplugin::schema::AttributeType;
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics};
 
 use crate::cloud::{Cloud, Feature};
 use crate::resources::common::{check_capability, known, Op, SharedCloud, StringList};

@@ -5,11 +5,11 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{
+use crate::tfplugin::schema::{
     Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock, Schema,
 };
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics};
 
 use crate::cloud::{Capability, Cloud, CloudError, Feature, Setting};
 use crate::model::Deleted;
@@ -73,16 +73,9 @@ impl SchemaBuilder {
         description: &str,
         sensitive: bool,
     ) -> Self {
-        self.block.attributes.insert(
-            name.to_string(),
-            Attribute {
-                attr_type: ty,
-                description: Description::markdown(description),
-                constraint,
-                sensitive,
-                deprecated: false,
-            },
-        );
+        let mut attribute = Attribute::new(ty, constraint, description);
+        attribute.sensitive = sensitive;
+        self.block.attributes.insert(name.to_string(), attribute);
         self
     }
 
