@@ -41,9 +41,11 @@ pub async fn scope<F: Future>(work: F) -> F::Output {
     SCOPE.scope(current(), work).await
 }
 
-/// The token the current request observes.
+/// The token the current request observes (outside any request, one nothing cancels).
 pub fn token() -> CancellationToken {
-    SCOPE.try_with(Clone::clone).unwrap_or_else(|_| current())
+    SCOPE
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| CancellationToken::new())
 }
 
 /// Whether the current request was cancelled.

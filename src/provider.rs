@@ -149,6 +149,13 @@ impl Provider for PolycloudProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(crate::data_sources::all(&self.shared))
     }
+
+    fn get_ephemeral_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn crate::tfplugin::DynamicEphemeralResource>>> {
+        Some(crate::data_sources::ephemeral::all(&self.shared))
+    }
 }
 
 /// Boxes a resource for the registry.

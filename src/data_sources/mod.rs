@@ -4,6 +4,7 @@
 pub mod account;
 pub mod alarms;
 pub mod backups;
+pub mod ephemeral;
 pub mod hosts;
 pub mod images;
 pub mod locations;

@@ -89,8 +89,8 @@ mod tests {
         refuse_empty(&mut diags, &Value::Null, "name");
         refuse_empty(&mut diags, &Value::Unknown, "name");
         refuse_empty(&mut diags, &Value::Value("web".into()), "name");
-        assert!(diags.errors.is_empty());
+        assert!(!diags.has_errors());
         refuse_empty(&mut diags, &Value::Value("  ".into()), "name");
-        assert_eq!(diags.errors.len(), 1);
+        assert_eq!(diags.error_count(), 1);
     }
 }

@@ -40,7 +40,7 @@ impl DataSource for VpsConsoleDataSource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
-            SchemaBuilder::new("A URL of a server's web console (iNET: noVNC). The cloud may issue a new URL on every read.")
+            SchemaBuilder::new("A URL of a server's web console (iNET: noVNC). The cloud may issue a new URL on every read. The URL carries an access token and is stored in the state: prefer the ephemeral resource of the same name (Terraform 1.10 or later), which never stores it.")
                 .computed("id", AttributeType::String, "The server's id.")
                 .required("vps_id", AttributeType::String, "The server (a `polycloud_vps` id).")
                 .computed_secret("url", "The console URL. Sensitive: it carries an access token.")

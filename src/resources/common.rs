@@ -116,6 +116,20 @@ impl SchemaBuilder {
         )
     }
 
+    /// An optional write-only secret (Terraform ≥ 1.11): sensitive, in configuration
+    /// only, never in state or plan.
+    pub fn write_only_secret(mut self, name: &str, description: &str) -> Self {
+        let mut attribute = Attribute::new(
+            AttributeType::String,
+            AttributeConstraint::Optional,
+            description,
+        );
+        attribute.sensitive = true;
+        attribute.write_only = true;
+        self.block.attributes.insert(name.to_string(), attribute);
+        self
+    }
+
     /// An output-only sensitive attribute.
     pub fn computed_secret(self, name: &str, description: &str) -> Self {
         self.attr(
@@ -316,6 +330,7 @@ pub fn report(
         CloudError::Auth(_) => "Authentication failed".to_string(),
         CloudError::Unsupported(_) => format!("{summary}: not supported by this cloud"),
         CloudError::Timeout { .. } => format!("{summary}: timed out"),
+        CloudError::Cancelled { .. } => format!("{summary}: cancelled"),
         _ => summary.to_string(),
     };
     let detail = crate::secrets::redact(&error.to_string());

@@ -171,6 +171,14 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// How many errors were added.
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
     /// The tfplugin6 form, with known secrets masked.
     pub fn to_proto(&self) -> Vec<proto::Diagnostic> {
         use proto::diagnostic::Severity as Wire;
