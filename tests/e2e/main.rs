@@ -11,6 +11,7 @@ mod inet_reliability;
 mod inet_resources;
 mod inet_vps;
 mod reliability;
+mod secrets_out_of_state;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
