@@ -1,7 +1,7 @@
 //! `polycloud_backup`: a backup of a VPS (SPEC §4b).
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,6 @@ pub struct BackupState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 

@@ -48,7 +48,7 @@ impl Shared {
 /// The shared handle each resource holds.
 pub type SharedCloud = Arc<Shared>;
 
-/// Builds schemas tersely. Schema version stays 0 (tf-provider cannot upgrade state).
+/// Builds schemas tersely.
 pub struct SchemaBuilder {
     block: Block,
 }
@@ -175,10 +175,11 @@ impl SchemaBuilder {
         self.block
     }
 
-    /// The finished schema (version 0).
+    /// The finished schema, at the provider's current state version (upgrades from
+    /// every earlier one: `crate::tfplugin::upgrade`).
     pub fn build(self) -> Schema {
         Schema {
-            version: 0,
+            version: crate::tfplugin::upgrade::CURRENT,
             block: self.block,
         }
     }
@@ -253,13 +254,13 @@ pub fn validate_timeouts(diags: &mut Diagnostics, timeouts: &Value<Timeouts>) {
                 Ok(d) if d.is_zero() => diags.error(
                     "Invalid timeout",
                     format!("timeouts.{name} must be longer than zero"),
-                    AttributePath::new("timeouts").index(0).attribute(name),
+                    AttributePath::new("timeouts").attribute(name),
                 ),
                 Ok(_) => {}
                 Err(detail) => diags.error(
                     "Invalid timeout",
                     detail,
-                    AttributePath::new("timeouts").index(0).attribute(name),
+                    AttributePath::new("timeouts").attribute(name),
                 ),
             }
         }

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
-use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -112,12 +112,10 @@ pub struct SlbState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `health_check` block.
-    #[serde(with = "serde_as_vec")]
     pub health_check: Value<HealthBlock>,
     /// `backend` blocks.
     pub backend: Value<Vec<Value<BackendBlock>>>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -440,7 +438,7 @@ fn validate_health(diags: &mut Diagnostics, config: &SlbState) {
     let Some(h) = config.health_check.as_ref_option() else {
         return;
     };
-    let at = |name: &'static str| AttributePath::new("health_check").index(0).attribute(name);
+    let at = |name: &'static str| AttributePath::new("health_check").attribute(name);
     range(
         diags,
         &h.retries,

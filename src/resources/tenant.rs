@@ -3,7 +3,7 @@
 //! where the cloud cannot delete tenants, destroy forgets it with a warning.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -45,7 +45,6 @@ pub struct TenantState {
     /// Free public IPs.
     pub public_ip_usable: Value<i64>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 

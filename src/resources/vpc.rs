@@ -2,7 +2,7 @@
 //! place; read lists the networks and finds it by id.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,6 @@ pub struct VpcState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 

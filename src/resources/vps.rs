@@ -1,7 +1,7 @@
 //! `polycloud_vps`: a virtual server on any of the four clouds (SPEC §4).
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,6 @@ pub struct VpsState {
     /// NIC ids.
     pub nic_ids: StringList,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 

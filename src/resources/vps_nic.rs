@@ -4,7 +4,7 @@
 //! id: `<vps_id>/<nic_id>` (the cloud lists NICs per VPS).
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,6 @@ pub struct VpsNicState {
     /// RFC 3339 (computed).
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,6 @@ pub struct RebootState {
     /// When the last reboot finished, RFC 3339; null after an import.
     pub rebooted_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 

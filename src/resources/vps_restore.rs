@@ -3,7 +3,7 @@
 //! change, and destroying it changes nothing remotely.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,6 @@ pub struct RestoreState {
     /// When the restore finished, RFC 3339.
     pub restored_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 

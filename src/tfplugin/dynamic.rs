@@ -64,6 +64,12 @@ pub fn decode_json_state(bytes: &[u8], shape: &Shape) -> Result<Json, ValueError
     decode_msgpack(&packed, shape)
 }
 
+/// Brings a JSON tree to exactly the schema's shape: attributes the schema lacks are
+/// dropped, missing ones become null, numbers and strings take the schema's type.
+pub fn normalize(tree: &Json, shape: &Shape) -> Result<Json, ValueError> {
+    decode_msgpack(&encode_msgpack(tree, shape)?, shape)
+}
+
 fn child(path: &str, step: &str) -> String {
     if path.is_empty() {
         step.to_string()

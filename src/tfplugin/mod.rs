@@ -15,6 +15,7 @@ pub mod goplugin;
 pub mod resource;
 pub mod schema;
 pub mod server;
+pub mod upgrade;
 pub mod value;
 
 use std::sync::Arc;

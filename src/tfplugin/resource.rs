@@ -147,18 +147,18 @@ pub trait Resource: Send + Sync {
 
     /// Upgrades a stored state of an older schema `version` (raw JSON, as stored) to
     /// the current shape. Only called when `version` is below the schema's version.
+    ///
+    /// The default knows this provider's own history ([`super::upgrade::to_current`]);
+    /// a resource whose state changes shape adds its own step on top of it.
     async fn upgrade<'a>(
         &self,
         diags: &mut Diagnostics,
         version: i64,
         prior: Json,
     ) -> Option<Self::State<'a>> {
-        let _ = prior;
-        diags.root_error(
-            "Cannot upgrade the stored state",
-            format!("No upgrader from schema version {version}."),
-        );
-        None
+        let schema = Resource::schema(self, diags)?;
+        let tree = super::upgrade::to_current(diags, &schema, version, prior)?;
+        from_tree(diags, STATE, tree)
     }
 }
 

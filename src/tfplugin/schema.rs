@@ -255,8 +255,9 @@ pub enum NestedBlock {
     List(Block),
     /// Any number of times, unordered.
     Set(Block),
-    /// At most once; stored as a list of zero or one element, so the state field uses
-    /// [`super::value::serde_as_vec`].
+    /// At most once (single nesting): an object, null when the block is absent. Schema
+    /// version 0 of this provider stored such blocks as lists of zero or one element;
+    /// [`super::upgrade`] turns those into objects.
     Optional(Block),
 }
 
@@ -273,8 +274,8 @@ impl NestedBlock {
     fn shape(&self) -> Shape {
         let object = self.block().shape();
         match self {
-            NestedBlock::Single(_) => object,
-            NestedBlock::List(_) | NestedBlock::Optional(_) => Shape::List(Box::new(object)),
+            NestedBlock::Single(_) | NestedBlock::Optional(_) => object,
+            NestedBlock::List(_) => Shape::List(Box::new(object)),
             NestedBlock::Set(_) => Shape::Set(Box::new(object)),
         }
     }
@@ -338,7 +339,7 @@ impl Block {
                     NestedBlock::Single(_) => (NestingMode::Single, 1, 1),
                     NestedBlock::List(_) => (NestingMode::List, 0, 0),
                     NestedBlock::Set(_) => (NestingMode::Set, 0, 0),
-                    NestedBlock::Optional(_) => (NestingMode::List, 0, 1),
+                    NestedBlock::Optional(_) => (NestingMode::Single, 0, 0),
                 };
                 proto::schema::NestedBlock {
                     type_name: name.clone(),

@@ -135,50 +135,6 @@ pub struct Empty {}
 /// A state with no attributes (private state, provider meta): always null in practice.
 pub type ValueEmpty = Value<Empty>;
 
-/// `#[serde(with = "serde_as_vec")]` for a block of list nesting with at most one
-/// element (such as `timeouts`): state holds a list, the code a single [`Value`].
-pub mod serde_as_vec {
-    use serde::de::{DeserializeOwned, Error as _};
-    use serde::ser::SerializeSeq;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::Value;
-
-    /// Writes the value as a list of zero or one element (unknown stays unknown).
-    pub fn serialize<T: Serialize, S: Serializer>(
-        value: &Value<T>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        if value.is_unknown() {
-            return value.serialize(serializer);
-        }
-        let mut seq = serializer.serialize_seq(Some(usize::from(value.is_value())))?;
-        if let Value::Value(inner) = value {
-            seq.serialize_element(inner)?;
-        }
-        seq.end()
-    }
-
-    /// Reads a list of zero or one element as one value.
-    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Value<T>, D::Error> {
-        let list: Value<Vec<Value<T>>> = Value::deserialize(deserializer)?;
-        match list {
-            Value::Unknown => Ok(Value::Unknown),
-            Value::Null => Ok(Value::Null),
-            Value::Value(items) => {
-                let mut items = items.into_iter();
-                let first = items.next().unwrap_or(Value::Null);
-                if items.next().is_some() {
-                    return Err(D::Error::custom("expected at most one block"));
-                }
-                Ok(first)
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,7 +144,6 @@ mod tests {
         name: Value<String>,
         size: Value<i64>,
         tags: Value<Vec<Value<String>>>,
-        #[serde(with = "serde_as_vec")]
         single: Value<Inner>,
     }
 
@@ -209,7 +164,7 @@ mod tests {
         };
         let json = serde_json::to_value(&sample).unwrap();
         assert!(is_unknown_marker(&json["size"]));
-        assert_eq!(json["single"][0]["create"], serde_json::Value::Null);
+        assert_eq!(json["single"]["create"], serde_json::Value::Null);
         let back: Sample = serde_json::from_value(json).unwrap();
         assert_eq!(back, sample);
     }
