@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{
     AttributePath, DataSource, Diagnostics, DynamicDataSource, DynamicResource, Provider, Resource,
 };
@@ -80,7 +80,6 @@ fn add_issues(diags: &mut Diagnostics, issues: Vec<ConfigIssue>) {
 #[async_trait]
 impl Provider for PolycloudProvider {
     type Config<'a> = ProviderConfig;
-    type MetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(

@@ -32,7 +32,6 @@ impl<D> EphemeralOf<D> {
 impl<D> EphemeralResource for EphemeralOf<D>
 where
     D: DataSource,
-    for<'a> D::ProviderMetaState<'a>: Default,
 {
     type State<'a> = D::State<'a>;
 
@@ -51,7 +50,7 @@ where
         diags: &mut Diagnostics,
         config: Self::State<'a>,
     ) -> Option<Self::State<'a>> {
-        self.source.read(diags, config, Default::default()).await
+        self.source.read(diags, config).await
     }
 }
 

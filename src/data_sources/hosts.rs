@@ -2,7 +2,7 @@
 //! 2.14, every page).
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -112,7 +112,6 @@ fn host_type() -> AttributeType {
 #[async_trait]
 impl DataSource for HostsDataSource {
     type State<'a> = HostsState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -128,7 +127,6 @@ impl DataSource for HostsDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataHosts)?;
         let hosts = match cloud.hosts().await {

@@ -2,7 +2,7 @@
 //! the console URL (sensitive: it grants access), the physical host and its VNC port.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,6 @@ impl VpsConnectionDataSource {
 #[async_trait]
 impl DataSource for VpsConnectionDataSource {
     type State<'a> = ConnectionState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -64,7 +63,6 @@ impl DataSource for VpsConnectionDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsConnection)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();

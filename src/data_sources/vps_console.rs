@@ -1,7 +1,7 @@
 //! `polycloud_vps_console`: a URL of a server's web console (iNET noVNC).
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -36,7 +36,6 @@ impl VpsConsoleDataSource {
 #[async_trait]
 impl DataSource for VpsConsoleDataSource {
     type State<'a> = ConsoleState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -57,7 +56,6 @@ impl DataSource for VpsConsoleDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsConsole)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();

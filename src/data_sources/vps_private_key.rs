@@ -3,7 +3,7 @@
 //! plans and the provider never logs it (it is registered with `crate::secrets`).
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -48,7 +48,6 @@ fn format_of(state: &PrivateKeyState) -> Option<KeyFormat> {
 #[async_trait]
 impl DataSource for VpsPrivateKeyDataSource {
     type State<'a> = PrivateKeyState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -80,7 +79,6 @@ impl DataSource for VpsPrivateKeyDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsPrivateKey)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();

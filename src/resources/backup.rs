@@ -1,7 +1,7 @@
 //! `polycloud_backup`: a backup of a VPS (SPEC §4b).
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -60,8 +60,6 @@ fn apply_backup(state: &mut BackupState, backup: Backup) {
 #[async_trait]
 impl Resource for BackupResource {
     type State<'a> = BackupState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -108,14 +106,12 @@ impl Resource for BackupResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_backup(&id).await;
         let state = refreshed(diags, &format!("backup {id}"), state, result, apply_backup)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -123,8 +119,7 @@ impl Resource for BackupResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Backup, Op::Create) {
                 return None;
@@ -148,7 +143,7 @@ impl Resource for BackupResource {
         planned.status = Value::Unknown;
         planned.size_gb = Value::Unknown;
         planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -157,15 +152,13 @@ impl Resource for BackupResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.vps_id != prior.vps_id {
             replace.push(AttributePath::new("vps_id"));
         }
         let Some(cloud) = self.shared.get() else {
-            return Some((proposed, private, replace));
+            return Some((proposed, replace));
         };
         check_written(
             diags,
@@ -215,17 +208,7 @@ impl Resource for BackupResource {
         {
             return None;
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -233,9 +216,7 @@ impl Resource for BackupResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
         let spec = BackupSpec {
@@ -252,7 +233,7 @@ impl Resource for BackupResource {
         {
             Ok(backup) => {
                 apply_backup(&mut state, backup);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the backup", &failure.error, None);
@@ -274,7 +255,7 @@ impl Resource for BackupResource {
                 if state.size_gb.is_unknown() {
                     state.size_gb = Value::Null;
                 }
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -285,9 +266,7 @@ impl Resource for BackupResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let name = (planned.name != prior.name)
@@ -297,22 +276,16 @@ impl Resource for BackupResource {
             .then(|| known(&planned.description).unwrap_or_default());
         if name.is_none() && description.is_none() {
             // Only `timeouts` changed: nothing to send.
-            return Some((planned, private));
+            return Some(planned);
         }
         if let Err(e) = cloud.update_backup(&id, name, description).await {
             report(diags, &format!("Cannot update backup {id}"), &e, None);
-            return Some((prior, private));
+            return Some(prior);
         }
-        Some((planned, private))
+        Some(planned)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -323,14 +296,10 @@ impl Resource for BackupResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_backup(&id).await;
         let state = imported(diags, &format!("backup {id:?}"), result, apply_backup)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -3,7 +3,7 @@
 //! public IP:port already taken fails with the cloud's own message.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -110,8 +110,6 @@ impl PortMappingResource {
 #[async_trait]
 impl Resource for PortMappingResource {
     type State<'a> = PortMappingState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::{Number, String as Str};
@@ -150,14 +148,12 @@ impl Resource for PortMappingResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_port_mapping(&id).await;
         let state = refreshed(diags, &format!("port mapping {id}"), state, result, apply)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -165,8 +161,7 @@ impl Resource for PortMappingResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Create) {
                 return None;
@@ -179,7 +174,7 @@ impl Resource for PortMappingResource {
         planned.id = Value::Unknown;
         planned.private_ip = Value::Unknown;
         planned.router_id = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -188,9 +183,7 @@ impl Resource for PortMappingResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         let texts = [
             ("public_ip", &prior.public_ip, &proposed.public_ip),
@@ -212,17 +205,7 @@ impl Resource for PortMappingResource {
                 replace.push(AttributePath::new(name));
             }
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -230,9 +213,7 @@ impl Resource for PortMappingResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
         match cloud.create_port_mapping(&planned.spec()).await {
@@ -249,7 +230,7 @@ impl Resource for PortMappingResource {
                 state.router_id = Value::Null;
             }
         }
-        Some((state, private))
+        Some(state)
     }
 
     async fn update<'a>(
@@ -258,19 +239,11 @@ impl Resource for PortMappingResource {
         _prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Some((planned, private))
+    ) -> Option<Self::State<'a>> {
+        Some(planned)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -280,17 +253,13 @@ impl Resource for PortMappingResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Read) {
             return None;
         }
         let result = cloud.read_port_mapping(&id).await;
         let state = imported(diags, &format!("port mapping {id:?}"), result, apply)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

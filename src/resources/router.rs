@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -101,8 +101,6 @@ impl RouterResource {
 #[async_trait]
 impl Resource for RouterResource {
     type State<'a> = RouterState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -135,14 +133,12 @@ impl Resource for RouterResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_router(&id).await;
         let state = refreshed(diags, &format!("router {id}"), state, result, apply_router)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -150,8 +146,7 @@ impl Resource for RouterResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Router, Op::Create) {
                 return None;
@@ -162,7 +157,7 @@ impl Resource for RouterResource {
         planned.management_ip = Value::Unknown;
         planned.online = Value::Unknown;
         planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -171,9 +166,7 @@ impl Resource for RouterResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if prior.name != proposed.name {
             replace.push(AttributePath::new("name"));
@@ -190,17 +183,7 @@ impl Resource for RouterResource {
                 }
             }
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -208,9 +191,7 @@ impl Resource for RouterResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let limit = timeout(&planned.timeouts, Phase::Create);
         let name = known(&planned.name).unwrap_or_default().to_string();
@@ -223,7 +204,7 @@ impl Resource for RouterResource {
                 state.id = Value::Value(failure.id?);
                 state.vpc_ids = Value::Null;
                 clear_unknowns(&mut state);
-                return Some((state, private));
+                return Some(state);
             }
         }
         let id = known(&state.id).unwrap_or_default().to_string();
@@ -233,7 +214,7 @@ impl Resource for RouterResource {
             diags.root_error("Cannot attach the router's networks", message);
         }
         clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
     async fn update<'a>(
@@ -242,9 +223,7 @@ impl Resource for RouterResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&planned.timeouts, Phase::Update);
@@ -252,7 +231,7 @@ impl Resource for RouterResource {
             converge(cloud.as_ref(), &id, &prior.vpc_ids, &planned.vpc_ids, limit).await
         {
             diags.root_error("Cannot update the router", message);
-            return Some((prior, private));
+            return Some(prior);
         }
         let mut state = planned;
         match cloud.read_router(&id).await {
@@ -264,16 +243,10 @@ impl Resource for RouterResource {
             Err(e) => report(diags, &format!("Cannot read router {id}"), &e, None),
         }
         clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -283,17 +256,13 @@ impl Resource for RouterResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Router, Op::Read) {
             return None;
         }
         let result = cloud.read_router(&id).await;
         let state = imported(diags, &format!("router {id:?}"), result, apply_router)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -331,8 +331,6 @@ fn plan_rules(planned: &mut SecurityGroupState) {
 #[async_trait]
 impl Resource for SecurityGroupResource {
     type State<'a> = SecurityGroupState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -369,9 +367,7 @@ impl Resource for SecurityGroupResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_security_group(&id).await;
@@ -382,7 +378,7 @@ impl Resource for SecurityGroupResource {
             result,
             apply_group,
         )?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -390,8 +386,7 @@ impl Resource for SecurityGroupResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Create) {
                 return None;
@@ -401,7 +396,7 @@ impl Resource for SecurityGroupResource {
         planned.id = Value::Unknown;
         planned.created_at = Value::Unknown;
         plan_rules(&mut planned);
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -410,9 +405,7 @@ impl Resource for SecurityGroupResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         let mut replace = Vec::new();
         for (name, old, new) in [
@@ -432,17 +425,7 @@ impl Resource for SecurityGroupResource {
             }
         }
         plan_rules(&mut planned);
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -450,9 +433,7 @@ impl Resource for SecurityGroupResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let id = match cloud
@@ -470,7 +451,7 @@ impl Resource for SecurityGroupResource {
                 let mut state = planned;
                 state.id = Value::Value(failure.id?);
                 clear_unknowns(&mut state);
-                return Some((state, private));
+                return Some(state);
             }
         };
         let mut state = planned.clone();
@@ -482,7 +463,7 @@ impl Resource for SecurityGroupResource {
             Err(message) => diags.root_error("Cannot finish the security group", message),
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
-        Some((state, private))
+        Some(state)
     }
 
     async fn update<'a>(
@@ -491,9 +472,7 @@ impl Resource for SecurityGroupResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         match converge(cloud.as_ref(), &id, &prior, &planned).await {
@@ -502,16 +481,10 @@ impl Resource for SecurityGroupResource {
             Err(message) => diags.root_error("Cannot update the security group", message),
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         match cloud.read_security_group(&id).await {
@@ -536,11 +509,7 @@ impl Resource for SecurityGroupResource {
         deleted(diags, &what, cloud.delete_security_group(&id).await)
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Read) {
             return None;
@@ -552,6 +521,6 @@ impl Resource for SecurityGroupResource {
             result,
             apply_group,
         )?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

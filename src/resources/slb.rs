@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -729,8 +729,6 @@ fn replaced(prior: &SlbState, planned: &SlbState) -> Vec<AttributePath> {
 #[async_trait]
 impl Resource for SlbResource {
     type State<'a> = SlbState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let (health, backend) = blocks();
@@ -820,9 +818,7 @@ impl Resource for SlbResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_slb(&id).await;
@@ -833,7 +829,7 @@ impl Resource for SlbResource {
             result,
             |s, slb| apply_slb(s, slb, false),
         )?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -841,8 +837,7 @@ impl Resource for SlbResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Create) {
                 return None;
@@ -869,7 +864,7 @@ impl Resource for SlbResource {
             planned.enabled = Value::Value(true);
         }
         plan_backends(&mut planned, &SlbState::default());
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -878,9 +873,7 @@ impl Resource for SlbResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         if planned.enabled.is_null() {
             planned.enabled = Value::Value(true);
@@ -900,17 +893,7 @@ impl Resource for SlbResource {
                 }
             }
         }
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -918,9 +901,7 @@ impl Resource for SlbResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
         let planned = planned.with_written_key(&config);
@@ -935,7 +916,7 @@ impl Resource for SlbResource {
                 );
                 state.id = Value::Value(failure.id?);
                 clear_unknowns(&mut state);
-                return Some((state, private));
+                return Some(state);
             }
         };
         state.id = Value::Value(id.clone());
@@ -947,7 +928,7 @@ impl Resource for SlbResource {
             diags.root_error("Cannot finish the load balancer", message);
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
-        Some((state, private))
+        Some(state)
     }
 
     async fn update<'a>(
@@ -956,9 +937,7 @@ impl Resource for SlbResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         // The stored key stands in for the written one unless its version moved.
@@ -973,16 +952,10 @@ impl Resource for SlbResource {
             diags.root_error("Cannot update the load balancer", message);
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -992,11 +965,7 @@ impl Resource for SlbResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Read) {
             return None;
@@ -1008,6 +977,6 @@ impl Resource for SlbResource {
             result,
             |s: &mut SlbState, slb| apply_slb(s, slb, true),
         )?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

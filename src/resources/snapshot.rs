@@ -2,7 +2,7 @@
 //! waits until the snapshot is complete.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -131,8 +131,6 @@ fn plan_changes(
 #[async_trait]
 impl Resource for SnapshotResource {
     type State<'a> = SnapshotState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
@@ -154,9 +152,7 @@ impl Resource for SnapshotResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_snapshot(&id).await;
@@ -167,7 +163,7 @@ impl Resource for SnapshotResource {
             result,
             apply_snapshot,
         )?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -175,8 +171,7 @@ impl Resource for SnapshotResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Create) {
                 return None;
@@ -199,7 +194,7 @@ impl Resource for SnapshotResource {
         }
         planned.status = Value::Unknown;
         planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -208,15 +203,13 @@ impl Resource for SnapshotResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.vps_id != prior.vps_id {
             replace.push(AttributePath::new("vps_id"));
         }
         let Some(cloud) = self.shared.get() else {
-            return Some((proposed, private, replace));
+            return Some((proposed, replace));
         };
         check_written(
             diags,
@@ -235,17 +228,7 @@ impl Resource for SnapshotResource {
         {
             return None;
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -253,9 +236,7 @@ impl Resource for SnapshotResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
         let spec = SnapshotSpec {
@@ -272,7 +253,7 @@ impl Resource for SnapshotResource {
         {
             Ok(snapshot) => {
                 apply_snapshot(&mut state, snapshot);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the snapshot", &failure.error, None);
@@ -282,7 +263,7 @@ impl Resource for SnapshotResource {
                 }
                 state.id = Value::Value(id);
                 clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -293,9 +274,7 @@ impl Resource for SnapshotResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let name = (planned.name != prior.name)
@@ -305,22 +284,16 @@ impl Resource for SnapshotResource {
             .then(|| known(&planned.description).unwrap_or_default());
         if name.is_none() && description.is_none() {
             // Only `timeouts` changed: nothing to send.
-            return Some((planned, private));
+            return Some(planned);
         }
         if let Err(e) = cloud.update_snapshot(&id, name, description).await {
             report(diags, &format!("Cannot update snapshot {id}"), &e, None);
-            return Some((prior, private));
+            return Some(prior);
         }
-        Some((planned, private))
+        Some(planned)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -331,17 +304,13 @@ impl Resource for SnapshotResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Read) {
             return None;
         }
         let result = cloud.read_snapshot(&id).await;
         let state = imported(diags, &format!("snapshot {id:?}"), result, apply_snapshot)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -3,7 +3,7 @@
 //! where the cloud cannot delete tenants, destroy forgets it with a warning.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -191,8 +191,6 @@ pub fn schema() -> Schema {
 #[async_trait]
 impl Resource for TenantResource {
     type State<'a> = TenantState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
@@ -225,14 +223,12 @@ impl Resource for TenantResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_tenant(&id).await;
         let state = refreshed(diags, &format!("tenant {id}"), state, result, apply_tenant)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -240,8 +236,7 @@ impl Resource for TenantResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Create) {
                 return None;
@@ -257,7 +252,7 @@ impl Resource for TenantResource {
         for v in planned.usable_values() {
             *v = Value::Unknown;
         }
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -266,9 +261,7 @@ impl Resource for TenantResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         let mut replace = Vec::new();
         for (attribute, old, new) in [
@@ -310,17 +303,7 @@ impl Resource for TenantResource {
                 *v = Value::Unknown;
             }
         }
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -328,9 +311,7 @@ impl Resource for TenantResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let spec = TenantSpec {
             name: known(&planned.name).unwrap_or_default().to_string(),
@@ -342,13 +323,13 @@ impl Resource for TenantResource {
             Ok(tenant) => {
                 apply_tenant(&mut state, tenant);
                 clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the tenant", &failure.error, None);
                 state.id = Value::Value(failure.id?);
                 clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -359,9 +340,7 @@ impl Resource for TenantResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let mut state = planned;
@@ -373,7 +352,7 @@ impl Resource for TenantResource {
                     &e,
                     None,
                 );
-                return Some((prior, private));
+                return Some(prior);
             }
         }
         match cloud.read_tenant(&id).await {
@@ -385,16 +364,10 @@ impl Resource for TenantResource {
             Err(e) => report(diags, &format!("Cannot read tenant {id}"), &e, None),
         }
         clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -404,17 +377,13 @@ impl Resource for TenantResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Read) {
             return None;
         }
         let result = cloud.read_tenant(&id).await;
         let state = imported(diags, &format!("tenant {id:?}"), result, apply_tenant)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

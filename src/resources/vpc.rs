@@ -2,7 +2,7 @@
 //! place; read lists the networks and finds it by id.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -78,8 +78,6 @@ impl VpcResource {
 #[async_trait]
 impl Resource for VpcResource {
     type State<'a> = VpcState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -112,14 +110,12 @@ impl Resource for VpcResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vpc(&id).await;
         let state = refreshed(diags, &format!("VPC {id}"), state, result, apply_vpc)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -127,8 +123,7 @@ impl Resource for VpcResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Create) {
                 return None;
@@ -140,7 +135,7 @@ impl Resource for VpcResource {
         planned.gateway = Value::Unknown;
         planned.usable_ip_count = Value::Unknown;
         planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -149,9 +144,7 @@ impl Resource for VpcResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let changed = proposed.name != prior.name || proposed.description != prior.description;
         if changed {
             if let Some(cloud) = self.shared.get() {
@@ -160,17 +153,7 @@ impl Resource for VpcResource {
                 }
             }
         }
-        Some((proposed, private, Vec::new()))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, Vec::new()))
     }
 
     async fn create<'a>(
@@ -178,9 +161,7 @@ impl Resource for VpcResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let description = known(&planned.description).map(String::from);
@@ -189,13 +170,13 @@ impl Resource for VpcResource {
             Ok(vpc) => {
                 apply_vpc(&mut state, vpc);
                 clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the VPC", &failure.error, None);
                 state.id = Value::Value(failure.id?);
                 clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -206,9 +187,7 @@ impl Resource for VpcResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let name = (planned.name != prior.name)
@@ -218,7 +197,7 @@ impl Resource for VpcResource {
             .then(|| known(&planned.description).unwrap_or_default());
         if let Err(e) = cloud.update_vpc(&id, name, description).await {
             report(diags, &format!("Cannot update VPC {id}"), &e, None);
-            return Some((prior, private));
+            return Some(prior);
         }
         let mut state = planned;
         match cloud.read_vpc(&id).await {
@@ -230,32 +209,22 @@ impl Resource for VpcResource {
             Err(e) => report(diags, &format!("Cannot read VPC {id}"), &e, None),
         }
         clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(diags, &format!("VPC {id}"), cloud.delete_vpc(&id).await)
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Read) {
             return None;
         }
         let result = cloud.read_vpc(&id).await;
         let state = imported(diags, &format!("VPC {id:?}"), result, apply_vpc)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -1,7 +1,7 @@
 //! `polycloud_vps`: a virtual server on any of the four clouds (SPEC §4).
 
 use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -487,8 +487,6 @@ fn validate_write_only_password(diags: &mut Diagnostics, config: &VpsState) {
 #[async_trait]
 impl Resource for VpsResource {
     type State<'a> = VpsState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -529,14 +527,12 @@ impl Resource for VpsResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vps(&id).await;
         let state = refreshed(diags, &format!("server {id}"), state, result, apply_vps)?;
-        Some((state, private_state))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -544,8 +540,7 @@ impl Resource for VpsResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let mut planned = proposed;
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Create) {
@@ -587,7 +582,7 @@ impl Resource for VpsResource {
         planned.hostname = Value::Unknown;
         planned.created_at = Value::Unknown;
         planned.nic_ids = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -596,9 +591,7 @@ impl Resource for VpsResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        prior_private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         if config.power_state.is_null() {
             planned.power_state = Value::Value(PowerState::Running.as_str().into());
@@ -633,17 +626,7 @@ impl Resource for VpsResource {
                 planned.disk_gb = Value::Unknown;
             }
         }
-        Some((planned, prior_private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        prior_private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(prior_private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -651,9 +634,7 @@ impl Resource for VpsResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let mut spec = spec_of(&planned);
         spec.password = password_of(&planned, &config);
@@ -679,11 +660,11 @@ impl Resource for VpsResource {
                             &e,
                             Some(AttributePath::new("power_state")),
                         );
-                        return Some((state, private));
+                        return Some(state);
                     }
                     self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
                 }
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the server", &failure.error, None);
@@ -694,7 +675,7 @@ impl Resource for VpsResource {
                 }
                 state.id = Value::Value(id);
                 clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -705,9 +686,7 @@ impl Resource for VpsResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&planned.timeouts, Phase::Update);
@@ -722,21 +701,15 @@ impl Resource for VpsResource {
                 }
                 current.timeouts = planned.timeouts.clone();
                 clear_unknowns(&mut current);
-                return Some((current, private));
+                return Some(current);
             }
         }
         self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
         clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -747,18 +720,14 @@ impl Resource for VpsResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Read) {
             return None;
         }
         let result = cloud.read_vps(&id).await;
         let state = imported(diags, &format!("server {id:?}"), result, apply_vps)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }
 

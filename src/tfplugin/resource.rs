@@ -41,14 +41,14 @@ pub fn to_tree<T: Serialize>(diags: &mut Diagnostics, what: &str, value: &T) -> 
 /// A managed resource with typed states. Returning `None` means "no new state"; any
 /// error belongs in `diags`. A create that fails after the object exists returns
 /// `Some(state)` *and* an error: Terraform keeps the object, tainted.
+///
+/// The layer does what every resource would otherwise repeat: before `plan_create`
+/// it marks computed attributes the configuration leaves null as unknown, and after
+/// `create`/`update` it turns values still unknown into null.
 #[async_trait]
 pub trait Resource: Send + Sync {
     /// The state (also the shape of the configuration and the plan).
     type State<'a>: Serialize + DeserializeOwned + Send;
-    /// Private data kept beside the state.
-    type PrivateState<'a>: Serialize + DeserializeOwned + Send;
-    /// The `provider_meta` block.
-    type ProviderMetaState<'a>: Serialize + DeserializeOwned + Send;
 
     /// The schema.
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
@@ -64,9 +64,7 @@ pub trait Resource: Send + Sync {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)>;
+    ) -> Option<Self::State<'a>>;
 
     /// Plans a new object.
     async fn plan_create<'a>(
@@ -74,32 +72,19 @@ pub trait Resource: Send + Sync {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)>;
+    ) -> Option<Self::State<'a>> {
+        let _ = (diags, config);
+        Some(proposed)
+    }
 
     /// Plans a change; also returns the attributes that force a replacement.
-    #[allow(clippy::type_complexity)]
     async fn plan_update<'a>(
         &self,
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)>;
-
-    /// Plans the removal.
-    async fn plan_destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        let _ = (diags, prior, meta);
-        Some(private)
-    }
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)>;
 
     /// Creates the object.
     async fn create<'a>(
@@ -107,36 +92,25 @@ pub trait Resource: Send + Sync {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)>;
+    ) -> Option<Self::State<'a>>;
 
-    /// Changes the object in place.
+    /// Changes the object in place (the default: nothing to change remotely).
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)>;
+    ) -> Option<Self::State<'a>> {
+        let _ = (diags, prior, config);
+        Some(planned)
+    }
 
     /// Deletes the object.
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()>;
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()>;
 
     /// Reads an existing object by the id the user gave.
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let _ = id;
         diags.root_error(
             "Import is not supported",
@@ -168,61 +142,34 @@ pub trait Resource: Send + Sync {
 pub trait DynamicResource: Send + Sync {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
     async fn validate(&self, diags: &mut Diagnostics, config: Json) -> Option<()>;
-    async fn read(
-        &self,
-        diags: &mut Diagnostics,
-        state: Json,
-        private: Json,
-    ) -> Option<(Json, Json)>;
+    async fn read(&self, diags: &mut Diagnostics, state: Json) -> Option<Json>;
     async fn plan_create(
         &self,
         diags: &mut Diagnostics,
         proposed: Json,
         config: Json,
-    ) -> Option<(Json, Json)>;
+    ) -> Option<Json>;
     async fn plan_update(
         &self,
         diags: &mut Diagnostics,
         prior: Json,
         proposed: Json,
         config: Json,
-        private: Json,
-    ) -> Option<(Json, Json, Vec<AttributePath>)>;
-    async fn plan_destroy(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Json,
-        private: Json,
-    ) -> Option<Json>;
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Json,
-        config: Json,
-        private: Json,
-    ) -> Option<(Json, Json)>;
+    ) -> Option<(Json, Vec<AttributePath>)>;
+    async fn create(&self, diags: &mut Diagnostics, planned: Json, config: Json) -> Option<Json>;
     async fn update(
         &self,
         diags: &mut Diagnostics,
         prior: Json,
         planned: Json,
         config: Json,
-        private: Json,
-    ) -> Option<(Json, Json)>;
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Json, private: Json) -> Option<()>;
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<(Json, Json)>;
+    ) -> Option<Json>;
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Json) -> Option<()>;
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Json>;
     async fn upgrade(&self, diags: &mut Diagnostics, version: i64, prior: Json) -> Option<Json>;
 }
 
 const STATE: &str = "resource state";
-const PRIVATE: &str = "private state";
-
-fn pair<A: Serialize, B: Serialize>(
-    diags: &mut Diagnostics,
-    (a, b): (A, B),
-) -> Option<(Json, Json)> {
-    Some((to_tree(diags, STATE, &a)?, to_tree(diags, PRIVATE, &b)?))
-}
 
 #[async_trait]
 impl<R: Resource> DynamicResource for R {
@@ -235,17 +182,10 @@ impl<R: Resource> DynamicResource for R {
         Resource::validate(self, diags, config).await
     }
 
-    async fn read(
-        &self,
-        diags: &mut Diagnostics,
-        state: Json,
-        private: Json,
-    ) -> Option<(Json, Json)> {
+    async fn read(&self, diags: &mut Diagnostics, state: Json) -> Option<Json> {
         let state = from_tree(diags, STATE, state)?;
-        let private = from_tree(diags, PRIVATE, private)?;
-        let meta = from_tree(diags, "provider_meta", Json::Null)?;
-        let result = Resource::read(self, diags, state, private, meta).await?;
-        pair(diags, result)
+        let state = Resource::read(self, diags, state).await?;
+        to_tree(diags, STATE, &state)
     }
 
     async fn plan_create(
@@ -253,12 +193,11 @@ impl<R: Resource> DynamicResource for R {
         diags: &mut Diagnostics,
         proposed: Json,
         config: Json,
-    ) -> Option<(Json, Json)> {
+    ) -> Option<Json> {
         let proposed = from_tree(diags, "proposed state", proposed)?;
         let config = from_tree(diags, "configuration", config)?;
-        let meta = from_tree(diags, "provider_meta", Json::Null)?;
-        let result = Resource::plan_create(self, diags, proposed, config, meta).await?;
-        pair(diags, result)
+        let planned = Resource::plan_create(self, diags, proposed, config).await?;
+        to_tree(diags, STATE, &planned)
     }
 
     async fn plan_update(
@@ -267,45 +206,20 @@ impl<R: Resource> DynamicResource for R {
         prior: Json,
         proposed: Json,
         config: Json,
-        private: Json,
-    ) -> Option<(Json, Json, Vec<AttributePath>)> {
+    ) -> Option<(Json, Vec<AttributePath>)> {
         let prior = from_tree(diags, STATE, prior)?;
         let proposed = from_tree(diags, "proposed state", proposed)?;
         let config = from_tree(diags, "configuration", config)?;
-        let private = from_tree(diags, PRIVATE, private)?;
-        let meta = from_tree(diags, "provider_meta", Json::Null)?;
-        let (planned, private, replace) =
-            Resource::plan_update(self, diags, prior, proposed, config, private, meta).await?;
-        let (planned, private) = pair(diags, (planned, private))?;
-        Some((planned, private, replace))
+        let (planned, replace) =
+            Resource::plan_update(self, diags, prior, proposed, config).await?;
+        Some((to_tree(diags, STATE, &planned)?, replace))
     }
 
-    async fn plan_destroy(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Json,
-        private: Json,
-    ) -> Option<Json> {
-        let prior = from_tree(diags, STATE, prior)?;
-        let private = from_tree(diags, PRIVATE, private)?;
-        let meta = from_tree(diags, "provider_meta", Json::Null)?;
-        let private = Resource::plan_destroy(self, diags, prior, private, meta).await?;
-        to_tree(diags, PRIVATE, &private)
-    }
-
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Json,
-        config: Json,
-        private: Json,
-    ) -> Option<(Json, Json)> {
+    async fn create(&self, diags: &mut Diagnostics, planned: Json, config: Json) -> Option<Json> {
         let planned = from_tree(diags, "planned state", planned)?;
         let config = from_tree(diags, "configuration", config)?;
-        let private = from_tree(diags, PRIVATE, private)?;
-        let meta = from_tree(diags, "provider_meta", Json::Null)?;
-        let result = Resource::create(self, diags, planned, config, private, meta).await?;
-        pair(diags, result)
+        let state = Resource::create(self, diags, planned, config).await?;
+        to_tree(diags, STATE, &state)
     }
 
     async fn update(
@@ -314,27 +228,22 @@ impl<R: Resource> DynamicResource for R {
         prior: Json,
         planned: Json,
         config: Json,
-        private: Json,
-    ) -> Option<(Json, Json)> {
+    ) -> Option<Json> {
         let prior = from_tree(diags, STATE, prior)?;
         let planned = from_tree(diags, "planned state", planned)?;
         let config = from_tree(diags, "configuration", config)?;
-        let private = from_tree(diags, PRIVATE, private)?;
-        let meta = from_tree(diags, "provider_meta", Json::Null)?;
-        let result = Resource::update(self, diags, prior, planned, config, private, meta).await?;
-        pair(diags, result)
+        let state = Resource::update(self, diags, prior, planned, config).await?;
+        to_tree(diags, STATE, &state)
     }
 
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Json, private: Json) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Json) -> Option<()> {
         let prior = from_tree(diags, STATE, prior)?;
-        let private = from_tree(diags, PRIVATE, private)?;
-        let meta = from_tree(diags, "provider_meta", Json::Null)?;
-        Resource::destroy(self, diags, prior, private, meta).await
+        Resource::destroy(self, diags, prior).await
     }
 
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<(Json, Json)> {
-        let result = Resource::import(self, diags, id).await?;
-        pair(diags, result)
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Json> {
+        let state = Resource::import(self, diags, id).await?;
+        to_tree(diags, STATE, &state)
     }
 
     async fn upgrade(&self, diags: &mut Diagnostics, version: i64, prior: Json) -> Option<Json> {
@@ -348,8 +257,6 @@ impl<R: Resource> DynamicResource for R {
 pub trait DataSource: Send + Sync {
     /// Configuration and result.
     type State<'a>: Serialize + DeserializeOwned + Send;
-    /// The `provider_meta` block.
-    type ProviderMetaState<'a>: Serialize + DeserializeOwned + Send;
 
     /// The schema.
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
@@ -365,7 +272,6 @@ pub trait DataSource: Send + Sync {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>>;
 }
 
@@ -391,8 +297,7 @@ impl<D: DataSource> DynamicDataSource for D {
 
     async fn read(&self, diags: &mut Diagnostics, config: Json) -> Option<Json> {
         let config = from_tree(diags, "configuration", config)?;
-        let meta = from_tree(diags, "provider_meta", Json::Null)?;
-        let state = DataSource::read(self, diags, config, meta).await?;
+        let state = DataSource::read(self, diags, config).await?;
         to_tree(diags, "data source state", &state)
     }
 }
@@ -453,8 +358,6 @@ impl<E: EphemeralResource> DynamicEphemeralResource for E {
 pub trait Provider: Send + Sync + 'static {
     /// The provider block.
     type Config<'a>: Serialize + DeserializeOwned + Send;
-    /// The `provider_meta` block.
-    type MetaState<'a>: Serialize + DeserializeOwned + Send;
 
     /// The provider block's schema.
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;

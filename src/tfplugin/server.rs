@@ -187,15 +187,32 @@ fn without_write_only(mut tree: Json, names: &[String]) -> Json {
     tree
 }
 
-fn private_tree(bytes: &[u8]) -> Json {
-    serde_json::from_slice(bytes).unwrap_or(Json::Null)
+/// Before a create is planned: a computed attribute the configuration leaves null is
+/// known only after apply (the resource may still plan a known value).
+fn unknown_when_computed(mut proposed: Json, config: &Json, schema: &Schema) -> Json {
+    use super::schema::AttributeConstraint::{Computed, OptionalComputed};
+    if let Json::Object(map) = &mut proposed {
+        for (name, attribute) in &schema.block.attributes {
+            let computed = matches!(attribute.constraint, Computed | OptionalComputed);
+            if computed && config.get(name).is_none_or(Json::is_null) {
+                map.insert(name.clone(), super::value::unknown_marker());
+            }
+        }
+    }
+    proposed
 }
 
-fn private_bytes(tree: &Json) -> Vec<u8> {
-    if tree.is_null() {
-        Vec::new()
-    } else {
-        tree.to_string().into_bytes()
+/// After apply: whatever is still unknown is absent.
+fn null_unknowns(tree: Json) -> Json {
+    match tree {
+        t if super::value::is_unknown_marker(&t) => Json::Null,
+        Json::Array(items) => Json::Array(items.into_iter().map(null_unknowns).collect()),
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, null_unknowns(v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -435,18 +452,14 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                     else {
                         return;
                     };
-                    match e
-                        .handler
-                        .read(&mut diags, state, private_tree(&request.private))
-                        .await
-                    {
-                        Some((state, private)) => {
+                    match e.handler.read(&mut diags, state).await {
+                        Some(state) => {
                             response.new_state = encode(
                                 &without_write_only(state, &e.write_only),
                                 &e.shape,
                                 &mut diags,
                             );
-                            response.private = private_bytes(&private);
+                            response.private = request.private;
                         }
                         None if diags.has_errors() => {}
                         None => response.new_state = Some(null_value()),
@@ -482,21 +495,18 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                     ) else {
                         return;
                     };
-                    let private = private_tree(&request.prior_private);
                     let h = &e.handler;
                     let planned = if proposed.is_null() {
-                        h.plan_destroy(&mut diags, prior, private)
-                            .await
-                            .map(|p| (Json::Null, p, Vec::new()))
+                        Some((Json::Null, Vec::new()))
                     } else if prior.is_null() {
+                        let proposed = unknown_when_computed(proposed, &config, &e.schema);
                         h.plan_create(&mut diags, proposed, config)
                             .await
-                            .map(|(s, p)| (s, p, Vec::new()))
+                            .map(|s| (s, Vec::new()))
                     } else {
-                        h.plan_update(&mut diags, prior, proposed, config, private)
-                            .await
+                        h.plan_update(&mut diags, prior, proposed, config).await
                     };
-                    if let Some((state, private, replace)) = planned {
+                    if let Some((state, replace)) = planned {
                         response.planned_state = if state.is_null() {
                             Some(null_value())
                         } else {
@@ -506,7 +516,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                                 &mut diags,
                             )
                         };
-                        response.planned_private = private_bytes(&private);
+                        response.planned_private = request.prior_private;
                         response.requires_replace = replace.iter().map(|p| p.to_proto()).collect();
                     }
                 })
@@ -535,11 +545,10 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                     ) else {
                         return;
                     };
-                    let private = private_tree(&request.planned_private);
                     let h = &e.handler;
                     if planned.is_null() {
                         let kept = prior.clone();
-                        response.new_state = match h.destroy(&mut diags, prior, private).await {
+                        response.new_state = match h.destroy(&mut diags, prior).await {
                             Some(()) if !diags.has_errors() => Some(null_value()),
                             // The object may still exist: keep it in state.
                             _ => encode(&kept, &e.shape, &mut diags),
@@ -547,17 +556,15 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                         return;
                     }
                     let applied = if prior.is_null() {
-                        h.create(&mut diags, planned, config, private).await
+                        h.create(&mut diags, planned, config).await
                     } else {
-                        h.update(&mut diags, prior, planned, config, private).await
+                        h.update(&mut diags, prior, planned, config).await
                     };
-                    if let Some((state, private)) = applied {
-                        response.new_state = encode(
-                            &without_write_only(state, &e.write_only),
-                            &e.shape,
-                            &mut diags,
-                        );
-                        response.private = private_bytes(&private);
+                    if let Some(state) = applied {
+                        // State after apply is wholly known.
+                        let state = null_unknowns(without_write_only(state, &e.write_only));
+                        response.new_state = encode(&state, &e.shape, &mut diags);
+                        response.private = request.planned_private;
                     }
                 })
                 .await;
@@ -578,7 +585,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             None => unknown_type(&mut diags, "resource", &request.type_name),
             Some(e) => {
                 crate::cancel::scope(async {
-                    if let Some((state, private)) = e.handler.import(&mut diags, request.id).await {
+                    if let Some(state) = e.handler.import(&mut diags, request.id).await {
                         let state = encode(
                             &without_write_only(state, &e.write_only),
                             &e.shape,
@@ -589,7 +596,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                                 proto::import_resource_state::ImportedResource {
                                     type_name: request.type_name.clone(),
                                     state,
-                                    private: private_bytes(&private),
+                                    private: Vec::new(),
                                     identity: None,
                                 },
                             );

@@ -419,10 +419,8 @@ fn run_example(example: &Example, step: &Step) {
     let decls = declarations(&body);
     if let Some(ty) = &ty {
         assert!(
-            decls
-                .iter()
-                .any(|d| &d.ty == ty
-                    && d.data == matches!(example.kind, Kind::DataSource(_) | Kind::Ephemeral(_))),
+            decls.iter().any(|d| &d.ty == ty
+                && d.data == matches!(example.kind, Kind::DataSource(_) | Kind::Ephemeral(_))),
             "the example does not declare a {ty}"
         );
     }
