@@ -1,5 +1,6 @@
 //! End-to-end tests: the real Terraform CLI, the freshly built plugin through
-//! dev_overrides, and `polycloud-sim`. Assertions read the simulator's state and its
+//! dev_overrides (`mirror`: through a filesystem mirror, as users install it), and
+//! `polycloud-sim`. Assertions read the simulator's state and its
 //! request log, not only exit codes.
 
 mod examples;
@@ -9,6 +10,7 @@ mod inet_helpers;
 mod inet_reliability;
 mod inet_resources;
 mod inet_vps;
+mod mirror;
 mod reliability;
 mod starvcenter_common;
 mod starvcenter_data;
