@@ -93,9 +93,12 @@ else
   done
 fi
 
-rm -f "$dist/${name}_${version}_"*
+# Everything is made in a staging directory and moved into dist/ at the end, so a
+# failed run leaves dist/ as it was.
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
+out="$staging/out"
+mkdir -p "$out"
 # A fixed time stamp for the archive entries (the last commit's), so that the same
 # sources give the same zip and the same sums.
 stamp=$(git log -1 --format=%cd --date=format-local:%Y%m%d%H%M.%S 2>/dev/null || date -u +%Y%m%d%H%M.%S)
@@ -118,6 +121,23 @@ PY
   esac
 }
 
+# A host binary must report the version its archive is named for. (A binary that does
+# not know --version runs as a plugin instead, hence the time limit.)
+check_version() { # binary
+  if ! command -v timeout >/dev/null 2>&1; then
+    echo "release: warning: no timeout command: the version $1 reports is not checked" >&2
+    return 0
+  fi
+  local out
+  out=$(timeout 5 "$1" --version </dev/null 2>/dev/null | head -n 1) || true
+  if [[ "$out" =~ ^$name\ ([^ ]+)\ \(plugin\ protocol\ 6\)$ ]]; then
+    [ "${BASH_REMATCH[1]}" = "$version" ] ||
+      die "$1 reports version ${BASH_REMATCH[1]}, not $version: rebuild it, or release ${BASH_REMATCH[1]}"
+  else
+    echo "release: warning: $1 --version printed no version: the version it reports is not checked" >&2
+  fi
+}
+
 built=()
 for entry in "${targets[@]}"; do
   triple=${entry%% *}
@@ -137,22 +157,23 @@ for entry in "${targets[@]}"; do
     binary="target/$triple/release/$name$exe"
   fi
   [ -f "$binary" ] || die "$binary was not built"
+  if [ "$triple" = "-" ]; then check_version "$binary"; fi
   mkdir -p "$staging/$platform"
   inner="$staging/$platform/${name}_v${version}${exe}"
   cp "$binary" "$inner"
   chmod 0755 "$inner"
   touch -t "$stamp" "$inner"
-  archive="$dist/${name}_${version}_${platform}.zip"
+  archive="$out/${name}_${version}_${platform}.zip"
   make_zip "$archive" "$inner"
   built+=("$(basename "$archive")")
 done
 
 manifest="${name}_${version}_manifest.json"
-cp terraform-registry-manifest.json "$dist/$manifest"
+cp terraform-registry-manifest.json "$out/$manifest"
 
 sums="${name}_${version}_SHA256SUMS"
 (
-  cd "$dist"
+  cd "$out"
   if command -v sha256sum >/dev/null 2>&1; then
     sha256sum "${built[@]}" "$manifest"
   else
@@ -161,9 +182,11 @@ sums="${name}_${version}_SHA256SUMS"
 )
 
 if [ -n "${GPG_FINGERPRINT:-}" ]; then
-  gpg --batch --yes --local-user "$GPG_FINGERPRINT" --output "$dist/$sums.sig" --detach-sign "$dist/$sums" ||
+  gpg --batch --yes --local-user "$GPG_FINGERPRINT" --output "$out/$sums.sig" --detach-sign "$out/$sums" ||
     die "signing with key $GPG_FINGERPRINT failed"
 fi
 
+rm -f "$dist/${name}_${version}_"*
+mv "$out"/* "$dist/"
 echo "== $dist"
 (cd "$dist" && ls -l "${name}_${version}_"*)

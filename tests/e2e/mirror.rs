@@ -38,10 +38,15 @@ fn platform() -> String {
 
 /// Runs `scripts/release.sh ARGS` packaging the plugin the tests built, into `dist`.
 fn release(dist: &Path, args: &[&str]) -> Output {
+    release_binary(&bin_dir().join(NAME), dist, args)
+}
+
+/// Runs `scripts/release.sh ARGS` packaging `binary`, into `dist`.
+fn release_binary(binary: &Path, dist: &Path, args: &[&str]) -> Output {
     Command::new("bash")
         .arg(repo().join("scripts/release.sh"))
         .args(args)
-        .env("POLYCLOUD_RELEASE_BINARY", bin_dir().join(NAME))
+        .env("POLYCLOUD_RELEASE_BINARY", binary)
         .env("POLYCLOUD_RELEASE_DIST", dist)
         .env_remove("GPG_FINGERPRINT")
         .output()
@@ -290,6 +295,36 @@ fn release_script_refuses_a_version_that_is_not_semver() {
     );
     assert_eq!(
         std::fs::read_dir(dist.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn release_script_refuses_a_binary_that_reports_another_version() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let stale = dir.path().join(NAME);
+    std::fs::write(
+        &stale,
+        "#!/bin/sh\necho 'terraform-provider-polycloud 0.1.9 (plugin protocol 6)'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&stale, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dist = dir.path().join("dist");
+    let run = release_binary(&stale, &dist, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{} reports version 0.1.9, not {VERSION}: rebuild it, or release 0.1.9",
+            stale.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dist).unwrap().count(),
         0,
         "nothing written"
     );
