@@ -295,6 +295,9 @@ pub enum HttpError {
         /// The cloud's message.
         reason: String,
     },
+    /// Terraform asked the provider to stop (Ctrl-C) while this request waited to retry.
+    #[error("{0}")]
+    Cancelled(#[from] crate::cancel::Cancelled),
 }
 
 impl HttpError {
@@ -409,7 +412,7 @@ impl HttpClient {
                 method_name(request.method),
                 redact_url(&request.url)
             );
-            tokio::time::sleep(delay).await;
+            crate::cancel::sleep(delay).await?;
             attempt += 1;
         }
     }
@@ -528,7 +531,9 @@ where
                     cloud = http.cloud,
                     "create outcome unknown ({e}); looking it up before trying again"
                 );
-                tokio::time::sleep(backoff(tries)).await;
+                crate::cancel::sleep(backoff(tries))
+                    .await
+                    .map_err(HttpError::from)?;
                 if let Some(found) = lookup().await? {
                     tracing::info!(
                         cloud = http.cloud,

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod cloud;
 pub mod config;
 pub mod data_sources;
@@ -19,5 +20,6 @@ pub mod provider;
 pub mod resources;
 pub mod secrets;
 pub mod sshkey;
+pub mod tfplugin;
 pub mod timefmt;
 pub mod waiter;

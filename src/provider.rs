@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::{
     AttributePath, DataSource, Diagnostics, DynamicDataSource, DynamicResource, Provider, Resource,
 };
 
@@ -148,6 +148,13 @@ impl Provider for PolycloudProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(crate::data_sources::all(&self.shared))
+    }
+
+    fn get_ephemeral_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn crate::tfplugin::DynamicEphemeralResource>>> {
+        Some(crate::data_sources::ephemeral::all(&self.shared))
     }
 }
 

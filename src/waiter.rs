@@ -48,7 +48,12 @@ where
         if remaining.is_zero() {
             return Err(timed_out(what, timeout, &last_status));
         }
-        tokio::time::sleep(delay.min(remaining)).await;
+        if crate::cancel::sleep(delay.min(remaining)).await.is_err() {
+            return Err(CloudError::Cancelled {
+                task: what.to_string(),
+                last_status,
+            });
+        }
         polls += 1;
         match poll().await? {
             Poll::Done(value) => {

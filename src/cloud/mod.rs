@@ -64,6 +64,14 @@ pub enum CloudError {
     /// The answer did not have the documented shape.
     #[error("unexpected answer: {0}")]
     Protocol(String),
+    /// Terraform asked the provider to stop (Ctrl-C) during the wait.
+    #[error("cancelled while waiting for {task} (last status: {last_status}): Terraform asked the provider to stop; the remote work may still be running")]
+    Cancelled {
+        /// What was waited on.
+        task: String,
+        /// Last status seen.
+        last_status: String,
+    },
 }
 
 impl CloudError {

@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;

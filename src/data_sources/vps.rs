@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
 
 use crate::cloud::{Cloud, Feature};
 use crate::data_sources::support::*;

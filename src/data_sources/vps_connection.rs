@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -45,7 +45,7 @@ impl DataSource for VpsConnectionDataSource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
-            SchemaBuilder::new("How to reach a server's console (StarVCenter): the console URL, the physical host and the VNC port. The URL grants access: it is sensitive and never logged, and the cloud may issue a new one on every read.")
+            SchemaBuilder::new("How to reach a server's console (StarVCenter): the console URL, the physical host and the VNC port. The URL grants access: it is sensitive and never logged, and the cloud may issue a new one on every read. It is stored in the state: prefer the ephemeral resource of the same name (Terraform 1.10 or later), which never stores it.")
                 .computed("id", AttributeType::String, "The server's id.")
                 .required("vps_id", AttributeType::String, "The server (a `polycloud_vps` id).")
                 .computed_secret("console_url", "The remote console URL. Sensitive: it carries an access token.")

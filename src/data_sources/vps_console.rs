@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -40,7 +40,7 @@ impl DataSource for VpsConsoleDataSource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
-            SchemaBuilder::new("A URL of a server's web console (iNET: noVNC). The cloud may issue a new URL on every read.")
+            SchemaBuilder::new("A URL of a server's web console (iNET: noVNC). The cloud may issue a new URL on every read. The URL carries an access token and is stored in the state: prefer the ephemeral resource of the same name (Terraform 1.10 or later), which never stores it.")
                 .computed("id", AttributeType::String, "The server's id.")
                 .required("vps_id", AttributeType::String, "The server (a `polycloud_vps` id).")
                 .computed_secret("url", "The console URL. Sensitive: it carries an access token.")

@@ -4,9 +4,9 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::{Value, ValueEmpty};
+use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -52,7 +52,7 @@ impl DataSource for VpsPrivateKeyDataSource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
-            SchemaBuilder::new("The private key of a server's SSH key pair (iNET). Sensitive: hidden in plans, never logged; it is still stored in the state, so protect the state.")
+            SchemaBuilder::new("The private key of a server's SSH key pair (iNET). Sensitive: hidden in plans, never logged; it is still stored in the state. Prefer the ephemeral resource of the same name (Terraform 1.10 or later), which never stores it.")
                 .computed("id", AttributeType::String, "`<vps_id>/<key_type>`.")
                 .required("vps_id", AttributeType::String, "The server (a `polycloud_vps` id).")
                 .optional_computed("key_type", AttributeType::String, "`linux` (RSA PEM, for OpenSSH; default) or `windows` (PuTTY PPK).")

@@ -5,11 +5,11 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{
+use crate::tfplugin::schema::{
     Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock, Schema,
 };
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics};
 
 use crate::cloud::{Capability, Cloud, CloudError, Feature, Setting};
 use crate::model::Deleted;
@@ -73,16 +73,9 @@ impl SchemaBuilder {
         description: &str,
         sensitive: bool,
     ) -> Self {
-        self.block.attributes.insert(
-            name.to_string(),
-            Attribute {
-                attr_type: ty,
-                description: Description::markdown(description),
-                constraint,
-                sensitive,
-                deprecated: false,
-            },
-        );
+        let mut attribute = Attribute::new(ty, constraint, description);
+        attribute.sensitive = sensitive;
+        self.block.attributes.insert(name.to_string(), attribute);
         self
     }
 
@@ -121,6 +114,20 @@ impl SchemaBuilder {
             description,
             true,
         )
+    }
+
+    /// An optional write-only secret (Terraform ≥ 1.11): sensitive, in configuration
+    /// only, never in state or plan.
+    pub fn write_only_secret(mut self, name: &str, description: &str) -> Self {
+        let mut attribute = Attribute::new(
+            AttributeType::String,
+            AttributeConstraint::Optional,
+            description,
+        );
+        attribute.sensitive = true;
+        attribute.write_only = true;
+        self.block.attributes.insert(name.to_string(), attribute);
+        self
     }
 
     /// An output-only sensitive attribute.
@@ -323,6 +330,7 @@ pub fn report(
         CloudError::Auth(_) => "Authentication failed".to_string(),
         CloudError::Unsupported(_) => format!("{summary}: not supported by this cloud"),
         CloudError::Timeout { .. } => format!("{summary}: timed out"),
+        CloudError::Cancelled { .. } => format!("{summary}: cancelled"),
         _ => summary.to_string(),
     };
     let detail = crate::secrets::redact(&error.to_string());

@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, NestedBlock, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
+use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Cloud, Feature};
 use crate::model::{SecurityGroup, SecurityRule};

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, NestedBlock, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
+use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Cloud, Feature};
 use crate::model::{Slb, SlbBackend, SlbHealth, SlbSpec};
@@ -101,8 +101,12 @@ pub struct SlbState {
     pub enabled: Value<bool>,
     /// PEM certificate.
     pub https_certificate: Value<String>,
-    /// PEM private key (sensitive).
+    /// PEM private key (sensitive, stored in state).
     pub https_private_key: Value<String>,
+    /// PEM private key, write-only: in configuration only, never in state or plan.
+    pub https_private_key_wo: Value<String>,
+    /// Bump to install a new `https_private_key_wo`.
+    pub https_private_key_wo_version: Value<i64>,
     /// Node ids, in `backend` order.
     pub backend_ids: StringList,
     /// RFC 3339.
@@ -118,6 +122,14 @@ pub struct SlbState {
 }
 
 impl SlbState {
+    /// This state with the write-only key of `config` standing in for the stored one.
+    fn with_written_key(mut self, config: &SlbState) -> SlbState {
+        if self.https_private_key.is_null() {
+            self.https_private_key = config.https_private_key_wo.clone();
+        }
+        self
+    }
+
     /// The back ends written (or held).
     fn backends(&self) -> Vec<BackendBlock> {
         self.backend
@@ -300,7 +312,11 @@ fn clear_unknowns(state: &mut SlbState) {
             *v = Value::Null;
         }
     }
-    for v in [&mut state.backend_port, &mut state.max_connections] {
+    for v in [
+        &mut state.backend_port,
+        &mut state.max_connections,
+        &mut state.https_private_key_wo_version,
+    ] {
         if v.is_unknown() {
             *v = Value::Null;
         }
@@ -314,6 +330,14 @@ fn clear_unknowns(state: &mut SlbState) {
     if state.backend.is_null() || state.backend.is_unknown() {
         state.backend = Value::Value(Vec::new());
     }
+}
+
+/// Whether a new `https_private_key_wo_version` asks for the key to be installed again
+/// (after an import there is no version in state: the written key is adopted).
+fn key_version_changed(prior: &SlbState, planned: &SlbState) -> bool {
+    prior.https_private_key_wo_version.is_value()
+        && !planned.https_private_key_wo_version.is_null()
+        && prior.https_private_key_wo_version != planned.https_private_key_wo_version
 }
 
 /// A range check of an integer attribute.
@@ -365,10 +389,28 @@ fn is_pem(text: &str, kind: &str) -> bool {
 fn validate_https(diags: &mut Diagnostics, config: &SlbState) {
     let https = known(&config.protocol) == Some("https");
     let cert = &config.https_certificate;
-    let key = &config.https_private_key;
+    let (key_name, key) = if config.https_private_key.is_null() && !config.https_private_key_wo.is_null() {
+        ("https_private_key_wo", &config.https_private_key_wo)
+    } else {
+        ("https_private_key", &config.https_private_key)
+    };
+    if !config.https_private_key.is_null() && !config.https_private_key_wo.is_null() {
+        diags.error(
+            "Conflicting private keys",
+            "Write either `https_private_key` (stored in state) or `https_private_key_wo` (write-only, never stored), not both.",
+            AttributePath::new("https_private_key_wo"),
+        );
+    }
+    if !config.https_private_key_wo_version.is_null() && config.https_private_key_wo.is_null() {
+        diags.error(
+            "https_private_key_wo_version without https_private_key_wo",
+            "`https_private_key_wo_version` says when to install `https_private_key_wo` again; write the key too, or remove the version.",
+            AttributePath::new("https_private_key_wo_version"),
+        );
+    }
     for (name, value, kind) in [
         ("https_certificate", cert, "CERTIFICATE"),
-        ("https_private_key", key, "PRIVATE KEY"),
+        (key_name, key, "PRIVATE KEY"),
     ] {
         let path = AttributePath::new(name);
         match (https, known(value), value.is_unknown()) {
@@ -711,7 +753,9 @@ impl Resource for SlbResource {
                 .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`); default the token's tenant (replaces).")
                 .optional_computed("enabled", Bool, "Started (`true`, default) or stopped (in place).")
                 .optional("https_certificate", Str, "PEM certificate; required with `https` (in place).")
-                .secret("https_private_key", "PEM private key; required with `https`; sensitive, never logged (in place).")
+                .secret("https_private_key", "PEM private key; required with `https` (or `https_private_key_wo`); sensitive, never logged, but stored in state: prefer `https_private_key_wo` (in place).")
+                .write_only_secret("https_private_key_wo", "PEM private key, write-only (Terraform 1.11 or later): installed with the certificate, never stored in state or plan. Conflicts with `https_private_key`. Raise `https_private_key_wo_version` to install a new key.")
+                .optional("https_private_key_wo_version", Number, "Version of `https_private_key_wo`; a new value installs the certificate and key again, in place.")
                 .computed("backend_ids", string_list(), "Back-end node ids, in `backend` order.")
                 .computed("created_at", Str, "Creation time, RFC 3339.")
                 .block("health_check", health)
@@ -848,7 +892,8 @@ impl Resource for SlbResource {
             || planned.backend != prior.backend
             || planned.enabled != prior.enabled
             || planned.https_certificate != prior.https_certificate
-            || planned.https_private_key != prior.https_private_key;
+            || planned.https_private_key != prior.https_private_key
+            || key_version_changed(&prior, &planned);
         if changed && replace.is_empty() {
             if let Some(cloud) = self.shared.get() {
                 if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Update) {
@@ -873,12 +918,13 @@ impl Resource for SlbResource {
         &self,
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
+        let planned = planned.with_written_key(&config);
         let id = match cloud.create_slb(&planned.spec()).await {
             Ok(id) => id,
             Err(failure) => {
@@ -910,13 +956,21 @@ impl Resource for SlbResource {
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
-        if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
+        // The stored key stands in for the written one unless its version moved.
+        let key_is_new = key_version_changed(&prior, &planned);
+        let effective = planned.clone().with_written_key(&config);
+        let prior = if key_is_new {
+            prior
+        } else {
+            prior.with_written_key(&config)
+        };
+        if let Err(message) = converge(cloud.as_ref(), &id, &prior, &effective).await {
             diags.root_error("Cannot update the load balancer", message);
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;

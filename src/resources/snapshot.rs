@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{Snapshot, SnapshotSpec};

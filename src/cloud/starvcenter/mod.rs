@@ -512,7 +512,7 @@ impl Cloud for StarVCenterClient {
             (Feature::Vps, "network_id") => Some(AttrRule::replace("StarVCenter attaches the VM's network (vnic.portgroupid) only at creation").required()),
             (Feature::Vps, "ssh_key_ids") => Some(AttrRule::unsupported(NO_KEYS)),
             (Feature::Vps, "auto_snapshot_days") => Some(AttrRule::unsupported("StarVCenter has no automatic snapshots; schedule polycloud_backup resources instead.")),
-            (Feature::Vps, "password" | "description" | "power_state") => Some(AttrRule::in_place()),
+            (Feature::Vps, "password" | "password_wo" | "description" | "power_state") => Some(AttrRule::in_place()),
             (Feature::Backup, "name") => Some(AttrRule {
                 set: Setting::Optional,
                 change: Change::Replace("StarVCenter cannot rename a backup (cloudvm/backup/modify changes only the description)".into()),
