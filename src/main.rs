@@ -16,7 +16,10 @@ fn main() {
         std::process::exit(1);
     }
     plugin::prepare_process();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("terraform-provider-polycloud: cannot start: {error}");

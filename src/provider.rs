@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{
     AttributePath, DataSource, Diagnostics, DynamicDataSource, DynamicResource, Provider, Resource,
 };
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{self, ConfigIssue, RawConfig};
 use crate::resources::common::{SchemaBuilder, SharedCloud};

@@ -1,11 +1,11 @@
 //! `polycloud_public_ips`: the public addresses of the account's pool that mappings and
 //! load balancers can use, with the ports already forwarded on each.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{DataSource, Diagnostics};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;

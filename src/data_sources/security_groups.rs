@@ -1,11 +1,11 @@
 //! `polycloud_security_groups`: the security groups of the account, optionally only
 //! those whose name contains a text.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{DataSource, Diagnostics};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;

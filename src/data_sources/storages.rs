@@ -1,11 +1,11 @@
 //! `polycloud_storages`: the storage pools of an on-premises installation
 //! (StarVCenter 2.16, every page).
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{DataSource, Diagnostics};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;

@@ -1,10 +1,10 @@
 //! `polycloud_vps` (data source): one server, by `id` or by exact `name`.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Cloud, Feature};
 use crate::data_sources::support::*;

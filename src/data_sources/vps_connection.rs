@@ -1,11 +1,11 @@
 //! `polycloud_vps_connection`: how to reach a server's console (StarVCenter 2.2.9):
 //! the console URL (sensitive: it grants access), the physical host and its VNC port.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{DataSource, Diagnostics};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;

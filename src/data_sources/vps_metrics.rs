@@ -2,11 +2,11 @@
 //! CPU/memory, per-disk and per-NIC figures, and a CPU/memory, disk and network
 //! history at one resolution. A figure the cloud has no data for is null.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;

@@ -2,11 +2,11 @@
 //! (`linux`) or PuTTY PPK (`windows`). The key is sensitive: Terraform hides it in
 //! plans and the provider never logs it (it is registered with `crate::secrets`).
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;

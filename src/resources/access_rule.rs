@@ -5,11 +5,11 @@
 //! replaces the rule. The API does not report `direction` or `description`; they are
 //! kept as written.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::model::AccessRule;

@@ -1,10 +1,10 @@
 //! `polycloud_backup`: a backup of a VPS (SPEC §4b).
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Change, Feature};
 use crate::model::{Backup, BackupSpec};

@@ -4,12 +4,12 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{
     Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock, Schema,
 };
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics};
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Capability, Cloud, CloudError, Feature, Setting};
 use crate::model::Deleted;

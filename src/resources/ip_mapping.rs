@@ -3,11 +3,11 @@
 //! C R D). Every argument replaces it. A public address already in use fails with the
 //! cloud's own message.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::model::IpMapping;

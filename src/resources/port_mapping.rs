@@ -2,11 +2,11 @@
 //! router of the server's network (SPEC §3: C R D). Every argument replaces it. A
 //! public IP:port already taken fails with the cloud's own message.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::model::PortMapping;

@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Cloud, Feature};
 use crate::model::{Slb, SlbBackend, SlbHealth, SlbSpec};
@@ -389,11 +389,12 @@ fn is_pem(text: &str, kind: &str) -> bool {
 fn validate_https(diags: &mut Diagnostics, config: &SlbState) {
     let https = known(&config.protocol) == Some("https");
     let cert = &config.https_certificate;
-    let (key_name, key) = if config.https_private_key.is_null() && !config.https_private_key_wo.is_null() {
-        ("https_private_key_wo", &config.https_private_key_wo)
-    } else {
-        ("https_private_key", &config.https_private_key)
-    };
+    let (key_name, key) =
+        if config.https_private_key.is_null() && !config.https_private_key_wo.is_null() {
+            ("https_private_key_wo", &config.https_private_key_wo)
+        } else {
+            ("https_private_key", &config.https_private_key)
+        };
     if !config.https_private_key.is_null() && !config.https_private_key_wo.is_null() {
         diags.error(
             "Conflicting private keys",

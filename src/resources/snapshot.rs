@@ -1,11 +1,11 @@
 //! `polycloud_snapshot`: an on-demand snapshot of a VPS (SPEC §4b). Creating it
 //! waits until the snapshot is complete.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{Snapshot, SnapshotSpec};

@@ -2,11 +2,11 @@
 //! name and description cannot be changed by the API (a change makes a new tenant);
 //! where the cloud cannot delete tenants, destroy forgets it with a warning.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::model::{Quotas, Tenant, TenantSpec};

@@ -2,11 +2,11 @@
 //! takes is its own rule (`Cloud::rule(Feature::Volume, ..)`): iNET makes a volume
 //! from an `image` and sizes it itself; other clouds take `size_gb`.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{Volume, VolumeSpec};

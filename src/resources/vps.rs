@@ -1,10 +1,10 @@
 //! `polycloud_vps`: a virtual server on any of the four clouds (SPEC §4).
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{PowerState, Vps, VpsChange, VpsSpec};

@@ -3,11 +3,11 @@
 //! destroying one only removes it from state, with a warning and no API call. Import
 //! id: `<vps_id>/<nic_id>` (the cloud lists NICs per VPS).
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Feature;
 use crate::model::VpsNic;

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Cloud, Feature, Setting};
 use crate::resources::common::*;

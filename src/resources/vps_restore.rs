@@ -2,12 +2,12 @@
 //! action kept in state: it runs on create, runs again when `triggers` (or its source)
 //! change, and destroying it changes nothing remotely.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::{serde_as_vec, Value, ValueEmpty};
 use crate::tfplugin::{AttributePath, Diagnostics, Resource};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use crate::cloud::Feature;
 use crate::model::RestoreSource;

@@ -216,6 +216,9 @@ mod tests {
         assert!(!diags.has_errors());
         diags.error("bad", "why", AttributePath::new("name"));
         assert!(diags.has_errors());
-        assert_eq!(diags.to_proto()[1].attribute.as_ref().unwrap().steps.len(), 1);
+        assert_eq!(
+            diags.to_proto()[1].attribute.as_ref().unwrap().steps.len(),
+            1
+        );
     }
 }

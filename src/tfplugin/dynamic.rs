@@ -27,7 +27,11 @@ pub struct ValueError {
 
 fn fail(path: &str, message: impl Into<String>) -> ValueError {
     ValueError {
-        path: if path.is_empty() { "value".into() } else { path.to_string() },
+        path: if path.is_empty() {
+            "value".into()
+        } else {
+            path.to_string()
+        },
         message: message.into(),
     }
 }
@@ -54,8 +58,8 @@ pub fn encode_msgpack(value: &Json, shape: &Shape) -> Result<Vec<u8>, ValueError
 /// Reads a raw JSON state (UpgradeResourceState) into the JSON tree: attributes the
 /// schema lacks are dropped, missing ones become null.
 pub fn decode_json_state(bytes: &[u8], shape: &Shape) -> Result<Json, ValueError> {
-    let raw: Json =
-        serde_json::from_slice(bytes).map_err(|e| fail("", format!("malformed JSON state: {e}")))?;
+    let raw: Json = serde_json::from_slice(bytes)
+        .map_err(|e| fail("", format!("malformed JSON state: {e}")))?;
     let packed = encode_msgpack(&raw, shape)?;
     decode_msgpack(&packed, shape)
 }
@@ -93,7 +97,10 @@ fn from_msgpack(value: &rmpv::Value, shape: &Shape, path: &str) -> Result<Json, 
                 let key = key
                     .as_str()
                     .ok_or_else(|| fail(path, "map key is not a string"))?;
-                out.insert(key.to_string(), from_msgpack(item, inner, &child(path, key))?);
+                out.insert(
+                    key.to_string(),
+                    from_msgpack(item, inner, &child(path, key))?,
+                );
             }
             Ok(Json::Object(out))
         }
@@ -142,7 +149,10 @@ fn msgpack_number(value: &rmpv::Value, path: &str) -> Result<Json, ValueError> {
                 .map_err(|_| fail(path, format!("not a number: {text:?}")))
                 .and_then(|f| float(f, path))
         }
-        other => Err(fail(path, format!("expected a number, got msgpack {other}"))),
+        other => Err(fail(
+            path,
+            format!("expected a number, got msgpack {other}"),
+        )),
     }
 }
 
@@ -208,7 +218,9 @@ fn to_msgpack(value: &Json, shape: &Shape, path: &str) -> Result<rmpv::Value, Va
             })
             .ok_or_else(|| fail(path, format!("not a number: {s:?}"))),
         (Shape::Bool, Json::Bool(b)) => Ok(M::Boolean(*b)),
-        (Shape::Bool, Json::String(s)) if s == "true" || s == "false" => Ok(M::Boolean(s == "true")),
+        (Shape::Bool, Json::String(s)) if s == "true" || s == "false" => {
+            Ok(M::Boolean(s == "true"))
+        }
         (Shape::List(inner) | Shape::Set(inner), Json::Array(items)) => items
             .iter()
             .enumerate()
@@ -341,8 +353,11 @@ mod tests {
         assert!(decode_msgpack(&[0xa5, b'a'], &shape()).is_err());
         assert!(decode_msgpack(&[0x92, 0x01], &shape()).is_err());
         assert!(decode_json_state(b"{", &shape()).is_err());
-        let err = decode_msgpack(&encode_msgpack(&json!(1), &Shape::Number).unwrap(), &Shape::String)
-            .unwrap_err();
+        let err = decode_msgpack(
+            &encode_msgpack(&json!(1), &Shape::Number).unwrap(),
+            &Shape::String,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("expected String"), "{err}");
     }
 }

@@ -16,7 +16,9 @@ use std::task::{Context, Poll};
 use anyhow::{bail, Context as _};
 use base64::Engine as _;
 use rustls::client::danger::HandshakeSignatureValid;
-use rustls::pki_types::{AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm};
+use rustls::pki_types::{
+    AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm,
+};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use tokio::net::{TcpListener, TcpStream};
@@ -25,7 +27,8 @@ use tokio_util::sync::CancellationToken;
 /// The cookie Terraform sets so that a provider knows it was started by Terraform.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 /// Its value.
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 /// The go-plugin core protocol version.
 const CORE_PROTOCOL: u32 = 1;
 /// The application protocol this plugin speaks (tfplugin6).
@@ -85,7 +88,10 @@ pub fn tls_from_client_cert(client_pem: &str) -> anyhow::Result<Tls> {
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
     let mut name = rcgen::DistinguishedName::new();
     name.push(rcgen::DnType::CommonName, "localhost");
-    name.push(rcgen::DnType::OrganizationName, "terraform-provider-polycloud");
+    name.push(
+        rcgen::DnType::OrganizationName,
+        "terraform-provider-polycloud",
+    );
     params.distinguished_name = name;
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
@@ -122,9 +128,18 @@ pub fn tls_from_client_cert(client_pem: &str) -> anyhow::Result<Tls> {
 fn rustls_pemfile_first_cert(pem: &str) -> anyhow::Result<Vec<u8>> {
     let begin = "-----BEGIN CERTIFICATE-----";
     let end = "-----END CERTIFICATE-----";
-    let start = pem.find(begin).context("PLUGIN_CLIENT_CERT holds no PEM certificate")? + begin.len();
-    let stop = pem[start..].find(end).context("PLUGIN_CLIENT_CERT: unterminated PEM certificate")? + start;
-    let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
+    let start = pem
+        .find(begin)
+        .context("PLUGIN_CLIENT_CERT holds no PEM certificate")?
+        + begin.len();
+    let stop = pem[start..]
+        .find(end)
+        .context("PLUGIN_CLIENT_CERT: unterminated PEM certificate")?
+        + start;
+    let body: String = pem[start..stop]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     base64::engine::general_purpose::STANDARD
         .decode(body)
         .context("PLUGIN_CLIENT_CERT: bad base64 in the PEM certificate")
@@ -186,11 +201,19 @@ fn algorithms_with_p521() -> rustls::crypto::WebPkiSupportedAlgorithms {
 struct P521Sha512;
 
 impl SignatureVerificationAlgorithm for P521Sha512 {
-    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
         use p521::ecdsa::signature::Verifier;
-        let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
-        let signature = p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
-        key.verify(message, &signature).map_err(|_| InvalidSignature)
+        let key =
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let signature =
+            p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
+        key.verify(message, &signature)
+            .map_err(|_| InvalidSignature)
     }
 
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
@@ -284,7 +307,9 @@ where
 {
     type Response = http::Response<tonic::body::Body>;
     type Error = Infallible;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self::Response, Infallible>> + Send>>;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Infallible>> + Send>,
+    >;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
@@ -294,7 +319,8 @@ where
         let shutdown = self.shutdown.clone();
         Box::pin(async move {
             if request.uri().path() == "/plugin.GRPCController/Shutdown" {
-                let mut grpc = tonic::server::Grpc::new(tonic::codec::ProstCodec::<(), ()>::default());
+                let mut grpc =
+                    tonic::server::Grpc::new(tonic::codec::ProstCodec::<(), ()>::default());
                 Ok(grpc.unary(ShutdownCall(shutdown), request).await)
             } else {
                 Ok(tonic::Status::unimplemented("").into_http())
@@ -328,7 +354,10 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let client = tokio::spawn(async move { TcpStream::connect(addr).await.unwrap() });
         let accepted = accept_no_delay(&listener).await.unwrap();
-        assert!(accepted.nodelay().unwrap(), "TCP_NODELAY must be set on accepted sockets");
+        assert!(
+            accepted.nodelay().unwrap(),
+            "TCP_NODELAY must be set on accepted sockets"
+        );
         drop(client.await.unwrap());
     }
 

@@ -13,7 +13,11 @@ use super::diagnostics::{AttributePath, Diagnostics};
 use super::schema::Schema;
 
 /// Reads a typed value from the JSON tree, or adds an error naming `what`.
-pub fn from_tree<T: DeserializeOwned>(diags: &mut Diagnostics, what: &str, tree: Json) -> Option<T> {
+pub fn from_tree<T: DeserializeOwned>(
+    diags: &mut Diagnostics,
+    what: &str,
+    tree: Json,
+) -> Option<T> {
     match serde_json::from_value(tree) {
         Ok(value) => Some(value),
         Err(e) => {
@@ -164,8 +168,18 @@ pub trait Resource: Send + Sync {
 pub trait DynamicResource: Send + Sync {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
     async fn validate(&self, diags: &mut Diagnostics, config: Json) -> Option<()>;
-    async fn read(&self, diags: &mut Diagnostics, state: Json, private: Json) -> Option<(Json, Json)>;
-    async fn plan_create(&self, diags: &mut Diagnostics, proposed: Json, config: Json) -> Option<(Json, Json)>;
+    async fn read(
+        &self,
+        diags: &mut Diagnostics,
+        state: Json,
+        private: Json,
+    ) -> Option<(Json, Json)>;
+    async fn plan_create(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Json,
+        config: Json,
+    ) -> Option<(Json, Json)>;
     async fn plan_update(
         &self,
         diags: &mut Diagnostics,
@@ -174,8 +188,19 @@ pub trait DynamicResource: Send + Sync {
         config: Json,
         private: Json,
     ) -> Option<(Json, Json, Vec<AttributePath>)>;
-    async fn plan_destroy(&self, diags: &mut Diagnostics, prior: Json, private: Json) -> Option<Json>;
-    async fn create(&self, diags: &mut Diagnostics, planned: Json, config: Json, private: Json) -> Option<(Json, Json)>;
+    async fn plan_destroy(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Json,
+        private: Json,
+    ) -> Option<Json>;
+    async fn create(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Json,
+        config: Json,
+        private: Json,
+    ) -> Option<(Json, Json)>;
     async fn update(
         &self,
         diags: &mut Diagnostics,
@@ -192,7 +217,10 @@ pub trait DynamicResource: Send + Sync {
 const STATE: &str = "resource state";
 const PRIVATE: &str = "private state";
 
-fn pair<A: Serialize, B: Serialize>(diags: &mut Diagnostics, (a, b): (A, B)) -> Option<(Json, Json)> {
+fn pair<A: Serialize, B: Serialize>(
+    diags: &mut Diagnostics,
+    (a, b): (A, B),
+) -> Option<(Json, Json)> {
     Some((to_tree(diags, STATE, &a)?, to_tree(diags, PRIVATE, &b)?))
 }
 
@@ -207,7 +235,12 @@ impl<R: Resource> DynamicResource for R {
         Resource::validate(self, diags, config).await
     }
 
-    async fn read(&self, diags: &mut Diagnostics, state: Json, private: Json) -> Option<(Json, Json)> {
+    async fn read(
+        &self,
+        diags: &mut Diagnostics,
+        state: Json,
+        private: Json,
+    ) -> Option<(Json, Json)> {
         let state = from_tree(diags, STATE, state)?;
         let private = from_tree(diags, PRIVATE, private)?;
         let meta = from_tree(diags, "provider_meta", Json::Null)?;
@@ -215,7 +248,12 @@ impl<R: Resource> DynamicResource for R {
         pair(diags, result)
     }
 
-    async fn plan_create(&self, diags: &mut Diagnostics, proposed: Json, config: Json) -> Option<(Json, Json)> {
+    async fn plan_create(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Json,
+        config: Json,
+    ) -> Option<(Json, Json)> {
         let proposed = from_tree(diags, "proposed state", proposed)?;
         let config = from_tree(diags, "configuration", config)?;
         let meta = from_tree(diags, "provider_meta", Json::Null)?;
@@ -242,7 +280,12 @@ impl<R: Resource> DynamicResource for R {
         Some((planned, private, replace))
     }
 
-    async fn plan_destroy(&self, diags: &mut Diagnostics, prior: Json, private: Json) -> Option<Json> {
+    async fn plan_destroy(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Json,
+        private: Json,
+    ) -> Option<Json> {
         let prior = from_tree(diags, STATE, prior)?;
         let private = from_tree(diags, PRIVATE, private)?;
         let meta = from_tree(diags, "provider_meta", Json::Null)?;
@@ -250,7 +293,13 @@ impl<R: Resource> DynamicResource for R {
         to_tree(diags, PRIVATE, &private)
     }
 
-    async fn create(&self, diags: &mut Diagnostics, planned: Json, config: Json, private: Json) -> Option<(Json, Json)> {
+    async fn create(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Json,
+        config: Json,
+        private: Json,
+    ) -> Option<(Json, Json)> {
         let planned = from_tree(diags, "planned state", planned)?;
         let config = from_tree(diags, "configuration", config)?;
         let private = from_tree(diags, PRIVATE, private)?;
@@ -365,7 +414,11 @@ pub trait EphemeralResource: Send + Sync {
     }
 
     /// Produces the value.
-    async fn open<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<Self::State<'a>>;
+    async fn open<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::State<'a>,
+    ) -> Option<Self::State<'a>>;
 }
 
 /// The type-erased form of [`EphemeralResource`].

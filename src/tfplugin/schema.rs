@@ -61,12 +61,9 @@ impl AttributeType {
             AttributeType::List(inner) => Shape::List(Box::new(inner.shape())),
             AttributeType::Set(inner) => Shape::Set(Box::new(inner.shape())),
             AttributeType::Map(inner) => Shape::Map(Box::new(inner.shape())),
-            AttributeType::Object(fields) => Shape::Object(
-                fields
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.shape()))
-                    .collect(),
-            ),
+            AttributeType::Object(fields) => {
+                Shape::Object(fields.iter().map(|(k, v)| (k.clone(), v.shape())).collect())
+            }
         }
     }
 }
@@ -162,7 +159,11 @@ pub struct Attribute {
 
 impl Attribute {
     /// A plain attribute.
-    pub fn new(attr_type: AttributeType, constraint: AttributeConstraint, description: &str) -> Self {
+    pub fn new(
+        attr_type: AttributeType,
+        constraint: AttributeConstraint,
+        description: &str,
+    ) -> Self {
         Self {
             attr_type,
             nested_type: None,
@@ -410,24 +411,42 @@ mod tests {
         let mut inner = BTreeMap::new();
         inner.insert(
             "port".to_string(),
-            Attribute::new(AttributeType::Number, AttributeConstraint::Required, "Port."),
+            Attribute::new(
+                AttributeType::Number,
+                AttributeConstraint::Required,
+                "Port.",
+            ),
         );
-        let mut attribute = Attribute::new(AttributeType::String, AttributeConstraint::Optional, "Rules.");
+        let mut attribute = Attribute::new(
+            AttributeType::String,
+            AttributeConstraint::Optional,
+            "Rules.",
+        );
         attribute.nested_type = Some(NestedType {
             nesting: Nesting::List,
             attributes: inner,
         });
         let wire = attribute.to_proto("rules");
-        assert!(wire.r#type.is_empty(), "Type and NestedType cannot both be set");
+        assert!(
+            wire.r#type.is_empty(),
+            "Type and NestedType cannot both be set"
+        );
         assert_eq!(wire.nested_type.unwrap().attributes[0].name, "port");
         let mut fields = BTreeMap::new();
         fields.insert("port".to_string(), Shape::Number);
-        assert_eq!(attribute.shape(), Shape::List(Box::new(Shape::Object(fields))));
+        assert_eq!(
+            attribute.shape(),
+            Shape::List(Box::new(Shape::Object(fields)))
+        );
     }
 
     #[test]
     fn write_only_and_deprecation_reach_the_wire() {
-        let mut attribute = Attribute::new(AttributeType::String, AttributeConstraint::Optional, "Secret.");
+        let mut attribute = Attribute::new(
+            AttributeType::String,
+            AttributeConstraint::Optional,
+            "Secret.",
+        );
         attribute.write_only = true;
         attribute.sensitive = true;
         attribute.deprecated = Some("Use `other`.".into());

@@ -97,7 +97,9 @@ impl<P: Provider> Registry<P> {
 
     /// Schemas of every data source, by full type name.
     pub fn data_source_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.data_sources.iter().map(|(k, e)| (k.as_str(), &e.schema))
+        self.data_sources
+            .iter()
+            .map(|(k, e)| (k.as_str(), &e.schema))
     }
 
     /// Schemas of every ephemeral resource, by full type name.
@@ -128,7 +130,12 @@ impl<P: Provider> ProviderServer<P> {
     }
 }
 
-fn decode(value: Option<proto::DynamicValue>, shape: &Shape, diags: &mut Diagnostics, what: &str) -> Option<Json> {
+fn decode(
+    value: Option<proto::DynamicValue>,
+    shape: &Shape,
+    diags: &mut Diagnostics,
+    what: &str,
+) -> Option<Json> {
     let Some(value) = value else {
         return Some(Json::Null);
     };
@@ -193,7 +200,10 @@ fn private_bytes(tree: &Json) -> Vec<u8> {
 }
 
 fn unknown_type(diags: &mut Diagnostics, kind: &str, name: &str) {
-    diags.root_error(format!("Unknown {kind} type"), format!("This provider has no {kind} `{name}`."));
+    diags.root_error(
+        format!("Unknown {kind} type"),
+        format!("This provider has no {kind} `{name}`."),
+    );
 }
 
 fn has_value(tree: &Json, name: &str) -> bool {
@@ -216,17 +226,23 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             resources: r
                 .resources
                 .keys()
-                .map(|k| m::ResourceMetadata { type_name: k.clone() })
+                .map(|k| m::ResourceMetadata {
+                    type_name: k.clone(),
+                })
                 .collect(),
             data_sources: r
                 .data_sources
                 .keys()
-                .map(|k| m::DataSourceMetadata { type_name: k.clone() })
+                .map(|k| m::DataSourceMetadata {
+                    type_name: k.clone(),
+                })
                 .collect(),
             ephemeral_resources: r
                 .ephemerals
                 .keys()
-                .map(|k| m::EphemeralMetadata { type_name: k.clone() })
+                .map(|k| m::EphemeralMetadata {
+                    type_name: k.clone(),
+                })
                 .collect(),
             ..Default::default()
         }))
@@ -269,7 +285,12 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let r = &self.registry;
         let mut diags = Diagnostics::default();
         crate::cancel::scope(async {
-            if let Some(tree) = decode(request.config, &r.provider_shape, &mut diags, "provider configuration") {
+            if let Some(tree) = decode(
+                request.config,
+                &r.provider_shape,
+                &mut diags,
+                "provider configuration",
+            ) {
                 if let Some(config) = from_tree(&mut diags, "provider configuration", tree) {
                     r.provider.validate(&mut diags, config).await;
                 }
@@ -294,7 +315,9 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                     .client_capabilities
                     .is_some_and(|c| c.write_only_attributes_allowed);
                 crate::cancel::scope(async {
-                    if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration") {
+                    if let Some(config) =
+                        decode(request.config, &e.shape, &mut diags, "configuration")
+                    {
                         if !write_only_allowed {
                             refuse_write_only(&mut diags, &config, &e.write_only);
                         }
@@ -319,16 +342,20 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             None => unknown_type(&mut diags, "data source", &request.type_name),
             Some(e) => {
                 crate::cancel::scope(async {
-                    if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration") {
+                    if let Some(config) =
+                        decode(request.config, &e.shape, &mut diags, "configuration")
+                    {
                         e.handler.validate(&mut diags, config).await;
                     }
                 })
                 .await
             }
         }
-        Ok(Response::new(proto::validate_data_resource_config::Response {
-            diagnostics: diags.to_proto(),
-        }))
+        Ok(Response::new(
+            proto::validate_data_resource_config::Response {
+                diagnostics: diags.to_proto(),
+            },
+        ))
     }
 
     async fn upgrade_resource_state(
@@ -342,7 +369,8 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             None => unknown_type(&mut diags, "resource", &request.type_name),
             Some(e) => {
                 let raw = request.raw_state.map(|r| r.json).unwrap_or_default();
-                upgraded_state = crate::cancel::scope(upgrade(e, request.version, &raw, &mut diags)).await;
+                upgraded_state =
+                    crate::cancel::scope(upgrade(e, request.version, &raw, &mut diags)).await;
             }
         }
         Ok(Response::new(proto::upgrade_resource_state::Response {
@@ -373,7 +401,12 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let r = &self.registry;
         let mut diags = Diagnostics::default();
         crate::cancel::scope(async {
-            if let Some(tree) = decode(request.config, &r.provider_shape, &mut diags, "provider configuration") {
+            if let Some(tree) = decode(
+                request.config,
+                &r.provider_shape,
+                &mut diags,
+                "provider configuration",
+            ) {
                 if let Some(config) = from_tree(&mut diags, "provider configuration", tree) {
                     r.provider
                         .configure(&mut diags, request.terraform_version, config)
@@ -398,12 +431,21 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             None => unknown_type(&mut diags, "resource", &request.type_name),
             Some(e) => {
                 crate::cancel::scope(async {
-                    let Some(state) = decode(request.current_state, &e.shape, &mut diags, "state") else {
+                    let Some(state) = decode(request.current_state, &e.shape, &mut diags, "state")
+                    else {
                         return;
                     };
-                    match e.handler.read(&mut diags, state, private_tree(&request.private)).await {
+                    match e
+                        .handler
+                        .read(&mut diags, state, private_tree(&request.private))
+                        .await
+                    {
                         Some((state, private)) => {
-                            response.new_state = encode(&without_write_only(state, &e.write_only), &e.shape, &mut diags);
+                            response.new_state = encode(
+                                &without_write_only(state, &e.write_only),
+                                &e.shape,
+                                &mut diags,
+                            );
                             response.private = private_bytes(&private);
                         }
                         None if diags.has_errors() => {}
@@ -430,7 +472,12 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                 crate::cancel::scope(async {
                     let (Some(prior), Some(proposed), Some(config)) = (
                         decode(request.prior_state, &e.shape, &mut diags, "prior state"),
-                        decode(request.proposed_new_state, &e.shape, &mut diags, "proposed state"),
+                        decode(
+                            request.proposed_new_state,
+                            &e.shape,
+                            &mut diags,
+                            "proposed state",
+                        ),
                         decode(request.config, &e.shape, &mut diags, "configuration"),
                     ) else {
                         return;
@@ -446,13 +493,18 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                             .await
                             .map(|(s, p)| (s, p, Vec::new()))
                     } else {
-                        h.plan_update(&mut diags, prior, proposed, config, private).await
+                        h.plan_update(&mut diags, prior, proposed, config, private)
+                            .await
                     };
                     if let Some((state, private, replace)) = planned {
                         response.planned_state = if state.is_null() {
                             Some(null_value())
                         } else {
-                            encode(&without_write_only(state, &e.write_only), &e.shape, &mut diags)
+                            encode(
+                                &without_write_only(state, &e.write_only),
+                                &e.shape,
+                                &mut diags,
+                            )
                         };
                         response.planned_private = private_bytes(&private);
                         response.requires_replace = replace.iter().map(|p| p.to_proto()).collect();
@@ -500,7 +552,11 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
                         h.update(&mut diags, prior, planned, config, private).await
                     };
                     if let Some((state, private)) = applied {
-                        response.new_state = encode(&without_write_only(state, &e.write_only), &e.shape, &mut diags);
+                        response.new_state = encode(
+                            &without_write_only(state, &e.write_only),
+                            &e.shape,
+                            &mut diags,
+                        );
                         response.private = private_bytes(&private);
                     }
                 })
@@ -523,7 +579,11 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             Some(e) => {
                 crate::cancel::scope(async {
                     if let Some((state, private)) = e.handler.import(&mut diags, request.id).await {
-                        let state = encode(&without_write_only(state, &e.write_only), &e.shape, &mut diags);
+                        let state = encode(
+                            &without_write_only(state, &e.write_only),
+                            &e.shape,
+                            &mut diags,
+                        );
                         if state.is_some() {
                             response.imported_resources.push(
                                 proto::import_resource_state::ImportedResource {
@@ -583,7 +643,9 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             None => unknown_type(&mut diags, "data source", &request.type_name),
             Some(e) => {
                 crate::cancel::scope(async {
-                    if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration") {
+                    if let Some(config) =
+                        decode(request.config, &e.shape, &mut diags, "configuration")
+                    {
                         if let Some(tree) = e.handler.read(&mut diags, config).await {
                             state = encode(&tree, &e.shape, &mut diags);
                         }
@@ -603,7 +665,9 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         &self,
         _request: Request<proto::generate_resource_config::Request>,
     ) -> Result<Response<proto::generate_resource_config::Response>, Status> {
-        Err(Status::unimplemented("GenerateResourceConfig is not supported"))
+        Err(Status::unimplemented(
+            "GenerateResourceConfig is not supported",
+        ))
     }
 
     async fn validate_ephemeral_resource_config(
@@ -616,16 +680,20 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             None => unknown_type(&mut diags, "ephemeral resource", &request.type_name),
             Some(e) => {
                 crate::cancel::scope(async {
-                    if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration") {
+                    if let Some(config) =
+                        decode(request.config, &e.shape, &mut diags, "configuration")
+                    {
                         e.handler.validate(&mut diags, config).await;
                     }
                 })
                 .await
             }
         }
-        Ok(Response::new(proto::validate_ephemeral_resource_config::Response {
-            diagnostics: diags.to_proto(),
-        }))
+        Ok(Response::new(
+            proto::validate_ephemeral_resource_config::Response {
+                diagnostics: diags.to_proto(),
+            },
+        ))
     }
 
     async fn open_ephemeral_resource(
@@ -639,7 +707,9 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
             None => unknown_type(&mut diags, "ephemeral resource", &request.type_name),
             Some(e) => {
                 crate::cancel::scope(async {
-                    if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration") {
+                    if let Some(config) =
+                        decode(request.config, &e.shape, &mut diags, "configuration")
+                    {
                         if let Some(tree) = e.handler.open(&mut diags, config).await {
                             result = encode(&tree, &e.shape, &mut diags);
                         }
@@ -843,4 +913,79 @@ async fn upgrade(
         return None;
     };
     encode(&without_write_only(tree, &e.write_only), &e.shape, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::provider::PolycloudProvider;
+
+    fn server() -> ProviderServer<PolycloudProvider> {
+        ProviderServer::new(Arc::new(Registry::new(
+            "polycloud",
+            PolycloudProvider::default(),
+        )))
+    }
+
+    fn config(server: &ProviderServer<PolycloudProvider>, tree: Json) -> proto::DynamicValue {
+        let shape = &server.registry.resources["polycloud_vps"].shape;
+        proto::DynamicValue {
+            msgpack: encode_msgpack(&tree, shape).unwrap(),
+            json: Vec::new(),
+        }
+    }
+
+    async fn validate(write_only_allowed: bool) -> Vec<proto::Diagnostic> {
+        let server = server();
+        let request = proto::validate_resource_config::Request {
+            type_name: "polycloud_vps".into(),
+            config: Some(config(
+                &server,
+                json!({"name": "web", "password_wo": "s3cret-pw", "password_wo_version": 1}),
+            )),
+            client_capabilities: Some(proto::ClientCapabilities {
+                write_only_attributes_allowed: write_only_allowed,
+                ..Default::default()
+            }),
+        };
+        server
+            .validate_resource_config(Request::new(request))
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics
+    }
+
+    #[tokio::test]
+    async fn a_terraform_without_write_only_support_gets_a_diagnostic_on_the_attribute() {
+        let refused = validate(false).await;
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert!(refused[0].summary.contains("Write-only"), "{refused:?}");
+        assert!(refused[0].detail.contains("Terraform 1.11"), "{refused:?}");
+        assert!(validate(true).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn write_only_values_never_leave_in_a_plan() {
+        let server = server();
+        let tree = json!({"name": "web", "password_wo": "s3cret-pw", "password_wo_version": 1});
+        let request = proto::plan_resource_change::Request {
+            type_name: "polycloud_vps".into(),
+            prior_state: Some(null_value()),
+            proposed_new_state: Some(config(&server, tree.clone())),
+            config: Some(config(&server, tree)),
+            ..Default::default()
+        };
+        let planned = server
+            .plan_resource_change(Request::new(request))
+            .await
+            .unwrap()
+            .into_inner();
+        let shape = &server.registry.resources["polycloud_vps"].shape;
+        let planned = decode_msgpack(&planned.planned_state.unwrap().msgpack, shape).unwrap();
+        assert_eq!(planned["password_wo"], Json::Null);
+        assert_eq!(planned["password_wo_version"], json!(1));
+    }
 }

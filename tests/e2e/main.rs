@@ -13,6 +13,7 @@ mod inet_resources;
 mod inet_vps;
 mod mirror;
 mod reliability;
+mod secrets_out_of_state;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
