@@ -1,5 +1,6 @@
 //! End-to-end tests: the real Terraform CLI, the freshly built plugin through
-//! dev_overrides, and `polycloud-sim`. Assertions read the simulator's state and its
+//! dev_overrides (`mirror`: through a filesystem mirror, as users install it), and
+//! `polycloud-sim`. Assertions read the simulator's state and its
 //! request log, not only exit codes.
 
 mod cancel;
@@ -10,6 +11,7 @@ mod inet_helpers;
 mod inet_reliability;
 mod inet_resources;
 mod inet_vps;
+mod mirror;
 mod reliability;
 mod secrets_out_of_state;
 mod starvcenter_common;
@@ -21,6 +23,7 @@ mod starvcenter_resources;
 mod starvcenter_storage;
 mod starvcenter_vps;
 mod state_upgrade;
+mod user_docs;
 mod vscale_data;
 mod vscale_resources;
 mod vscale_vps;

@@ -465,7 +465,8 @@ fn absent_is_none<T>(result: Result<T, CloudError>) -> Result<Option<T>, CloudEr
 
 const NO_KEYS: &str =
     "StarVCenter has no SSH keys: remove `ssh_key_ids` and set `password` (vm.account.pwd).";
-const PART_TWO: &str = "is not wired for StarVCenter in this release (StarVCenter part 2); manage it in the StarVCenter console meanwhile.";
+const PART_TWO: &str =
+    "is not available on StarVCenter through this provider: manage it in the StarVCenter console.";
 
 #[async_trait]
 impl Cloud for StarVCenterClient {
@@ -1183,7 +1184,7 @@ impl Cloud for StarVCenterClient {
 
     async fn delete_router(&self, id: &str) -> Result<Deleted, CloudError> {
         Ok(Deleted::Forgotten(format!(
-            "The StarVCenter API has no router delete (seeds/003 2.9): router {id} (a router VM) keeps running with its subnets. Remove it in the StarVCenter console if it is no longer needed."
+            "The StarVCenter API has no router delete: router {id} (a router VM) keeps running with its subnets. Remove it in the StarVCenter console if it is no longer needed."
         )))
     }
 
@@ -1238,7 +1239,7 @@ impl Cloud for StarVCenterClient {
 
     async fn delete_vps_nic(&self, vps_id: &str, nic_id: &str) -> Result<Deleted, CloudError> {
         Ok(Deleted::Forgotten(format!(
-            "The StarVCenter API has no NIC delete (seeds/003 2.5 offers only vnic/search and vnic/add): NIC {nic_id} stays attached to VM {vps_id}. Remove it in the StarVCenter console if it is no longer needed."
+            "The StarVCenter API has no NIC delete (it can only list and add NICs): NIC {nic_id} stays attached to VM {vps_id}. Remove it in the StarVCenter console if it is no longer needed."
         )))
     }
 }
