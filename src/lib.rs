@@ -12,6 +12,7 @@ pub mod cancel;
 pub mod cloud;
 pub mod config;
 pub mod data_sources;
+pub mod docs;
 pub mod duration;
 pub mod http;
 pub mod model;

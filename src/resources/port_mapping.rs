@@ -160,7 +160,7 @@ impl Resource for PortMappingResource {
         &self,
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
     ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Create) {
@@ -168,7 +168,7 @@ impl Resource for PortMappingResource {
             }
         }
         let mut planned = proposed;
-        if planned.protocol.is_null() {
+        if config.protocol.is_null() {
             planned.protocol = Value::Value("tcp".into());
         }
         planned.id = Value::Unknown;

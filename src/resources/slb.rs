@@ -836,7 +836,7 @@ impl Resource for SlbResource {
         &self,
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
     ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Create) {
@@ -860,7 +860,7 @@ impl Resource for SlbResource {
                 *v = Value::Unknown;
             }
         }
-        if planned.enabled.is_null() {
+        if config.enabled.is_null() {
             planned.enabled = Value::Value(true);
         }
         plan_backends(&mut planned, &SlbState::default());

@@ -548,7 +548,7 @@ impl Resource for VpsResource {
             }
             self.check_settings(diags, cloud.as_ref(), &config);
         }
-        if planned.power_state.is_null() {
+        if config.power_state.is_null() {
             planned.power_state = Value::Value(PowerState::Running.as_str().into());
         }
         planned.id = Value::Unknown;

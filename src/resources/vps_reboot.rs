@@ -141,7 +141,7 @@ impl Resource for VpsRebootResource {
         }
         let mut planned = proposed;
         planned.id = Value::Unknown;
-        if planned.hard.is_null() {
+        if config.hard.is_null() {
             planned.hard = Value::Value(false);
         }
         planned.rebooted_at = Value::Unknown;
