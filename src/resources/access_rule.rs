@@ -208,10 +208,7 @@ impl Resource for AccessRuleResource {
                 return None;
             }
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.vpc_id = Value::Unknown;
-        planned.router_id = Value::Unknown;
+        let planned = proposed;
         Some(planned)
     }
 
@@ -262,16 +259,6 @@ impl Resource for AccessRuleResource {
             }
         }
         Some(state)
-    }
-
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
-        Some(planned)
     }
 
     async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {

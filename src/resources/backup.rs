@@ -136,12 +136,6 @@ impl Resource for BackupResource {
             );
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
-        if config.name.is_null() {
-            planned.name = Value::Unknown;
-        }
-        planned.status = Value::Unknown;
-        planned.size_gb = Value::Unknown;
         planned.created_at = Value::Unknown;
         Some(planned)
     }

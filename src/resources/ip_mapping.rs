@@ -124,9 +124,7 @@ impl Resource for IpMappingResource {
                 return None;
             }
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.shared_ip = Value::Unknown;
+        let planned = proposed;
         Some(planned)
     }
 
@@ -169,16 +167,6 @@ impl Resource for IpMappingResource {
             }
         }
         Some(state)
-    }
-
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
-        Some(planned)
     }
 
     async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {

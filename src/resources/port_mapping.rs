@@ -171,9 +171,6 @@ impl Resource for PortMappingResource {
         if config.protocol.is_null() {
             planned.protocol = Value::Value("tcp".into());
         }
-        planned.id = Value::Unknown;
-        planned.private_ip = Value::Unknown;
-        planned.router_id = Value::Unknown;
         Some(planned)
     }
 
@@ -231,16 +228,6 @@ impl Resource for PortMappingResource {
             }
         }
         Some(state)
-    }
-
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
-        Some(planned)
     }
 
     async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {

@@ -45,22 +45,6 @@ fn apply_router(state: &mut RouterState, r: Router) {
     state.created_at = val(r.created_at);
 }
 
-/// Unknown values left after apply become null.
-fn clear_unknowns(state: &mut RouterState) {
-    for v in [
-        &mut state.id,
-        &mut state.management_ip,
-        &mut state.created_at,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    if state.online.is_unknown() {
-        state.online = Value::Null;
-    }
-}
-
 /// Attaches and detaches networks from `prior` to `planned`.
 async fn converge(
     cloud: &dyn Cloud,
@@ -152,11 +136,7 @@ impl Resource for RouterResource {
                 return None;
             }
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.management_ip = Value::Unknown;
-        planned.online = Value::Unknown;
-        planned.created_at = Value::Unknown;
+        let planned = proposed;
         Some(planned)
     }
 
@@ -203,7 +183,6 @@ impl Resource for RouterResource {
                 report(diags, "Cannot create the router", &failure.error, None);
                 state.id = Value::Value(failure.id?);
                 state.vpc_ids = Value::Null;
-                clear_unknowns(&mut state);
                 return Some(state);
             }
         }
@@ -213,7 +192,6 @@ impl Resource for RouterResource {
         {
             diags.root_error("Cannot attach the router's networks", message);
         }
-        clear_unknowns(&mut state);
         Some(state)
     }
 
@@ -242,7 +220,6 @@ impl Resource for RouterResource {
             ),
             Err(e) => report(diags, &format!("Cannot read router {id}"), &e, None),
         }
-        clear_unknowns(&mut state);
         Some(state)
     }
 

@@ -393,8 +393,6 @@ impl Resource for SecurityGroupResource {
             }
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.created_at = Value::Unknown;
         plan_rules(&mut planned);
         Some(planned)
     }

@@ -844,8 +844,6 @@ impl Resource for SlbResource {
             }
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.created_at = Value::Unknown;
         for v in [
             &mut planned.tenant_id,
             &mut planned.policy,

@@ -70,20 +70,6 @@ fn apply_snapshot(state: &mut SnapshotState, snapshot: Snapshot) {
     state.created_at = val(snapshot.created_at);
 }
 
-/// Keeps a state known after a failed create (the snapshot exists: tainted).
-fn clear_unknowns(state: &mut SnapshotState) {
-    for v in [
-        &mut state.name,
-        &mut state.status,
-        &mut state.created_at,
-        &mut state.description,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-}
-
 /// Sorts changed attributes into in place (returned) and replacements (pushed, with
 /// the cloud's reason as a warning); refused changes are errors on the attribute.
 fn plan_changes(
@@ -187,13 +173,7 @@ impl Resource for SnapshotResource {
                 ],
             );
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        if config.name.is_null() {
-            planned.name = Value::Unknown;
-        }
-        planned.status = Value::Unknown;
-        planned.created_at = Value::Unknown;
+        let planned = proposed;
         Some(planned)
     }
 
@@ -262,7 +242,6 @@ impl Resource for SnapshotResource {
                     apply_snapshot(&mut state, snapshot);
                 }
                 state.id = Value::Value(id);
-                clear_unknowns(&mut state);
                 Some(state)
             }
         }

@@ -109,7 +109,6 @@ impl Resource for SshKeyResource {
             }
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
         planned.fingerprint = match known(&planned.public_key).and_then(crate::sshkey::fingerprint)
         {
             Some(f) => Value::Value(f),
@@ -166,16 +165,6 @@ impl Resource for SshKeyResource {
                 None
             }
         }
-    }
-
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
-        Some(planned)
     }
 
     async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {

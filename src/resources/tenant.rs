@@ -114,46 +114,6 @@ fn apply_tenant(state: &mut TenantState, tenant: Tenant) {
     }
 }
 
-/// Unknown values left after apply become null.
-fn clear_unknowns(state: &mut TenantState) {
-    for v in [&mut state.name, &mut state.description] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    let mut all: Vec<&mut Value<i64>> = Vec::new();
-    let TenantState {
-        cpu_quota,
-        memory_mb_quota,
-        storage_gb_quota,
-        subnet_quota,
-        public_ip_quota,
-        cpu_usable,
-        memory_mb_usable,
-        storage_gb_usable,
-        subnet_usable,
-        public_ip_usable,
-        ..
-    } = state;
-    all.extend([
-        cpu_quota,
-        memory_mb_quota,
-        storage_gb_quota,
-        subnet_quota,
-        public_ip_quota,
-        cpu_usable,
-        memory_mb_usable,
-        storage_gb_usable,
-        subnet_usable,
-        public_ip_usable,
-    ]);
-    for v in all {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-}
-
 /// The resource.
 pub struct TenantResource {
     shared: SharedCloud,
@@ -243,7 +203,6 @@ impl Resource for TenantResource {
             }
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
         for v in planned.quota_values() {
             if v.is_null() {
                 *v = Value::Unknown;
@@ -322,13 +281,11 @@ impl Resource for TenantResource {
         match cloud.create_tenant(&spec).await {
             Ok(tenant) => {
                 apply_tenant(&mut state, tenant);
-                clear_unknowns(&mut state);
                 Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the tenant", &failure.error, None);
                 state.id = Value::Value(failure.id?);
-                clear_unknowns(&mut state);
                 Some(state)
             }
         }
@@ -363,7 +320,6 @@ impl Resource for TenantResource {
             ),
             Err(e) => report(diags, &format!("Cannot read tenant {id}"), &e, None),
         }
-        clear_unknowns(&mut state);
         Some(state)
     }
 

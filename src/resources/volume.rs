@@ -223,13 +223,7 @@ impl Resource for VolumeResource {
                 &RULED.map(|a| (a, written(&config, a))),
             );
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        if config.size_gb.is_null() {
-            planned.size_gb = Value::Unknown;
-        }
-        planned.device_name = Value::Unknown;
-        planned.created_at = Value::Unknown;
+        let planned = proposed;
         Some(planned)
     }
 

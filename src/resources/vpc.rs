@@ -46,23 +46,6 @@ fn apply_vpc(state: &mut VpcState, vpc: Vpc) {
     state.created_at = val(vpc.created_at);
 }
 
-/// Unknown values left after apply become null.
-fn clear_unknowns(state: &mut VpcState) {
-    for v in [
-        &mut state.description,
-        &mut state.cidr,
-        &mut state.gateway,
-        &mut state.created_at,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    if state.usable_ip_count.is_unknown() {
-        state.usable_ip_count = Value::Null;
-    }
-}
-
 /// The resource.
 pub struct VpcResource {
     shared: SharedCloud,
@@ -129,12 +112,7 @@ impl Resource for VpcResource {
                 return None;
             }
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.cidr = Value::Unknown;
-        planned.gateway = Value::Unknown;
-        planned.usable_ip_count = Value::Unknown;
-        planned.created_at = Value::Unknown;
+        let planned = proposed;
         Some(planned)
     }
 
@@ -169,13 +147,11 @@ impl Resource for VpcResource {
         match cloud.create_vpc(&name, description.as_deref()).await {
             Ok(vpc) => {
                 apply_vpc(&mut state, vpc);
-                clear_unknowns(&mut state);
                 Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the VPC", &failure.error, None);
                 state.id = Value::Value(failure.id?);
-                clear_unknowns(&mut state);
                 Some(state)
             }
         }
@@ -208,7 +184,6 @@ impl Resource for VpcResource {
             ),
             Err(e) => report(diags, &format!("Cannot read VPC {id}"), &e, None),
         }
-        clear_unknowns(&mut state);
         Some(state)
     }
 

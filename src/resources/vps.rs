@@ -551,7 +551,6 @@ impl Resource for VpsResource {
         if config.power_state.is_null() {
             planned.power_state = Value::Value(PowerState::Running.as_str().into());
         }
-        planned.id = Value::Unknown;
         for (value, written) in [
             (&mut planned.image, &config.image),
             (&mut planned.plan, &config.plan),
@@ -572,16 +571,6 @@ impl Resource for VpsResource {
                 *value = Value::Unknown;
             }
         }
-        if config.ssh_key_ids.is_null() {
-            planned.ssh_key_ids = Value::Unknown;
-        }
-        planned.disk_gb = Value::Unknown;
-        planned.status = Value::Unknown;
-        planned.ip_address = Value::Unknown;
-        planned.private_ip_address = Value::Unknown;
-        planned.hostname = Value::Unknown;
-        planned.created_at = Value::Unknown;
-        planned.nic_ids = Value::Unknown;
         Some(planned)
     }
 
@@ -674,7 +663,6 @@ impl Resource for VpsResource {
                     apply_vps(&mut state, vps);
                 }
                 state.id = Value::Value(id);
-                clear_unknowns(&mut state);
                 Some(state)
             }
         }
@@ -700,12 +688,10 @@ impl Resource for VpsResource {
                     apply_vps(&mut current, vps);
                 }
                 current.timeouts = planned.timeouts.clone();
-                clear_unknowns(&mut current);
                 return Some(current);
             }
         }
         self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
-        clear_unknowns(&mut state);
         Some(state)
     }
 
@@ -728,45 +714,5 @@ impl Resource for VpsResource {
         let result = cloud.read_vps(&id).await;
         let state = imported(diags, &format!("server {id:?}"), result, apply_vps)?;
         Some(state)
-    }
-}
-
-/// Replaces unknown values left from the plan by null (state must be known after apply).
-fn clear_unknowns(state: &mut VpsState) {
-    for v in [
-        &mut state.id,
-        &mut state.name,
-        &mut state.image,
-        &mut state.plan,
-        &mut state.location,
-        &mut state.network_id,
-        &mut state.password,
-        &mut state.description,
-        &mut state.power_state,
-        &mut state.status,
-        &mut state.ip_address,
-        &mut state.private_ip_address,
-        &mut state.hostname,
-        &mut state.created_at,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    for v in [
-        &mut state.cpu,
-        &mut state.memory_mb,
-        &mut state.disk_gb,
-        &mut state.auto_snapshot_days,
-        &mut state.password_wo_version,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    for v in [&mut state.ssh_key_ids, &mut state.nic_ids] {
-        if list_unknown(v) {
-            *v = Value::Null;
-        }
     }
 }

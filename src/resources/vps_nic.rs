@@ -205,17 +205,6 @@ impl Resource for VpsNicResource {
         Some(state)
     }
 
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
-        // Only `timeouts` can change in place: nothing to send.
-        Some(planned)
-    }
-
     async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let vps = known(&prior.vps_id).unwrap_or_default().to_string();

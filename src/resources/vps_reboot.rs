@@ -140,11 +140,9 @@ impl Resource for VpsRebootResource {
             check_hard(diags, cloud.as_ref(), &config);
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
         if config.hard.is_null() {
             planned.hard = Value::Value(false);
         }
-        planned.rebooted_at = Value::Unknown;
         Some(planned)
     }
 

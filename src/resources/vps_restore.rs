@@ -140,9 +140,7 @@ impl Resource for VpsRestoreResource {
                 ],
             );
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.restored_at = Value::Unknown;
+        let planned = proposed;
         Some(planned)
     }
 
@@ -190,16 +188,6 @@ impl Resource for VpsRestoreResource {
         state.id = Value::Value(id_of(&vps_id, &source));
         state.restored_at = Value::Value(now_rfc3339());
         Some(state)
-    }
-
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
-        Some(planned)
     }
 
     async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>) -> Option<()> {
