@@ -182,15 +182,7 @@ impl InetClient {
         let Credentials::Token(token) = &settings.credentials else {
             return Err(CloudError::Auth("iNET needs `token` (an API key)".into()));
         };
-        let http = HttpClient::new(
-            "inet",
-            HttpSettings {
-                request_timeout: settings.request_timeout,
-                max_retries: settings.max_retries,
-                insecure: settings.insecure,
-            },
-            Arc::new(InetBusy),
-        )?;
+        let http = HttpClient::new("inet", HttpSettings::of(settings), Arc::new(InetBusy))?;
         Ok(Self {
             http,
             base: settings.endpoint.trim_end_matches('/').to_string(),

@@ -59,11 +59,7 @@ impl StarVCenterClient {
         };
         let http = HttpClient::new(
             "starvcenter",
-            HttpSettings {
-                request_timeout: settings.request_timeout,
-                max_retries: settings.max_retries,
-                insecure: settings.insecure,
-            },
+            HttpSettings::of(settings),
             Arc::new(wire::LockedIsBusy),
         )?;
         Ok(Self {

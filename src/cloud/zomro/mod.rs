@@ -85,15 +85,7 @@ impl<'a> Call<'a> {
 impl ZomroClient {
     /// A client for the configured account.
     pub fn new(settings: &Settings) -> Result<Self, CloudError> {
-        let http = HttpClient::new(
-            "zomro",
-            HttpSettings {
-                request_timeout: settings.request_timeout,
-                max_retries: settings.max_retries,
-                insecure: settings.insecure,
-            },
-            Arc::new(ZomroBusy),
-        )?;
+        let http = HttpClient::new("zomro", HttpSettings::of(settings), Arc::new(ZomroBusy))?;
         let session = match &settings.credentials {
             Credentials::Token(token) => Some(token.clone()),
             Credentials::UserPassword { .. } => None,
