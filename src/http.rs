@@ -127,8 +127,8 @@ impl Method {
     }
 }
 
-/// A request body.
-#[derive(Clone, Debug)]
+/// A request body. `Debug` shows it as it is logged: secret-named fields masked.
+#[derive(Clone)]
 pub enum Body {
     /// No body.
     Empty,
@@ -170,8 +170,8 @@ impl Body {
     }
 }
 
-/// One request to send.
-#[derive(Clone, Debug)]
+/// One request to send. `Debug` masks credentials as the logs do.
+#[derive(Clone)]
 pub struct Request {
     /// Method.
     pub method: Method,
@@ -223,6 +223,25 @@ impl Request {
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = idempotent;
         self
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Body({})", self.loggable())
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &redact_url(&self.url))
+            .field("headers", &loggable_headers(&self.headers))
+            .field("body", &self.body)
+            .field("idempotent", &self.idempotent)
+            .field("secret_answer", &self.secret_answer)
+            .finish()
     }
 }
 

@@ -134,6 +134,40 @@ fn mask_standing_alone(text: &str, needle: &str) -> String {
     out
 }
 
+/// What `Debug` prints in place of a secret.
+pub const PLACEHOLDER: &str = "<secret>";
+
+/// A `Debug` view of a secret field: `<secret>` when set, its emptiness otherwise,
+/// never the value. Types that hold a secret print their fields through it.
+pub struct Hidden<'a, T: ?Sized>(pub &'a T);
+
+impl std::fmt::Debug for Hidden<'_, String> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(PLACEHOLDER)
+    }
+}
+
+impl std::fmt::Debug for Hidden<'_, str> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(PLACEHOLDER)
+    }
+}
+
+impl<T> std::fmt::Debug for Hidden<'_, Option<T>> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(_) => write!(f, "Some({PLACEHOLDER})"),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Hidden<'_, &T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(PLACEHOLDER)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

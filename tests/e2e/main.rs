@@ -4,6 +4,7 @@
 
 mod examples;
 mod harness;
+mod hostile_http;
 mod inet_data;
 mod inet_helpers;
 mod inet_reliability;

@@ -170,18 +170,34 @@ pub struct KeyPair {
 }
 
 /// "Lấy Private Key" answer (shape: sim/README.md; the document shows none).
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrivateKey {
     /// PEM or PPK text.
     pub private_key: String,
 }
 
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("private_key", &crate::secrets::Hidden(&self.private_key))
+            .finish()
+    }
+}
+
 /// "URL Console VPS" answer (shape: sim/README.md).
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct Console {
     /// noVNC URL.
     pub url: String,
+}
+
+impl std::fmt::Debug for Console {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Console")
+            .field("url", &crate::secrets::Hidden(&self.url))
+            .finish()
+    }
 }
 
 /// A snapshot ("Danh sách Snapshot") or a backup ("Danh sách Backup").

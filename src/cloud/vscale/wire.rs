@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Body of `POST /scalets` (SPEC §6: `location`, `keys` as integers).
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct CreateScalet<'a> {
     /// Image id.
     pub make_from: &'a str,
@@ -23,6 +23,20 @@ pub struct CreateScalet<'a> {
     pub password: Option<&'a str>,
     /// Data centre, e.g. `spb0`.
     pub location: &'a str,
+}
+
+impl std::fmt::Debug for CreateScalet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateScalet")
+            .field("make_from", &self.make_from)
+            .field("rplan", &self.rplan)
+            .field("do_start", &self.do_start)
+            .field("name", &self.name)
+            .field("keys", &self.keys)
+            .field("password", &crate::secrets::Hidden(&self.password))
+            .field("location", &self.location)
+            .finish()
+    }
 }
 
 /// An address block of a scalet; `{}` until assigned.
