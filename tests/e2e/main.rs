@@ -20,6 +20,7 @@ mod starvcenter_nic;
 mod starvcenter_resources;
 mod starvcenter_storage;
 mod starvcenter_vps;
+mod tls;
 mod vscale_data;
 mod vscale_resources;
 mod vscale_vps;
