@@ -12,6 +12,7 @@ mod inet_reliability;
 mod inet_resources;
 mod inet_vps;
 mod reliability;
+mod secrets_sweep;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
