@@ -122,4 +122,37 @@ mod tests {
         assert_eq!(display(Duration::from_secs(90)), "1m30s");
         assert_eq!(display(Duration::from_secs(600)), "10m");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn parse_never_panics(text in "\\PC{0,30}") {
+                let _ = parse(&text);
+            }
+
+            #[test]
+            fn numbers_with_units_parse_or_fail_cleanly(
+                parts in prop::collection::vec(
+                    ("[0-9]{0,30}(\\.[0-9]{0,10})?", prop::sample::select(vec!["ns", "us", "µs", "ms", "s", "m", "h", "d", ""])),
+                    1..4,
+                )
+            ) {
+                let text: String = parts.iter().map(|(n, u)| format!("{n}{u}")).collect();
+                match parse(&text) {
+                    Ok(d) => prop_assert!(d <= MAX),
+                    Err(message) => prop_assert!(!message.is_empty()),
+                }
+            }
+
+            #[test]
+            fn display_never_panics(secs in any::<u64>(), nanos in 0u32..1_000_000_000) {
+                let _ = display(Duration::new(secs, nanos));
+            }
+        }
+    }
 }

@@ -1027,4 +1027,146 @@ mod tests {
         assert!(!masked.contains("hunter2"), "{masked}");
         assert!(masked.ends_with("): connection refused"), "{masked}");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn retry_after_never_panics(value in "\\PC{0,40}", secs in any::<f64>()) {
+                let now = SystemTime::now();
+                let _ = parse_retry_after(&value, now);
+                let _ = parse_retry_after(&secs.to_string(), now);
+                let _ = parse_retry_after(&format!("{secs:e}"), now);
+            }
+
+            #[test]
+            fn retry_after_dates_never_panic(secs in any::<u32>(), offset in any::<i64>()) {
+                let date = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(secs.into()));
+                let now = SystemTime::UNIX_EPOCH
+                    .checked_add(Duration::from_secs(offset.unsigned_abs() % (1 << 40)))
+                    .unwrap_or(SystemTime::UNIX_EPOCH);
+                let _ = parse_retry_after(&date, now);
+            }
+
+            #[test]
+            fn url_and_body_masking_never_panics(url in "\\PC{0,80}", json in arbitrary::json()) {
+                let _ = redact_url(&url);
+                let _ = redact_urls_in(&url);
+                let _ = redact_url(&format!("https://{url}"));
+                let _ = redact_json(&json);
+                register_json_secrets(&json);
+                let response = Response { status: 200, headers: Vec::new(), body: json.to_string().into_bytes().into() };
+                let _ = loggable_response_body(&response);
+            }
+        }
+    }
+}
+
+/// Strategies for the property tests of the decoders: arbitrary JSON whose leaves are
+/// the values a hostile server sends (huge, negative, fractional, wrong types).
+#[cfg(test)]
+pub(crate) mod arbitrary {
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    /// A hostile leaf.
+    pub fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            prop::sample::select(vec![1e308, -1e308, 1.5, -0.5, 9.3e18, -9.3e18])
+                .prop_map(|f| json!(f)),
+            "\\PC{0,24}".prop_map(Value::String),
+            prop::sample::select(vec![
+                "",
+                "0",
+                "-1",
+                "1e400",
+                "NaN",
+                "99999999999999999999",
+                "2024-13-45 99:99:99",
+                "31/12/9999 23:59",
+                "1",
+                "true",
+                "vpc-default"
+            ])
+            .prop_map(|s| json!(s)),
+        ]
+    }
+
+    /// Arbitrary JSON up to a few levels deep, keys drawn from the clouds' own names
+    /// so that typed decoders see their fields with the wrong values.
+    pub fn json() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![
+            prop::sample::select(KEYS.to_vec()).prop_map(String::from),
+            "\\PC{0,8}",
+        ];
+        leaf().prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(key.clone(), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Field names of the four clouds' answers.
+    pub const KEYS: [&str; 48] = [
+        "$",
+        "$name",
+        "$id",
+        "$type",
+        "msg",
+        "doc",
+        "error",
+        "elem",
+        "id",
+        "name",
+        "auth",
+        "success",
+        "data",
+        "meta",
+        "message",
+        "content",
+        "totalPages",
+        "number",
+        "dataExtend",
+        "cpu",
+        "ram",
+        "disk",
+        "result",
+        "resultinfo",
+        "startid",
+        "dataCount",
+        "vm.id",
+        "vm.state",
+        "vm.vcpu.num",
+        "vm.memory.mem",
+        "task.result",
+        "task.startid",
+        "ctid",
+        "status",
+        "locked",
+        "done",
+        "keys",
+        "rplan",
+        "created",
+        "createdDate",
+        "size",
+        "instance_status",
+        "pricelist",
+        "datacenter",
+        "OS-EXT-STS:power_state",
+        "addresses",
+        "privateKey",
+        "url",
+    ];
 }

@@ -236,4 +236,47 @@ mod tests {
             "p=*** q=***"
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn a_secret_is_masked_in_every_form_it_takes(
+                secret in "[\\PC\"\\\\]{4,20}",
+                before in "[a-z ]{0,10}",
+                after in "[a-z ]{0,10}",
+            ) {
+                prop_assume!(!secret.trim().is_empty());
+                let forms = forms_of(&secret);
+                let raw = format!("{before}{secret}{after}");
+                let line = serde_json::json!({"m": raw, "d": format!("{raw:?}")}).to_string();
+                let out = mask_all(&line, &forms);
+                prop_assert!(!out.contains(&forms_of(&secret)[0]), "{out}");
+                prop_assert!(!out.contains(&escape_json(&secret)), "{out}");
+            }
+
+            #[test]
+            fn short_secrets_standing_alone_are_masked(secret in "[\\PC]{1,3}") {
+                prop_assume!(secret.chars().all(|c| !c.is_whitespace()));
+                let line = format!("password=\"{}\"", escape_json(&secret));
+                let out = mask_all(&line, &forms_of(&secret));
+                if secret.chars().any(char::is_alphanumeric) {
+                    prop_assert_eq!(out, "password=\"***\"");
+                } else {
+                    // Punctuation alone: the quotes around it may go too, never the mask.
+                    prop_assert!(out.contains(MASK), "{out}");
+                    prop_assert!(!out.contains(&format!("\"{}\"", escape_json(&secret))), "{out}");
+                }
+            }
+
+            #[test]
+            fn masking_never_panics(text in "\\PC{0,200}", secret in "\\PC{0,6}") {
+                let _ = mask_all(&text, &forms_of(&secret));
+            }
+        }
+    }
 }

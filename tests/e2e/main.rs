@@ -5,6 +5,7 @@
 mod credentials;
 mod examples;
 mod harness;
+mod hostile_answers;
 mod hostile_http;
 mod inet_data;
 mod inet_helpers;

@@ -264,3 +264,37 @@ impl Server {
             .find_map(|a| a["addr"].as_str().map(str::to_string))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    mod properties {
+        use super::super::*;
+        use crate::http::arbitrary;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+            /// Every typed shape of iNET's answers, and `dataExtend` (JSON inside a
+            /// string), fed arbitrary JSON: an error, never a panic.
+            #[test]
+            fn every_inet_shape_decodes_or_fails_cleanly(json in arbitrary::json(), extend in "\\PC{0,40}") {
+                let _ = serde_json::from_value::<Envelope>(json.clone());
+                let _ = serde_json::from_value::<Page<VpsDetail>>(json.clone());
+                let _ = serde_json::from_value::<Server>(json.clone()).map(|s| s.first_ipv4());
+                let _ = serde_json::from_value::<KeyPair>(json.clone());
+                let _ = serde_json::from_value::<PrivateKey>(json.clone());
+                let _ = serde_json::from_value::<Console>(json.clone());
+                let _ = serde_json::from_value::<Vec<Image>>(json.clone());
+                let _ = serde_json::from_value::<Volume>(json.clone());
+                if let Ok(mut vps) = serde_json::from_value::<VpsDetail>(json.clone()) {
+                    let _ = vps.extend();
+                    vps.data_extend = Some(extend);
+                    let _ = vps.extend();
+                    vps.data_extend = Some(json.to_string());
+                    let _ = vps.extend();
+                }
+            }
+        }
+    }
+}

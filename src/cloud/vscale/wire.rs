@@ -248,3 +248,32 @@ pub struct Balance {
     #[serde(default)]
     pub unpaid: f64,
 }
+
+#[cfg(test)]
+mod tests {
+    mod properties {
+        use super::super::*;
+        use crate::http::arbitrary;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+            /// Every typed shape of Vscale's answers, fed arbitrary JSON (fields with
+            /// the wrong types, huge and negative numbers): an error, never a panic.
+            #[test]
+            fn every_vscale_shape_decodes_or_fails_cleanly(json in arbitrary::json()) {
+                let _ = serde_json::from_value::<Scalet>(json.clone());
+                let _ = serde_json::from_value::<Vec<Scalet>>(json.clone());
+                let _ = serde_json::from_value::<Vec<Task>>(json.clone());
+                let _ = serde_json::from_value::<SshKey>(json.clone());
+                let _ = serde_json::from_value::<Backup>(json.clone());
+                let _ = serde_json::from_value::<Vec<Image>>(json.clone());
+                let _ = serde_json::from_value::<Vec<Rplan>>(json.clone());
+                let _ = serde_json::from_value::<Vec<Location>>(json.clone());
+                let _ = serde_json::from_value::<Account>(json.clone());
+                let _ = serde_json::from_value::<Balance>(json);
+            }
+        }
+    }
+}
