@@ -39,6 +39,17 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 pub const BACKOFF_BASE: Duration = Duration::from_millis(250);
 /// Largest backoff step.
 pub const BACKOFF_CAP: Duration = Duration::from_secs(8);
+/// Pages a paged list may take: a server that keeps answering full pages past this
+/// is answered with [`endless_paging`] instead of being read forever.
+pub const MAX_PAGES: u32 = 10_000;
+
+/// The error for a list that did not end within [`MAX_PAGES`] pages.
+pub fn endless_paging(what: &str, items: usize) -> CloudError {
+    CloudError::Protocol(format!(
+        "{what} kept answering full pages: stopped after {MAX_PAGES} pages ({items} items)"
+    ))
+}
+
 /// Requests in flight at once per provider instance.
 pub const MAX_IN_FLIGHT: usize = 16;
 

@@ -150,6 +150,9 @@ impl StarVCenterClient {
     async fn search_all(&self, path: &str, filter: Value) -> Result<Vec<Value>, CloudError> {
         let mut out = Vec::new();
         for page in 1.. {
+            if page > crate::http::MAX_PAGES {
+                return Err(crate::http::endless_paging(path, out.len()));
+            }
             let mut params = filter.clone();
             params["page.startnum"] = json!(page.to_string());
             params["page.everypagenum"] = json!(PAGE.to_string());

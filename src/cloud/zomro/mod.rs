@@ -197,6 +197,9 @@ impl ZomroClient {
     async fn instances(&self) -> Result<Vec<wire::Instance>, CloudError> {
         let mut all = Vec::new();
         for page in 1.. {
+            if page > http::MAX_PAGES {
+                return Err(http::endless_paging("func=instances", all.len()));
+            }
             let call = Call::read("instances")
                 .field("p_num", page.to_string())
                 .field("p_cnt", PAGE_SIZE.to_string());
