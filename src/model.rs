@@ -755,3 +755,55 @@ pub struct Alarm {
 // ---- StarVCenter part 2 (issue 4): security groups, SLB, routers, mappings ----------
 mod network;
 pub use network::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Secrets print a placeholder: a `Debug` of a change or a spec lands in error
+    /// messages ("cannot apply … in place") and logs.
+    #[test]
+    fn debug_output_of_secret_holders_shows_a_placeholder() {
+        let secret = "Hunter2-SECRET";
+        let texts = [
+            format!("{:?}", VpsChange::Password(secret.into())),
+            format!(
+                "{:?}",
+                VpsChange::Image {
+                    image: "img".into(),
+                    password: Some(secret.into()),
+                    ssh_key_ids: vec![],
+                }
+            ),
+            format!(
+                "{:?}",
+                VpsSpec {
+                    password: Some(secret.into()),
+                    ..Default::default()
+                }
+            ),
+            format!(
+                "{:?}",
+                VpsConnection {
+                    console_url: format!("https://c/?token={secret}"),
+                    ..Default::default()
+                }
+            ),
+            format!(
+                "{:?}",
+                SlbSpec {
+                    https_private_key: Some(secret.into()),
+                    ..Default::default()
+                }
+            ),
+        ];
+        for text in texts {
+            assert!(!text.contains("SECRET"), "{text}");
+            assert!(text.contains(crate::secrets::PLACEHOLDER), "{text}");
+        }
+        assert_eq!(
+            format!("{:?}", VpsChange::Plan("big".into())),
+            "Plan(\"big\")"
+        );
+    }
+}

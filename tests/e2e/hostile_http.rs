@@ -27,7 +27,7 @@ fn assert_no_crash(out: &str) {
         "panicked",
         "Request cancelled",
         "Plugin did not respond",
-        "plugin exited",
+        "failed to respond",
         "crashed",
     ] {
         assert!(!out.contains(sign), "the plugin crashed ({sign}):\n{out}");
@@ -148,4 +148,27 @@ fn redirect_to_another_host_is_refused_before_the_token_travels() {
         .map(|r| r["status"].as_u64().unwrap())
         .collect();
     assert_eq!(statuses, vec![307, 200]);
+}
+
+#[test]
+fn credentials_in_the_endpoint_url_never_reach_errors_or_logs() {
+    // Nothing listens on port 1: the connect error carries the URL.
+    let mut ws = Workspace::new();
+    ws.env("TF_LOG", "TRACE");
+    ws.env(
+        "TF_VAR_endpoint",
+        "http://admin:Url-Pa55word@127.0.0.1:1/vscale/v1",
+    );
+    ws.write(&format!(
+        "variable \"endpoint\" {{\n  type      = string\n  sensitive = true\n}}\n\nprovider \"polycloud\" {{\n  cloud       = \"vscale\"\n  endpoint    = var.endpoint\n  token       = \"{VSCALE_TOKEN}\"\n  max_retries = 0\n}}\n\ndata \"polycloud_locations\" \"all\" {{}}\n"
+    ));
+    let run = ws.apply();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("cannot reach"), "{out}");
+    assert!(
+        !out.contains("Url-Pa55word"),
+        "the URL's password leaked:\n{out}"
+    );
+    assert_no_crash(&out);
 }
