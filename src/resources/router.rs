@@ -231,7 +231,10 @@ impl Resource for RouterResource {
         if let Err(message) =
             converge(cloud.as_ref(), &id, &Value::Null, &planned.vpc_ids, limit).await
         {
-            diags.root_error("Cannot attach the router's networks", message);
+            diags.root_error(
+                "Cannot attach the router's networks",
+                crate::secrets::redact(&message),
+            );
         }
         clear_unknowns(&mut state);
         Some((state, private))
@@ -252,7 +255,7 @@ impl Resource for RouterResource {
         if let Err(message) =
             converge(cloud.as_ref(), &id, &prior.vpc_ids, &planned.vpc_ids, limit).await
         {
-            diags.root_error("Cannot update the router", message);
+            diags.root_error("Cannot update the router", crate::secrets::redact(&message));
             return Some((prior, private));
         }
         let mut state = planned;

@@ -899,7 +899,10 @@ impl Resource for SlbResource {
             ..Default::default()
         };
         if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
-            diags.root_error("Cannot finish the load balancer", message);
+            diags.root_error(
+                "Cannot finish the load balancer",
+                crate::secrets::redact(&message),
+            );
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
         Some((state, private))
@@ -917,7 +920,10 @@ impl Resource for SlbResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
-            diags.root_error("Cannot update the load balancer", message);
+            diags.root_error(
+                "Cannot update the load balancer",
+                crate::secrets::redact(&message),
+            );
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
         Some((state, private))
