@@ -566,7 +566,14 @@ impl HttpClient {
             }
             let delay = match reason {
                 RetryReason::After(after) if after > MAX_RETRY_AFTER => {
-                    return outcome.and_then(|r| Err(HttpError::Status(r)))
+                    tracing::warn!(
+                        cloud = self.cloud,
+                        "{} {} answered with a Retry-After longer than {}: not retrying",
+                        method_name(request.method),
+                        redact_url(&request.url),
+                        crate::duration::display(MAX_RETRY_AFTER)
+                    );
+                    return outcome.and_then(|r| Err(HttpError::Status(r)));
                 }
                 RetryReason::After(after) => after,
                 _ => backoff(attempt),
