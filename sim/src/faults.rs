@@ -16,9 +16,13 @@ pub struct FaultRule {
     /// Answer with this HTTP status in the cloud's error shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    /// With `status`: also send `Retry-After: N`.
+    /// With `status`: also send `Retry-After` with this value: a number of seconds,
+    /// or any text (`"1e300"`, `"-1"`, an HTTP date) to test a client's parser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<HeaderText>,
+    /// With a 3xx `status`: send `Location` with this URL (a redirect).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// Sleep this long before handling the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<u64>,
@@ -34,6 +38,26 @@ pub struct FaultRule {
     /// Only requests whose path contains this text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_contains: Option<String>,
+}
+
+/// A header value written as a JSON number or string.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum HeaderText {
+    /// A number, sent in decimal.
+    Number(u64),
+    /// Text, sent as given.
+    Text(String),
+}
+
+impl HeaderText {
+    /// The header value.
+    pub fn render(&self) -> String {
+        match self {
+            HeaderText::Number(n) => n.to_string(),
+            HeaderText::Text(t) => t.clone(),
+        }
+    }
 }
 
 /// Serde default for `count`.
@@ -58,6 +82,9 @@ impl FaultRule {
         }
         if self.retry_after.is_some() && self.status.is_none() {
             return Err(SimError::new(400, "retry_after needs a status"));
+        }
+        if self.location.is_some() && !self.status.is_some_and(|s| (300..400).contains(&s)) {
+            return Err(SimError::new(400, "location needs a 3xx status"));
         }
         if self
             .cloud
@@ -89,7 +116,9 @@ pub struct FaultAction {
     /// Answer with this status in the cloud's error shape.
     pub status: Option<u16>,
     /// Value of a `Retry-After` header to add.
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<String>,
+    /// Value of a `Location` header to add.
+    pub location: Option<String>,
     /// Sleep first.
     pub latency_ms: Option<u64>,
     /// Close the connection without an answer.
@@ -130,7 +159,8 @@ impl FaultQueue {
         rule.count -= 1;
         let action = FaultAction {
             status: rule.status,
-            retry_after: rule.retry_after,
+            retry_after: rule.retry_after.as_ref().map(HeaderText::render),
+            location: rule.location.clone(),
             latency_ms: rule.latency_ms,
             drop: rule.drop,
         };

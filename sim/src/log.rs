@@ -17,6 +17,8 @@ pub struct LogEntry {
     headers: Map<String, Value>,
     body: Value,
     status: u16,
+    started_ms: u64,
+    ended_ms: u64,
 }
 
 impl LogEntry {
@@ -31,7 +33,17 @@ impl LogEntry {
             headers: header_map(&req.headers),
             body: decode_body(req.header("content-type"), &req.body),
             status,
+            started_ms: 0,
+            ended_ms: 0,
         }
+    }
+
+    /// Sets when the request arrived and when its answer (or the drop) was decided,
+    /// in Unix milliseconds: a test measures pauses between requests from them.
+    pub fn timed(mut self, started_ms: u64, ended_ms: u64) -> Self {
+        self.started_ms = started_ms;
+        self.ended_ms = ended_ms;
+        self
     }
 
     /// The JSON object `GET /_sim/requests` shows.
@@ -45,6 +57,8 @@ impl LogEntry {
             "headers": self.headers,
             "body": self.body,
             "status": self.status,
+            "started_ms": self.started_ms,
+            "ended_ms": self.ended_ms,
         })
     }
 }

@@ -21,7 +21,8 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 /// Settings given on the command line; `POST /_sim/reset` restores them.
 #[derive(Clone, Copy, Debug)]
@@ -105,17 +106,21 @@ impl Sim {
         &mut self,
         cloud: Cloud,
         status: u16,
-        retry_after: Option<u64>,
+        retry_after: Option<String>,
+        location: Option<String>,
     ) -> ApiResponse {
         let message = format!("injected fault {status}");
-        let resp = match self.cloud(cloud) {
+        let mut resp = match self.cloud(cloud) {
             Some(api) => api.error_response(status, &message),
             None => ApiResponse::json(status, &json!({"error": message})),
         };
-        match retry_after {
-            Some(secs) => resp.with_header("Retry-After", &secs.to_string()),
-            None => resp,
+        if let Some(value) = retry_after {
+            resp = resp.with_header("Retry-After", &value);
         }
+        if let Some(url) = location {
+            resp = resp.with_header("Location", &url);
+        }
+        resp
     }
 }
 
@@ -144,13 +149,24 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Accepts connections forever, one task each.
-pub async fn serve(listener: TcpListener, shared: Shared) {
+/// Accepts connections forever, one task each; with `tls`, each connection is
+/// HTTPS (a failed handshake just closes that connection).
+pub async fn serve(listener: TcpListener, shared: Shared, tls: Option<TlsAcceptor>) {
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
-                tokio::spawn(serve_connection(stream, shared.clone()));
-            }
+            Ok((stream, _)) => match &tls {
+                None => {
+                    tokio::spawn(serve_connection(stream, shared.clone()));
+                }
+                Some(acceptor) => {
+                    let (acceptor, shared) = (acceptor.clone(), shared.clone());
+                    tokio::spawn(async move {
+                        if let Ok(stream) = acceptor.accept(stream).await {
+                            serve_connection(stream, shared).await;
+                        }
+                    });
+                }
+            },
             Err(err) => {
                 eprintln!("polycloud-sim: accept failed: {err}");
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -159,8 +175,11 @@ pub async fn serve(listener: TcpListener, shared: Shared) {
     }
 }
 
-/// Serves HTTP/1.1 (keep-alive) on one connection.
-async fn serve_connection(stream: TcpStream, shared: Shared) {
+/// Serves HTTP/1.1 (keep-alive) on one connection, plain or TLS.
+async fn serve_connection<S>(stream: S, shared: Shared)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let service = service_fn(move |req| handle(shared.clone(), req));
     // An error here is a dropped connection, injected or by the client.
     let _ = http1::Builder::new()
@@ -206,6 +225,7 @@ async fn capture(req: Request<Incoming>) -> Option<ApiRequest> {
 /// in its cloud; log it with the status actually sent (0 when dropped).
 async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dropped> {
     let cloud = Cloud::from_path(&req.path);
+    let started_ms = now_ms();
     let (seq, fault) = {
         let mut sim = lock(shared);
         let fault = sim.faults.take(cloud, &req.method, &req.path);
@@ -214,6 +234,7 @@ async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dr
     let FaultAction {
         status,
         retry_after,
+        location,
         latency_ms,
         drop,
     } = fault;
@@ -222,14 +243,16 @@ async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dr
     }
     let mut sim = lock(shared);
     if drop {
-        sim.log.push(LogEntry::new(seq, cloud, req, 0));
+        sim.log
+            .push(LogEntry::new(seq, cloud, req, 0).timed(started_ms, now_ms()));
         return Err(Dropped);
     }
     let resp = match status {
-        Some(status) => sim.fault_response(cloud, status, retry_after),
+        Some(status) => sim.fault_response(cloud, status, retry_after, location),
         None => sim.dispatch(cloud, req, now_ms()),
     };
-    sim.log.push(LogEntry::new(seq, cloud, req, resp.status));
+    sim.log
+        .push(LogEntry::new(seq, cloud, req, resp.status).timed(started_ms, now_ms()));
     Ok(resp)
 }
 

@@ -923,7 +923,10 @@ impl Resource for SlbResource {
             ..Default::default()
         };
         if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
-            diags.root_error("Cannot finish the load balancer", message);
+            diags.root_error(
+                "Cannot finish the load balancer",
+                crate::secrets::redact(&message),
+            );
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
         Some(state)
@@ -947,7 +950,10 @@ impl Resource for SlbResource {
             prior.with_written_key(&config)
         };
         if let Err(message) = converge(cloud.as_ref(), &id, &prior, &effective).await {
-            diags.root_error("Cannot update the load balancer", message);
+            diags.root_error(
+                "Cannot update the load balancer",
+                crate::secrets::redact(&message),
+            );
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
         Some(state)

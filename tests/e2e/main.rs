@@ -4,8 +4,11 @@
 //! request log, not only exit codes.
 
 mod cancel;
+mod credentials;
 mod examples;
 mod harness;
+mod hostile_answers;
+mod hostile_http;
 mod inet_data;
 mod inet_helpers;
 mod inet_reliability;
@@ -14,6 +17,7 @@ mod inet_vps;
 mod mirror;
 mod reliability;
 mod secrets_out_of_state;
+mod secrets_sweep;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
@@ -23,6 +27,7 @@ mod starvcenter_resources;
 mod starvcenter_storage;
 mod starvcenter_vps;
 mod state_upgrade;
+mod tls;
 mod user_docs;
 mod vscale_data;
 mod vscale_resources;
