@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{self, ConfigIssue, RawConfig};
-use crate::resources::common::{SchemaBuilder, SharedCloud};
+use crate::schema_builder::SchemaBuilder;
+use crate::shared::SharedCloud;
 
 /// The provider configuration block. `Debug` prints a placeholder for the secrets.
 #[derive(Clone, Default, Serialize, Deserialize)]
