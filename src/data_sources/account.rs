@@ -59,7 +59,7 @@ impl AccountDataSource {
 
 #[async_trait]
 impl DataSource for AccountDataSource {
-    type State<'a> = AccountState;
+    type State = AccountState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -97,11 +97,7 @@ impl DataSource for AccountDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, _config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataAccount)?;
         match cloud.account().await {
             Ok(account) => Some(account.into()),

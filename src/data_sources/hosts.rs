@@ -111,7 +111,7 @@ fn host_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for HostsDataSource {
-    type State<'a> = HostsState;
+    type State = HostsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -123,11 +123,7 @@ impl DataSource for HostsDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataHosts)?;
         let hosts = match cloud.hosts().await {
             Ok(all) => all,

@@ -74,7 +74,7 @@ fn location_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for LocationsDataSource {
-    type State<'a> = LocationsState;
+    type State = LocationsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -86,11 +86,7 @@ impl DataSource for LocationsDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataLocations)?;
         let locations = match cloud.locations().await {
             Ok(locations) => locations,

@@ -64,7 +64,7 @@ impl PublicIpsDataSource {
 
 #[async_trait]
 impl DataSource for PublicIpsDataSource {
-    type State<'a> = PublicIpsState;
+    type State = PublicIpsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let item = object_list(&[
@@ -86,11 +86,7 @@ impl DataSource for PublicIpsDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataPublicIps)?;
         let ips = match cloud.public_ips().await {
             Ok(ips) => ips,

@@ -39,7 +39,7 @@ impl QuotaDataSource {
 
 #[async_trait]
 impl DataSource for QuotaDataSource {
-    type State<'a> = QuotaState;
+    type State = QuotaState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::{Number, String as Str};
@@ -54,11 +54,7 @@ impl DataSource for QuotaDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataQuota)?;
         let quota = match cloud.pool_quota().await {
             Ok(q) => q,

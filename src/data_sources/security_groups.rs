@@ -63,7 +63,7 @@ impl SecurityGroupsDataSource {
 
 #[async_trait]
 impl DataSource for SecurityGroupsDataSource {
-    type State<'a> = SecurityGroupsState;
+    type State = SecurityGroupsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let item = object_list(&[
@@ -82,16 +82,12 @@ impl DataSource for SecurityGroupsDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.name_contains, "name_contains");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataSecurityGroups)?;
         let text = filter(&config.name_contains);
         let groups: Vec<SecurityGroup> = match cloud.list_security_groups().await {

@@ -104,7 +104,7 @@ fn storage_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for StoragesDataSource {
-    type State<'a> = StoragesState;
+    type State = StoragesState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -116,11 +116,7 @@ impl DataSource for StoragesDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataStorages)?;
         let storages = match cloud.storages().await {
             Ok(all) => all,

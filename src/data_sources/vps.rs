@@ -185,7 +185,7 @@ impl VpsDataSource {
 
 #[async_trait]
 impl DataSource for VpsDataSource {
-    type State<'a> = VpsDataState;
+    type State = VpsDataState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -213,7 +213,7 @@ impl DataSource for VpsDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         match (written(&config.id), written(&config.name)) {
             (true, true) => diags.error(
                 "Conflicting arguments",
@@ -231,11 +231,7 @@ impl DataSource for VpsDataSource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVps)?;
         let vps = match (known(&config.id), known(&config.name)) {
             (Some(id), _) => self.by_id(diags, cloud.as_ref(), id.trim()).await?,

@@ -40,7 +40,7 @@ impl VpsConnectionDataSource {
 
 #[async_trait]
 impl DataSource for VpsConnectionDataSource {
-    type State<'a> = ConnectionState;
+    type State = ConnectionState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -54,16 +54,12 @@ impl DataSource for VpsConnectionDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.vps_id, "vps_id");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsConnection)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();
         let connection = match cloud.vps_connection(&vps_id).await {

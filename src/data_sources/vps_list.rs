@@ -109,7 +109,7 @@ fn server_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for VpsListDataSource {
-    type State<'a> = VpsListState;
+    type State = VpsListState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -124,7 +124,7 @@ impl DataSource for VpsListDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         for (value, attribute) in [
             (&config.name, "name"),
             (&config.status, "status"),
@@ -135,11 +135,7 @@ impl DataSource for VpsListDataSource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsList)?;
         let wanted = config.filter();
         let servers: Vec<Vps> = match cloud.find_vps(&wanted).await {

@@ -47,7 +47,7 @@ fn format_of(state: &PrivateKeyState) -> Option<KeyFormat> {
 
 #[async_trait]
 impl DataSource for VpsPrivateKeyDataSource {
-    type State<'a> = PrivateKeyState;
+    type State = PrivateKeyState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -60,7 +60,7 @@ impl DataSource for VpsPrivateKeyDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.vps_id, "vps_id");
         if format_of(&config).is_none() {
             diags.error(
@@ -75,11 +75,7 @@ impl DataSource for VpsPrivateKeyDataSource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsPrivateKey)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();
         let format = format_of(&config)?;
