@@ -45,16 +45,9 @@ impl From<Account> for AccountState {
     }
 }
 
-/// The data source.
-pub struct AccountDataSource {
-    shared: SharedCloud,
-}
-
-impl AccountDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_account` data source, on the provider's configured cloud.
+    AccountDataSource
 }
 
 #[async_trait]

@@ -77,16 +77,9 @@ pub struct AlarmsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct AlarmsDataSource {
-    shared: SharedCloud,
-}
-
-impl AlarmsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_alarms` data source, on the provider's configured cloud.
+    AlarmsDataSource
 }
 
 fn alarm_type() -> AttributeType {

@@ -54,16 +54,9 @@ pub struct BackupsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct BackupsDataSource {
-    shared: SharedCloud,
-}
-
-impl BackupsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_backups` data source, on the provider's configured cloud.
+    BackupsDataSource
 }
 
 /// The attribute types of one backup.

@@ -77,16 +77,9 @@ pub struct HostsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct HostsDataSource {
-    shared: SharedCloud,
-}
-
-impl HostsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_hosts` data source, on the provider's configured cloud.
+    HostsDataSource
 }
 
 fn host_type() -> AttributeType {

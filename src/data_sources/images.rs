@@ -51,16 +51,9 @@ pub struct ImagesState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct ImagesDataSource {
-    shared: SharedCloud,
-}
-
-impl ImagesDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_images` data source, on the provider's configured cloud.
+    ImagesDataSource
 }
 
 /// The attribute types of one image.

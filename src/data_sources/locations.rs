@@ -49,16 +49,9 @@ pub struct LocationsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct LocationsDataSource {
-    shared: SharedCloud,
-}
-
-impl LocationsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_locations` data source, on the provider's configured cloud.
+    LocationsDataSource
 }
 
 /// The attribute types of one location.

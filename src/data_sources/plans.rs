@@ -64,16 +64,9 @@ pub struct PlansState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct PlansDataSource {
-    shared: SharedCloud,
-}
-
-impl PlansDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_plans` data source, on the provider's configured cloud.
+    PlansDataSource
 }
 
 /// The attribute types of one plan.

@@ -50,16 +50,9 @@ pub struct PublicIpsState {
     pub free_addresses: StringList,
 }
 
-/// The data source.
-pub struct PublicIpsDataSource {
-    shared: SharedCloud,
-}
-
-impl PublicIpsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_public_ips` data source, on the provider's configured cloud.
+    PublicIpsDataSource
 }
 
 #[async_trait]

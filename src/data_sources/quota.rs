@@ -25,16 +25,9 @@ pub struct QuotaState {
     pub public_ip: Value<i64>,
 }
 
-/// The data source.
-pub struct QuotaDataSource {
-    shared: SharedCloud,
-}
-
-impl QuotaDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_quota` data source, on the provider's configured cloud.
+    QuotaDataSource
 }
 
 #[async_trait]

@@ -49,16 +49,9 @@ pub struct SecurityGroupsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct SecurityGroupsDataSource {
-    shared: SharedCloud,
-}
-
-impl SecurityGroupsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_security_groups` data source, on the provider's configured cloud.
+    SecurityGroupsDataSource
 }
 
 #[async_trait]

@@ -54,16 +54,9 @@ pub struct SnapshotsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct SnapshotsDataSource {
-    shared: SharedCloud,
-}
-
-impl SnapshotsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_snapshots` data source, on the provider's configured cloud.
+    SnapshotsDataSource
 }
 
 fn snapshot_type() -> AttributeType {

@@ -72,16 +72,9 @@ pub struct StoragesState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct StoragesDataSource {
-    shared: SharedCloud,
-}
-
-impl StoragesDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_storages` data source, on the provider's configured cloud.
+    StoragesDataSource
 }
 
 fn storage_type() -> AttributeType {

@@ -81,16 +81,9 @@ impl From<Vps> for VpsDataState {
     }
 }
 
-/// The data source.
-pub struct VpsDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps` data source, on the provider's configured cloud.
+    VpsDataSource
 }
 
 /// `name (id)` of each server, for messages.

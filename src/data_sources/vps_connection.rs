@@ -26,16 +26,9 @@ pub struct ConnectionState {
     pub vnc_port: Value<i64>,
 }
 
-/// The data source.
-pub struct VpsConnectionDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsConnectionDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_connection` data source, on the provider's configured cloud.
+    VpsConnectionDataSource
 }
 
 #[async_trait]

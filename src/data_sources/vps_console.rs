@@ -21,16 +21,9 @@ pub struct ConsoleState {
     pub url: Value<String>,
 }
 
-/// The data source.
-pub struct VpsConsoleDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsConsoleDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_console` data source, on the provider's configured cloud.
+    VpsConsoleDataSource
 }
 
 #[async_trait]

@@ -25,16 +25,9 @@ pub struct KeypairState {
     pub fingerprint: Value<String>,
 }
 
-/// The data source.
-pub struct VpsKeypairDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsKeypairDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_keypair` data source, on the provider's configured cloud.
+    VpsKeypairDataSource
 }
 
 #[async_trait]

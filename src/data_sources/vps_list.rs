@@ -77,16 +77,9 @@ impl VpsListState {
     }
 }
 
-/// The data source.
-pub struct VpsListDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsListDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_list` data source, on the provider's configured cloud.
+    VpsListDataSource
 }
 
 /// The attribute types of one server.

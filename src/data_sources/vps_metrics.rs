@@ -113,16 +113,9 @@ pub struct MetricsState {
     pub network_history: Value<Vec<Value<NetPoint>>>,
 }
 
-/// The data source.
-pub struct VpsMetricsDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsMetricsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_metrics` data source, on the provider's configured cloud.
+    VpsMetricsDataSource
 }
 
 fn interval_of(state: &MetricsState) -> Option<MetricsInterval> {

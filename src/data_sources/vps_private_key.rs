@@ -26,16 +26,9 @@ pub struct PrivateKeyState {
     pub private_key: Value<String>,
 }
 
-/// The data source.
-pub struct VpsPrivateKeyDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsPrivateKeyDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_private_key` data source, on the provider's configured cloud.
+    VpsPrivateKeyDataSource
 }
 
 fn format_of(state: &PrivateKeyState) -> Option<KeyFormat> {

@@ -145,16 +145,9 @@ fn check(diags: &mut Diagnostics, c: &AccessRuleState) {
     }
 }
 
-/// The resource.
-pub struct AccessRuleResource {
-    shared: SharedCloud,
-}
-
-impl AccessRuleResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_access_rule` resource, on the provider's configured cloud.
+    AccessRuleResource
 }
 
 #[async_trait]

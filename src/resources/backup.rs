@@ -31,16 +31,9 @@ pub struct BackupState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct BackupResource {
-    shared: SharedCloud,
-}
-
-impl BackupResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_backup` resource, on the provider's configured cloud.
+    BackupResource
 }
 
 fn apply_backup(state: &mut BackupState, backup: Backup) {

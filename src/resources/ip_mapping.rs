@@ -60,16 +60,9 @@ fn apply(state: &mut IpMappingState, m: IpMapping) {
     state.shared_ip = val(m.shared_ip);
 }
 
-/// The resource.
-pub struct IpMappingResource {
-    shared: SharedCloud,
-}
-
-impl IpMappingResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_ip_mapping` resource, on the provider's configured cloud.
+    IpMappingResource
 }
 
 #[async_trait]

@@ -95,16 +95,9 @@ fn port(diags: &mut Diagnostics, value: &Value<i64>, name: &'static str) {
     }
 }
 
-/// The resource.
-pub struct PortMappingResource {
-    shared: SharedCloud,
-}
-
-impl PortMappingResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_port_mapping` resource, on the provider's configured cloud.
+    PortMappingResource
 }
 
 #[async_trait]

@@ -70,16 +70,9 @@ async fn converge(
     Ok(())
 }
 
-/// The resource.
-pub struct RouterResource {
-    shared: SharedCloud,
-}
-
-impl RouterResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_router` resource, on the provider's configured cloud.
+    RouterResource
 }
 
 #[async_trait]

@@ -30,16 +30,9 @@ pub struct SnapshotState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct SnapshotResource {
-    shared: SharedCloud,
-}
-
-impl SnapshotResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_snapshot` resource, on the provider's configured cloud.
+    SnapshotResource
 }
 
 /// The schema (also the one the docs describe).

@@ -23,16 +23,9 @@ pub struct SshKeyState {
     pub fingerprint: Value<String>,
 }
 
-/// The resource.
-pub struct SshKeyResource {
-    shared: SharedCloud,
-}
-
-impl SshKeyResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_ssh_key` resource, on the provider's configured cloud.
+    SshKeyResource
 }
 
 fn apply_key(state: &mut SshKeyState, key: SshKey) {

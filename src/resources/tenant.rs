@@ -114,16 +114,9 @@ fn apply_tenant(state: &mut TenantState, tenant: Tenant) {
     }
 }
 
-/// The resource.
-pub struct TenantResource {
-    shared: SharedCloud,
-}
-
-impl TenantResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_tenant` resource, on the provider's configured cloud.
+    TenantResource
 }
 
 /// The schema (also documented in docs/resources/tenant.md).

@@ -33,16 +33,9 @@ pub struct VolumeState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct VolumeResource {
-    shared: SharedCloud,
-}
-
-impl VolumeResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_volume` resource, on the provider's configured cloud.
+    VolumeResource
 }
 
 /// Arguments whose meaning each cloud decides.

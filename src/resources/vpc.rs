@@ -46,16 +46,9 @@ fn apply_vpc(state: &mut VpcState, vpc: Vpc) {
     state.created_at = val(vpc.created_at);
 }
 
-/// The resource.
-pub struct VpcResource {
-    shared: SharedCloud,
-}
-
-impl VpcResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vpc` resource, on the provider's configured cloud.
+    VpcResource
 }
 
 #[async_trait]

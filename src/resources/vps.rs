@@ -61,16 +61,9 @@ pub struct VpsState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct VpsResource {
-    shared: SharedCloud,
-}
-
-impl VpsResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps` resource, on the provider's configured cloud.
+    VpsResource
 }
 
 /// Attributes whose meaning each cloud decides (`Cloud::rule(Feature::Vps, ..)`).

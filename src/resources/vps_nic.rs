@@ -97,16 +97,9 @@ fn check_not_empty(diags: &mut Diagnostics, config: &VpsNicState) {
     }
 }
 
-/// The resource.
-pub struct VpsNicResource {
-    shared: SharedCloud,
-}
-
-impl VpsNicResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_nic` resource, on the provider's configured cloud.
+    VpsNicResource
 }
 
 #[async_trait]

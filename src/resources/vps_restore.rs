@@ -32,16 +32,9 @@ pub struct RestoreState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct VpsRestoreResource {
-    shared: SharedCloud,
-}
-
-impl VpsRestoreResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_restore` resource, on the provider's configured cloud.
+    VpsRestoreResource
 }
 
 fn source_of(state: &RestoreState) -> Option<RestoreSource> {
