@@ -182,8 +182,7 @@ impl Resource for AccessRuleResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_access_rule(&id).await;
-        let state = refreshed(diags, &format!("access rule {id}"), state, result, apply)?;
-        Some(state)
+        refreshed(diags, &format!("access rule {id}"), state, result, apply)
     }
 
     async fn plan_create(
@@ -266,7 +265,6 @@ impl Resource for AccessRuleResource {
             return None;
         }
         let result = cloud.read_access_rule(&id).await;
-        let state = imported(diags, &format!("access rule {id:?}"), result, apply)?;
-        Some(state)
+        imported(diags, &format!("access rule {id:?}"), result, apply)
     }
 }

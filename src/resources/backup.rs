@@ -99,8 +99,7 @@ impl Resource for BackupResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_backup(&id).await;
-        let state = refreshed(diags, &format!("backup {id}"), state, result, apply_backup)?;
-        Some(state)
+        refreshed(diags, &format!("backup {id}"), state, result, apply_backup)
     }
 
     async fn plan_create(
@@ -282,7 +281,6 @@ impl Resource for BackupResource {
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_backup(&id).await;
-        let state = imported(diags, &format!("backup {id:?}"), result, apply_backup)?;
-        Some(state)
+        imported(diags, &format!("backup {id:?}"), result, apply_backup)
     }
 }

@@ -98,8 +98,7 @@ impl Resource for IpMappingResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_ip_mapping(&id).await;
-        let state = refreshed(diags, &format!("IP mapping {id}"), state, result, apply)?;
-        Some(state)
+        refreshed(diags, &format!("IP mapping {id}"), state, result, apply)
     }
 
     async fn plan_create(
@@ -174,7 +173,6 @@ impl Resource for IpMappingResource {
             return None;
         }
         let result = cloud.read_ip_mapping(&id).await;
-        let state = imported(diags, &format!("IP mapping {id:?}"), result, apply)?;
-        Some(state)
+        imported(diags, &format!("IP mapping {id:?}"), result, apply)
     }
 }

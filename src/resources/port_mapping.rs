@@ -141,8 +141,7 @@ impl Resource for PortMappingResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_port_mapping(&id).await;
-        let state = refreshed(diags, &format!("port mapping {id}"), state, result, apply)?;
-        Some(state)
+        refreshed(diags, &format!("port mapping {id}"), state, result, apply)
     }
 
     async fn plan_create(
@@ -235,7 +234,6 @@ impl Resource for PortMappingResource {
             return None;
         }
         let result = cloud.read_port_mapping(&id).await;
-        let state = imported(diags, &format!("port mapping {id:?}"), result, apply)?;
-        Some(state)
+        imported(diags, &format!("port mapping {id:?}"), result, apply)
     }
 }

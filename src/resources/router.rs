@@ -110,8 +110,7 @@ impl Resource for RouterResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_router(&id).await;
-        let state = refreshed(diags, &format!("router {id}"), state, result, apply_router)?;
-        Some(state)
+        refreshed(diags, &format!("router {id}"), state, result, apply_router)
     }
 
     async fn plan_create(
@@ -231,7 +230,6 @@ impl Resource for RouterResource {
             return None;
         }
         let result = cloud.read_router(&id).await;
-        let state = imported(diags, &format!("router {id:?}"), result, apply_router)?;
-        Some(state)
+        imported(diags, &format!("router {id:?}"), result, apply_router)
     }
 }

@@ -278,7 +278,6 @@ impl Resource for SnapshotResource {
             return None;
         }
         let result = cloud.read_snapshot(&id).await;
-        let state = imported(diags, &format!("snapshot {id:?}"), result, apply_snapshot)?;
-        Some(state)
+        imported(diags, &format!("snapshot {id:?}"), result, apply_snapshot)
     }
 }

@@ -82,8 +82,7 @@ impl Resource for SshKeyResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_ssh_key(&id).await;
-        let state = refreshed(diags, &format!("SSH key {id}"), state, result, apply_key)?;
-        Some(state)
+        refreshed(diags, &format!("SSH key {id}"), state, result, apply_key)
     }
 
     async fn plan_create(
@@ -166,7 +165,6 @@ impl Resource for SshKeyResource {
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_ssh_key(&id).await;
-        let state = imported(diags, &format!("SSH key {id:?}"), result, apply_key)?;
-        Some(state)
+        imported(diags, &format!("SSH key {id:?}"), result, apply_key)
     }
 }

@@ -176,8 +176,7 @@ impl Resource for TenantResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_tenant(&id).await;
-        let state = refreshed(diags, &format!("tenant {id}"), state, result, apply_tenant)?;
-        Some(state)
+        refreshed(diags, &format!("tenant {id}"), state, result, apply_tenant)
     }
 
     async fn plan_create(
@@ -328,7 +327,6 @@ impl Resource for TenantResource {
             return None;
         }
         let result = cloud.read_tenant(&id).await;
-        let state = imported(diags, &format!("tenant {id:?}"), result, apply_tenant)?;
-        Some(state)
+        imported(diags, &format!("tenant {id:?}"), result, apply_tenant)
     }
 }

@@ -190,8 +190,7 @@ impl Resource for VolumeResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_volume(&id).await;
-        let state = refreshed(diags, &format!("volume {id}"), state, result, apply_volume)?;
-        Some(state)
+        refreshed(diags, &format!("volume {id}"), state, result, apply_volume)
     }
 
     async fn plan_create(
@@ -343,7 +342,6 @@ impl Resource for VolumeResource {
             return None;
         }
         let result = cloud.read_volume(&id).await;
-        let state = imported(diags, &format!("volume {id:?}"), result, apply_volume)?;
-        Some(state)
+        imported(diags, &format!("volume {id:?}"), result, apply_volume)
     }
 }

@@ -86,8 +86,7 @@ impl Resource for VpcResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vpc(&id).await;
-        let state = refreshed(diags, &format!("VPC {id}"), state, result, apply_vpc)?;
-        Some(state)
+        refreshed(diags, &format!("VPC {id}"), state, result, apply_vpc)
     }
 
     async fn plan_create(
@@ -188,7 +187,6 @@ impl Resource for VpcResource {
             return None;
         }
         let result = cloud.read_vpc(&id).await;
-        let state = imported(diags, &format!("VPC {id:?}"), result, apply_vpc)?;
-        Some(state)
+        imported(diags, &format!("VPC {id:?}"), result, apply_vpc)
     }
 }

@@ -520,8 +520,7 @@ impl Resource for VpsResource {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vps(&id).await;
-        let state = refreshed(diags, &format!("server {id}"), state, result, apply_vps)?;
-        Some(state)
+        refreshed(diags, &format!("server {id}"), state, result, apply_vps)
     }
 
     async fn plan_create(
@@ -701,7 +700,6 @@ impl Resource for VpsResource {
             return None;
         }
         let result = cloud.read_vps(&id).await;
-        let state = imported(diags, &format!("server {id:?}"), result, apply_vps)?;
-        Some(state)
+        imported(diags, &format!("server {id:?}"), result, apply_vps)
     }
 }

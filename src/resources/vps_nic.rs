@@ -122,8 +122,7 @@ impl Resource for VpsNicResource {
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vps_nic(&vps, &id).await;
         let what = format!("NIC {id} of VPS {vps}");
-        let state = refreshed(diags, &what, state, result, apply)?;
-        Some(state)
+        refreshed(diags, &what, state, result, apply)
     }
 
     async fn plan_create(
@@ -219,8 +218,7 @@ impl Resource for VpsNicResource {
         };
         let result = cloud.read_vps_nic(vps, nic).await;
         let what = format!("NIC {nic:?} of VPS {vps:?}");
-        let state = imported(diags, &what, result, apply)?;
-        Some(state)
+        imported(diags, &what, result, apply)
     }
 }
 

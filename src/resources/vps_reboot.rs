@@ -119,8 +119,7 @@ impl Resource for VpsRebootResource {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
         let result = cloud.read_vps(&vps_id).await;
-        let state = refreshed(diags, &format!("server {vps_id}"), state, result, |_, _| {})?;
-        Some(state)
+        refreshed(diags, &format!("server {vps_id}"), state, result, |_, _| {})
     }
 
     async fn plan_create(
