@@ -181,6 +181,10 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             sim.vscale.fail_next_tasks(body.count, body.method)?;
             Ok(ok())
         }
+        ("POST", ["vscale", "shape"]) => {
+            let body: crate::vscale::ShapeBody = parse(req)?;
+            Ok(sim.vscale.set_shape(body))
+        }
         ("POST", ["vscale", "tokens"]) => {
             let body: TokenBody = parse(req)?;
             sim.vscale.add_token(&body.token, body.read_only)?;

@@ -30,6 +30,7 @@ mod state_upgrade;
 mod tls;
 mod user_docs;
 mod vscale_data;
+mod vscale_fidelity;
 mod vscale_resources;
 mod vscale_vps;
 mod zomro_data;

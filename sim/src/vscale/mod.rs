@@ -6,8 +6,11 @@ mod catalog;
 mod oob;
 mod resources;
 mod scalets;
+mod shape;
 mod tasks;
 mod wire;
+
+pub use shape::ShapeBody;
 
 use crate::http::{segments, strip_prefix, ApiRequest, ApiResponse, CloudApi, SimError};
 use serde_json::{json, Value};
@@ -47,6 +50,8 @@ pub struct Vscale {
     next_ctid: u64,
     next_key_id: u64,
     next_address: u64,
+    /// Answer shapes chosen through `POST /_sim/vscale/shape`.
+    shape: shape::Shape,
 }
 
 impl Vscale {
@@ -69,6 +74,7 @@ impl Vscale {
             next_ctid: 12600,
             next_key_id: 92,
             next_address: 0,
+            shape: shape::Shape::default(),
         }
     }
 
