@@ -10,6 +10,7 @@ mod harness;
 mod hostile_answers;
 mod hostile_http;
 mod inet_data;
+mod inet_dates;
 mod inet_helpers;
 mod inet_reliability;
 mod inet_resources;
