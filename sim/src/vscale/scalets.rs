@@ -35,7 +35,7 @@ fn optional_bool(body: &Map<String, Value>, field: &str) -> Result<Option<bool>,
     }
 }
 
-/// The `keys` field: an array of integers (SPEC §6).
+/// The `keys` field: an array of integers (docs/design/wire.md, "Vscale").
 fn key_ids(body: &Map<String, Value>) -> Result<Vec<u64>, SimError> {
     let invalid = || SimError::new(400, "keys must be an array of integers");
     match body.get("keys") {
@@ -97,7 +97,7 @@ impl Vscale {
     }
 
     /// `POST /scalets` (Vscale doc, "Создаём новый сервер"): body `make_from`,
-    /// `rplan`, `do_start`, `name`, `keys`, `password`, `location` (SPEC §6: the
+    /// `rplan`, `do_start`, `name`, `keys`, `password`, `location` (docs/design/wire.md, "Vscale": the
     /// field is `location`, `keys` integers). The doc's parameter list spells it
     /// `locations`, so that spelling is accepted when `location` is absent.
     /// Answer 201 with the scalet `defined`, locked, and `VSCALE-TASK-ID`.

@@ -1,8 +1,8 @@
-//! Vscale: the REST API at `api.vscale.io/v1` with the `X-Token` header (seeds/001).
+//! Vscale: the REST API at `api.vscale.io/v1` with the `X-Token` header (Vscale API).
 //!
 //! Every change answers at once with a `VSCALE-TASK-ID` header; the work is done when
-//! `GET /tasks` reports the task `done` and the scalet is no longer `locked` (SPEC §5).
-//! Errors are the HTTP status plus the `Vscale-Error-Message` header (SPEC §6).
+//! `GET /tasks` reports the task `done` and the scalet is no longer `locked` (docs/design/wire.md, "Vscale").
+//! Errors are the HTTP status plus the `Vscale-Error-Message` header (docs/design/wire.md, "Vscale").
 
 pub mod wire;
 
@@ -22,7 +22,7 @@ use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Requ
 use crate::model::*;
 use crate::waiter::{self, Poll};
 
-/// Vscale's plans from smallest to largest (seeds/001: "small, medium, large, huge,
+/// Vscale's plans from smallest to largest (Vscale API: "small, medium, large, huge,
 /// monster (в порядке возрастания)"); used when `GET /rplans` lacks sizes.
 const PLAN_ORDER: [&str; 5] = ["small", "medium", "large", "huge", "monster"];
 
@@ -112,7 +112,7 @@ impl VscaleClient {
 
     /// [`Self::wait_task`], and when `plan` is given the scalet must also show that
     /// `rplan`: the document's upgrade answer already reads `updated` and unlocked
-    /// while it still shows the old plan (docs/design/wire.md, "Vscale: upgrade").
+    /// while it still shows the old plan (docs/design/wire.md, "Vscale", row "upgrade settled").
     async fn wait_task_for(
         &self,
         response: &Response,
@@ -276,7 +276,7 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, CloudError> {
     })
 }
 
-/// Maps a non-2xx answer: the status plus `Vscale-Error-Message` (seeds/001 intro).
+/// Maps a non-2xx answer: the status plus `Vscale-Error-Message` (Vscale API, intro).
 fn error_of(response: &Response) -> CloudError {
     let message = response
         .header("vscale-error-message")
@@ -496,7 +496,7 @@ impl Cloud for VscaleClient {
         let ctid = parse_ctid(id)?;
         match change {
             VpsChange::Plan(plan) => {
-                // docs/design/wire.md, "Vscale: upgrade" (Vscale API, "Апгрейд
+                // docs/design/wire.md, "Vscale", row "upgrade settled" (Vscale API, "Апгрейд
                 // конфигурации"): POST /scalets/{ctid}/upgrade {"rplan"}; settled once
                 // the task is done and the scalet shows the new plan.
                 let request = self
@@ -507,7 +507,7 @@ impl Cloud for VscaleClient {
                     .await
             }
             VpsChange::Power(state) => {
-                // seeds/001 "Выключение и включение сервера": PATCH .../stop|start {"id"}.
+                // Vscale API, "Выключение и включение сервера": PATCH .../stop|start {"id"}.
                 let path = match state {
                     PowerState::Running => "/start",
                     PowerState::Stopped => "/stop",
@@ -529,7 +529,7 @@ impl Cloud for VscaleClient {
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let ctid = parse_ctid(id)?;
-        // seeds/001 "Удаление сервера": DELETE /scalets/{ctid}.
+        // Vscale API, "Удаление сервера": DELETE /scalets/{ctid}.
         let request = self.request(Method::Delete, &format!("/scalets/{ctid}"));
         match self.call(request).await {
             Ok(response) => self
@@ -706,7 +706,7 @@ impl Cloud for VscaleClient {
             return Err(CloudError::Unsupported(NO_HARD_REBOOT.into()));
         }
         let ctid = parse_ctid(id)?;
-        // seeds/001 "Перезагрузка сервера": PATCH /scalets/{ctid}/restart {"id"}.
+        // Vscale API, "Перезагрузка сервера": PATCH /scalets/{ctid}/restart {"id"}.
         self.action(
             Method::Patch,
             ctid,

@@ -1,5 +1,5 @@
-//! Vscale's wire shapes (seeds/001: "Создаём новый сервер", "Статус текущих операций",
-//! "Апгрейд конфигурации"; SPEC §6 for `location` and `keys`). Fields the document
+//! Vscale's wire shapes (Vscale API: "Создаём новый сервер", "Статус текущих операций",
+//! "Апгрейд конфигурации"; docs/design/wire.md, "Vscale" for `location` and `keys`). Fields the document
 //! does not show (backups, SSH keys, catalog, account) follow the public Vscale API v1.
 
 use serde::{Deserialize, Serialize};
@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::cloud::CloudError;
 use crate::model::PowerState;
 
-/// Body of `POST /scalets` (SPEC §6: `location`, `keys` as integers).
+/// Body of `POST /scalets` (docs/design/wire.md, "Vscale": `location`, `keys` as integers).
 #[derive(Serialize)]
 pub struct CreateScalet<'a> {
     /// Image id.
@@ -16,7 +16,7 @@ pub struct CreateScalet<'a> {
     pub rplan: &'a str,
     /// Start after install.
     pub do_start: bool,
-    /// Server name (kept as given, SPEC §6).
+    /// Server name (kept as given, docs/design/wire.md, "Vscale").
     pub name: &'a str,
     /// SSH key ids.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -44,7 +44,7 @@ impl std::fmt::Debug for CreateScalet<'_> {
 
 /// An address block of a scalet. The document shows `{}` until one is assigned;
 /// `null`, a missing field, an empty `address` and a bare address string are read
-/// too (docs/design/wire.md, "Vscale: addresses").
+/// too (docs/design/wire.md, "Vscale", row "no address").
 #[derive(Debug, Default)]
 pub struct Address {
     /// IPv4 address; `None` when the scalet has none.
@@ -68,8 +68,7 @@ impl<'de> Deserialize<'de> for Address {
     }
 }
 
-/// Layouts of Vscale's dates besides RFC 3339 (docs/design/wire.md, "Vscale:
-/// dates"): `27.08.2015 10:03:07` as the document's answers and public clients show
+/// Layouts of Vscale's dates besides RFC 3339 (docs/design/wire.md, "Dates"): `27.08.2015 10:03:07` as the document's answers and public clients show
 /// `created`, and `2015-08-28 12:37:48` as the document shows task dates.
 const DATE_LAYOUTS: [&str; 2] = [
     "[day padding:none].[month padding:none].[year] [hour padding:none]:[minute]:[second]",
