@@ -294,6 +294,30 @@ pub fn created_at(created: Option<&str>, what: &str) -> Result<Option<String>, C
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_day_first_instants_or_errors() {
+        let read = |t| created_at(Some(t), "VPS 1001");
+        assert_eq!(
+            read("25/03/2026 14:07").unwrap().as_deref(),
+            Some("2026-03-25T14:07:00Z")
+        );
+        assert_eq!(
+            read("5/3/2026 14:07:09").unwrap().as_deref(),
+            Some("2026-03-05T14:07:09Z")
+        );
+        assert_eq!(created_at(None, "VPS 1001").unwrap(), None);
+        for bad in [
+            "03/25/2026 14:07",
+            "31/02/2026 10:00",
+            "example_createdDate",
+        ] {
+            let error = read(bad).unwrap_err().to_string();
+            assert!(error.contains(bad) && error.contains("VPS 1001"), "{error}");
+        }
+    }
+
     mod properties {
         use super::super::*;
         use crate::http::arbitrary;

@@ -318,6 +318,65 @@ pub struct Balance {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shape_of_no_address_reads_as_none() {
+        for json in [
+            r#"{"ctid": 1, "public_address": {}}"#,
+            r#"{"ctid": 1, "public_address": null}"#,
+            r#"{"ctid": 1}"#,
+            r#"{"ctid": 1, "public_address": {"address": ""}}"#,
+            r#"{"ctid": 1, "public_address": []}"#,
+        ] {
+            let scalet: Scalet = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                scalet.public_address.and_then(|a| a.address),
+                None,
+                "{json}"
+            );
+        }
+        let bare: Scalet =
+            serde_json::from_str(r#"{"ctid": 1, "public_address": "95.213.195.101"}"#).unwrap();
+        assert_eq!(
+            bare.public_address.and_then(|a| a.address).as_deref(),
+            Some("95.213.195.101")
+        );
+    }
+
+    #[test]
+    fn status_words_are_read_in_any_case() {
+        assert!(
+            settled_status("Updated") && settled_status("STARTED") && settled_status("stopped")
+        );
+        assert!(!settled_status("defined") && !settled_status("rebooting"));
+        assert_eq!(power_of("Started"), Some(PowerState::Running));
+        assert_eq!(power_of("updated"), None);
+    }
+
+    #[test]
+    fn created_is_an_instant_or_an_error() {
+        let read = |t| created_at(Some(t), "scalet 1");
+        assert_eq!(
+            read("13.02.2018 08:58:57").unwrap().as_deref(),
+            Some("2018-02-13T08:58:57Z")
+        );
+        assert_eq!(
+            read("2018-02-13 08:58:57").unwrap().as_deref(),
+            Some("2018-02-13T08:58:57Z")
+        );
+        assert_eq!(
+            read("2018-02-13T11:58:57+03:00").unwrap().as_deref(),
+            Some("2018-02-13T08:58:57Z")
+        );
+        assert_eq!(created_at(Some(" "), "scalet 1").unwrap(), None);
+        let error = read("31.02.2018 08:58:57").unwrap_err().to_string();
+        assert!(
+            error.contains("31.02.2018 08:58:57") && error.contains("scalet 1"),
+            "{error}"
+        );
+    }
+
     mod properties {
         use super::super::*;
         use crate::http::arbitrary;
