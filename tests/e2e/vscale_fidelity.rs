@@ -131,3 +131,38 @@ fn a_created_date_that_does_not_exist_fails_the_refresh_and_keeps_state() {
     assert_eq!(state["id"], ctid.as_str(), "the scalet stays in state");
     assert_eq!(state["created_at"], "2026-03-25T14:07:09Z");
 }
+
+#[test]
+fn without_a_task_header_the_upgrade_waits_for_the_new_plan() {
+    // The upgrade answer is already `updated` and unlocked with the old plan: only
+    // the plan tells that the upgrade has not happened yet.
+    let sim = sim_with(json!({ "upgrade_status": "updated", "task_header": false }));
+    let (status, body) = sim.call("POST", "/_sim/config", Some(json!({"task_ms": 1500})), &[]);
+    assert_eq!(status, 200, "{body}");
+    let ws = Workspace::new();
+    ws.write(&config(&sim, "small"));
+    ws.apply().ok();
+    let ctid = api_scalet(&sim)["ctid"].to_string();
+    sim.clear_requests();
+
+    ws.write(&config(&sim, "medium"));
+    ws.apply().ok();
+    let polls = sim
+        .requests_to("GET", &format!("/vscale/v1/scalets/{ctid}"))
+        .len();
+    let upgrades = sim.requests_to("POST", "/upgrade");
+    assert_eq!(upgrades.len(), 1);
+    assert_eq!(upgrades[0]["status"], 200, "{upgrades:?}");
+    assert!(
+        sim.requests_to("GET", "/vscale/v1/tasks").is_empty(),
+        "no task id, so no task polling"
+    );
+    assert!(
+        polls >= 2,
+        "the waiter polled the scalet until the plan showed ({polls})"
+    );
+    let state = ws.resource("polycloud_vps.web");
+    assert_eq!(state["plan"], "medium");
+    assert_eq!(api_scalet(&sim)["rplan"], "medium");
+    ws.assert_no_changes();
+}

@@ -216,8 +216,10 @@ impl<'a> Resource<'a> {
 impl CloudApi for Vscale {
     fn handle(&mut self, req: &ApiRequest, now: u64) -> ApiResponse {
         self.advance(now);
-        self.route(req, now)
-            .unwrap_or_else(|e| self.error_response(e.status, &e.message))
+        let response = self
+            .route(req, now)
+            .unwrap_or_else(|e| self.error_response(e.status, &e.message));
+        self.shape.answer(response)
     }
 
     // Vscale doc, intro: the error is the HTTP status plus the

@@ -13,9 +13,12 @@
 //!   `27.08.2015 10:03:07` (`dotted`, default), or RFC 3339 on Moscow time,
 //!   `2015-08-27T13:03:07+03:00` (`rfc3339`);
 //! - `date_ms`: a fixed instant (Unix ms) for those dates instead of the clock, so a
-//!   test can pick a day above 12 and assert the date's value.
+//!   test can pick a day above 12 and assert the date's value;
+//! - `task_header`: whether changes answer the `VSCALE-TASK-ID` header (default
+//!   true; the document shows none), so a client must also cope without it.
 
 use super::Vscale;
+use crate::http::ApiResponse;
 use crate::util::{rfc3339_moscow, vscale_date};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -67,6 +70,8 @@ pub struct Shape {
     pub created: DateForm,
     /// See the module documentation.
     pub date_ms: Option<u64>,
+    /// See the module documentation.
+    pub task_header: bool,
 }
 
 impl Default for Shape {
@@ -77,6 +82,7 @@ impl Default for Shape {
             public_address: true,
             created: DateForm::default(),
             date_ms: None,
+            task_header: true,
         }
     }
 }
@@ -90,6 +96,7 @@ pub struct ShapeBody {
     public_address: Option<bool>,
     created: Option<DateForm>,
     date_ms: Option<u64>,
+    task_header: Option<bool>,
 }
 
 impl Shape {
@@ -100,6 +107,16 @@ impl Shape {
             DateForm::Dotted => vscale_date(at),
             DateForm::Rfc3339 => rfc3339_moscow(at),
         }
+    }
+
+    /// An answer as sent: without the task header when `task_header` is false.
+    pub fn answer(&self, mut response: ApiResponse) -> ApiResponse {
+        if !self.task_header {
+            response
+                .headers
+                .retain(|(name, _)| !name.eq_ignore_ascii_case(super::TASK_HEADER));
+        }
+        response
     }
 
     /// A rendered scalet as the API answers it: empty address objects become
@@ -139,6 +156,9 @@ impl Vscale {
         }
         if body.date_ms.is_some() {
             shape.date_ms = body.date_ms;
+        }
+        if let Some(v) = body.task_header {
+            shape.task_header = v;
         }
         serde_json::to_value(&*shape).unwrap_or(Value::Null)
     }
