@@ -107,7 +107,7 @@ impl From<HttpError> for CreateError {
     }
 }
 
-/// Every resource and data source of the capability matrix (SPEC §3).
+/// Every resource and data source of the capability matrix (README.md, "What each cloud can do").
 #[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Feature {

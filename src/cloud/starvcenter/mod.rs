@@ -1,8 +1,8 @@
-//! StarVCenter: the on-premises private-cloud API (seeds/003) at
+//! StarVCenter: the on-premises private-cloud API (StarVCenter API) at
 //! `{endpoint}` = `http://host:18081/starvcenter/services/cloudresource`.
 //!
 //! Asynchronous calls answer `startid` (or `jobstartid` per created VM); they are
-//! waited on through the task log (SPEC §5: `POST cloudtask/search`). Because that
+//! waited on through the task log (docs/design/wire.md, "StarVCenter": `POST cloudtask/search`). Because that
 //! path is the project's assumption, a task log answering not-found switches this
 //! provider instance to polling the objects themselves. Calls refused because the VM
 //! is locked (附表2) are busy answers: the HTTP layer retries them, then the waiter
@@ -41,7 +41,7 @@ pub struct StarVCenterClient {
     http: HttpClient,
     base: String,
     token: String,
-    /// Whether `cloudtask/search` exists on this installation (SPEC §5 fallback).
+    /// Whether `cloudtask/search` exists on this installation (docs/design/wire.md, "StarVCenter" fallback).
     task_log: AtomicBool,
     /// Backup id → VM id, learnt from creates and scans (backups are listed per VM).
     backup_vms: Mutex<HashMap<String, String>>,
@@ -584,7 +584,7 @@ impl Cloud for StarVCenterClient {
     ) -> Result<(), CloudError> {
         match change {
             VpsChange::Name(name) => {
-                // seeds/003 2.2.8: PUT cloudvm/modify, synchronous.
+                // StarVCenter API 2.2.8: PUT cloudvm/modify, synchronous.
                 let params = json!({"vm.id": id, "vm.name": name});
                 self.change(Method::Put, "cloudvm/modify", params, timeout)
                     .await
@@ -600,7 +600,7 @@ impl Cloud for StarVCenterClient {
                 self.resize(id, *cpu, *memory_mb, timeout).await
             }
             VpsChange::Password(pwd) => {
-                // seeds/003 2.2.10: POST cloudvm/setadminpwd, asynchronous.
+                // StarVCenter API 2.2.10: POST cloudvm/setadminpwd, asynchronous.
                 let params = json!({"vm.id": id, "pwd": pwd});
                 let target = Target::VmSettled(id.into());
                 self.run(Method::Post, "cloudvm/setadminpwd", params, target, timeout)
@@ -618,7 +618,7 @@ impl Cloud for StarVCenterClient {
         if self.vm_raw(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
-        // seeds/003 2.2.7: DELETE cloudvm/{vmId}, answering startid.
+        // StarVCenter API 2.2.7: DELETE cloudvm/{vmId}, answering startid.
         let request = self.request(Method::Delete, &format!("cloudvm/{}", id.trim()), None);
         let reply = match self.send(request).await {
             Err(CloudError::Http(HttpError::Busy { .. })) => {
@@ -766,7 +766,7 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn plans(&self, _location: Option<&str>) -> Result<Vec<Plan>, CloudError> {
-        // seeds/003 2.2.17: GET cloudvm/model → types with their models.
+        // StarVCenter API 2.2.17: GET cloudvm/model → types with their models.
         let reply = self.read(Method::Get, "cloudvm/model", None).await?;
         let mut out = Vec::new();
         for ty in items(&reply.data) {
@@ -841,7 +841,7 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn update_tenant_quotas(&self, id: &str, quotas: &Quotas) -> Result<(), CloudError> {
-        // seeds/003 2.10.2: every quota is required, so unchanged ones are sent as they are.
+        // StarVCenter API 2.10.2: every quota is required, so unchanged ones are sent as they are.
         let now = self
             .read_tenant(id)
             .await?
@@ -875,7 +875,7 @@ impl Cloud for StarVCenterClient {
     async fn create_vpc(&self, name: &str, description: Option<&str>) -> Result<Vpc, CreateError> {
         let mut params = json!({ "vpc.name": name });
         if let Some(d) = description {
-            // Printed as " vpc.desc" in seeds/003 2.3.1; sent trimmed (SPEC §6).
+            // Printed as " vpc.desc" in StarVCenter API 2.3.1; sent trimmed (docs/design/wire.md, "StarVCenter").
             params["vpc.desc"] = json!(d);
         }
         let reply = self
@@ -931,7 +931,7 @@ impl Cloud for StarVCenterClient {
         if self.read_vpc(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
-        // SPEC §6: VPC delete is POST.
+        // docs/design/wire.md, "StarVCenter": VPC delete is POST.
         let request = self.request(
             Method::Post,
             "cloudnetwork/vpc/delete",

@@ -1,4 +1,4 @@
-//! Extra NICs of a VM (seeds/003 2.5): `POST cloudvm/vnic/search` (2.5.1, by
+//! Extra NICs of a VM (StarVCenter API 2.5): `POST cloudvm/vnic/search` (2.5.1, by
 //! `vnic.vmid`) and `POST cloudvm/vnic/add` (2.5.2, `vnic.vmid` + `vnic.portgroupid`,
 //! answering `vnic.id` at once: no task to wait on). The document has no NIC delete,
 //! so a NIC can only be forgotten. The `Cloud` trait methods in `mod.rs` delegate here.
