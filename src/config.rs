@@ -1,4 +1,4 @@
-//! The provider configuration (SPEC §2, §10): parsing, environment fallbacks and
+//! The provider configuration: parsing, environment fallbacks and
 //! validation. Everything here is pure, so bad input is reported before any API call.
 //!
 //! Credentials are resolved per provider block, credential by credential: a written
@@ -293,7 +293,7 @@ pub fn validate_written(raw: &RawConfig) -> Vec<ConfigIssue> {
     issues
 }
 
-/// Resolves the configuration with environment fallbacks (SPEC §10) and checks that
+/// Resolves the configuration with environment fallbacks and checks that
 /// everything required is there. `env` reads one environment variable.
 pub fn resolve(
     raw: &RawConfig,

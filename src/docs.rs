@@ -172,7 +172,7 @@ fn import_section(script: &str) -> String {
 pub fn schema_section(schema: &Schema) -> String {
     let mut out = String::from("## Schema\n\n");
     let mut nested = Vec::new();
-    write_block(&mut out, &schema.block, "", &mut nested);
+    write_groups(&mut out, &schema.block, "", &mut nested, true);
     let mut done = 0;
     while done < nested.len() {
         let (anchor, title, item) = nested[done].clone();
@@ -181,7 +181,7 @@ pub fn schema_section(schema: &Schema) -> String {
             "<a id=\"{anchor}\"></a>\n### Nested Schema for `{title}`\n\n"
         );
         match item {
-            NestedItem::Block(block) => write_block_flat(&mut out, &block, &title, &mut nested),
+            NestedItem::Block(block) => write_groups(&mut out, &block, &title, &mut nested, false),
             NestedItem::Attributes(attrs, computed_only) => {
                 write_attributes_flat(&mut out, &attrs, computed_only, &title, &mut nested)
             }
@@ -203,7 +203,9 @@ enum NestedItem {
 
 type Nested = Vec<(String, String, NestedItem)>;
 
-fn write_block(out: &mut String, block: &Block, parent: &str, nested: &mut Nested) {
+/// The Required / Optional / Read-Only groups of a block: as `###` headings at the
+/// top of the page, as `Label:` lines inside a nested section.
+fn write_groups(out: &mut String, block: &Block, parent: &str, nested: &mut Nested, top: bool) {
     let groups = group(block);
     for (heading, items) in [
         ("Required", &groups.0),
@@ -213,25 +215,11 @@ fn write_block(out: &mut String, block: &Block, parent: &str, nested: &mut Neste
         if items.is_empty() {
             continue;
         }
-        let _ = write!(out, "### {heading}\n\n");
-        for item in items {
-            out.push_str(&item_line(block, item, parent, nested));
+        if top {
+            let _ = write!(out, "### {heading}\n\n");
+        } else {
+            let _ = write!(out, "{heading}:\n\n");
         }
-        out.push('\n');
-    }
-}
-
-fn write_block_flat(out: &mut String, block: &Block, parent: &str, nested: &mut Nested) {
-    let groups = group(block);
-    for (heading, items) in [
-        ("Required", &groups.0),
-        ("Optional", &groups.1),
-        ("Read-Only", &groups.2),
-    ] {
-        if items.is_empty() {
-            continue;
-        }
-        let _ = write!(out, "{heading}:\n\n");
         for item in items {
             out.push_str(&item_line(block, item, parent, nested));
         }
@@ -254,7 +242,7 @@ fn write_attributes_flat(
         }
         block.attributes.insert(name.clone(), attribute);
     }
-    write_block_flat(out, &block, parent, nested);
+    write_groups(out, &block, parent, nested, false);
 }
 
 /// Names of (required, optional, read-only) items, blocks with the optional ones.

@@ -82,7 +82,7 @@ pub fn is_secret_key(key: &str) -> bool {
         || last.ends_with("key_token")
         || last.starts_with("vncpass")
         || key.ends_with("console.url")
-        // StarVCenter's HTTPS private key (`slb.https.cert.key`, seeds/003 2.12.7).
+        // StarVCenter's HTTPS private key (`slb.https.cert.key`, StarVCenter API 2.12.7; docs/design/wire.md).
         || key.ends_with("cert.key")
 }
 

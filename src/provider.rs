@@ -1,4 +1,4 @@
-//! The provider: configuration schema (SPEC §2), validation, and the registry of
+//! The provider: configuration schema, validation, and the registry of
 //! resources and data sources.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! The one waiter for all asynchronous remote work (SPEC §5).
+//! The one waiter for all asynchronous remote work.
 //!
 //! A cloud client describes one poll (what it saw); the waiter repeats it with backoff
 //! (0.5 s growing to a 10 s cap, so a 30-minute wait costs tens of requests), logs

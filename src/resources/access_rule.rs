@@ -1,5 +1,5 @@
 //! `polycloud_access_rule`: an access-control rule for a server's network (StarVCenter
-//! acessrule; SPEC §3: C R D). `scope = "gate"` rules act at the network boundary: the
+//! acessrule). `scope = "gate"` rules act at the network boundary: the
 //! network's boundary firewall is opened with the first and closed after the last one.
 //! `scope = "inner"` rules act inside the network and need `direction`. Every argument
 //! replaces the rule. The API does not report `direction` or `description`; they are

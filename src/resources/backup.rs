@@ -1,4 +1,4 @@
-//! `polycloud_backup`: a backup of a VPS (SPEC §4b).
+//! `polycloud_backup`: a backup of a VPS.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::Value;

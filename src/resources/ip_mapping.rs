@@ -1,6 +1,5 @@
 //! `polycloud_ip_mapping`: a server mapped to an address of its own on the shared
-//! network, optionally with a public address of the pool (StarVCenter sharenet; SPEC §3:
-//! C R D). Every argument replaces it. A public address already in use fails with the
+//! network, optionally with a public address of the pool (StarVCenter sharenet). Every argument replaces it. A public address already in use fails with the
 //! cloud's own message.
 
 use crate::tfplugin::schema::{AttributeType, Schema};

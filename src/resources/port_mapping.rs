@@ -1,5 +1,5 @@
 //! `polycloud_port_mapping`: a public IP:port forwarded to a server port through the
-//! router of the server's network (SPEC §3: C R D). Every argument replaces it. A
+//! router of the server's network. Every argument replaces it. A
 //! public IP:port already taken fails with the cloud's own message.
 
 use crate::tfplugin::schema::{AttributeType, Schema};

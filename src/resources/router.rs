@@ -1,4 +1,4 @@
-//! `polycloud_router`: a cloud router with the networks attached to it (SPEC §3: C R U).
+//! `polycloud_router`: a cloud router with the networks attached to it.
 //! Networks attach and detach in place, one by one; `name` and `ha` are fixed at
 //! creation. The API has no router delete: destroy only forgets it, with a warning.
 //! The API does not report attached networks or `ha`; they are kept as written.

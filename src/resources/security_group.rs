@@ -1,5 +1,5 @@
 //! `polycloud_security_group`: a security group with its `rule` blocks and bound NICs
-//! (SPEC §4b). Rules are a set of blocks: their order means nothing, and Terraform
+//!. Rules are a set of blocks: their order means nothing, and Terraform
 //! keeps each unchanged rule's computed `id`. An update deletes only the rules that
 //! are gone, adds only the new ones, and binds/unbinds only the NICs that changed.
 //! Rules the cloud reports as not in effect are re-applied once, then reported as a

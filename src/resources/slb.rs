@@ -1,5 +1,5 @@
 //! `polycloud_slb`: a server load balancer with `backend` blocks, a `health_check`
-//! block and an optional HTTPS certificate (SPEC §4b). Back ends are matched by `name`:
+//! block and an optional HTTPS certificate. Back ends are matched by `name`:
 //! an update adds, modifies (port, weight) and deletes only the nodes that changed.
 //! `enabled` starts or stops it; certificate changes are sent on their own. Every
 //! range is checked at validate, before any API call. `https_private_key` is
@@ -433,7 +433,7 @@ fn validate_https(diags: &mut Diagnostics, config: &SlbState) {
     }
 }
 
-/// Ranges of the `health_check` block (seeds/003 2.12.2).
+/// Ranges of the `health_check` block (StarVCenter API 2.12.2; docs/design/wire.md).
 fn validate_health(diags: &mut Diagnostics, config: &SlbState) {
     let Some(h) = config.health_check.as_ref_option() else {
         return;

@@ -1,4 +1,4 @@
-//! `polycloud_snapshot`: an on-demand snapshot of a VPS (SPEC §4b). Creating it
+//! `polycloud_snapshot`: an on-demand snapshot of a VPS. Creating it
 //! waits until the snapshot is complete.
 
 use crate::tfplugin::schema::{AttributeType, Schema};

@@ -1,4 +1,4 @@
-//! `polycloud_ssh_key`: an SSH public key registered with the cloud (SPEC §4b).
+//! `polycloud_ssh_key`: an SSH public key registered with the cloud.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::Value;

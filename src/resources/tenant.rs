@@ -1,4 +1,4 @@
-//! `polycloud_tenant`: a tenant and its quotas (SPEC §4b). Quotas change in place;
+//! `polycloud_tenant`: a tenant and its quotas. Quotas change in place;
 //! name and description cannot be changed by the API (a change makes a new tenant);
 //! where the cloud cannot delete tenants, destroy forgets it with a warning.
 

@@ -1,4 +1,4 @@
-//! `polycloud_volume`: an extra disk of a VPS (SPEC §4b). Which attributes a cloud
+//! `polycloud_volume`: an extra disk of a VPS. Which attributes a cloud
 //! takes is its own rule (`Cloud::rule(Feature::Volume, ..)`): iNET makes a volume
 //! from an `image` and sizes it itself; other clouds take `size_gb`.
 

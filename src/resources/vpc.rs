@@ -1,4 +1,4 @@
-//! `polycloud_vpc`: a private network (SPEC §4b). Name and description change in
+//! `polycloud_vpc`: a private network. Name and description change in
 //! place; read lists the networks and finds it by id.
 
 use crate::tfplugin::schema::{AttributeType, Schema};

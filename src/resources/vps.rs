@@ -1,4 +1,4 @@
-//! `polycloud_vps`: a virtual server on any of the four clouds (SPEC §4).
+//! `polycloud_vps`: a virtual server on any of the four clouds.
 
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::Value;
@@ -580,6 +580,17 @@ impl Resource for VpsResource {
         let mut replace = Vec::new();
         let any_change = RULED.iter().any(|a| differs(&prior, &planned, a));
         if let Some(cloud) = self.shared.get() {
+            // A write-only password is never in state, so writing it is no "change":
+            // where the cloud cannot take one, say so whenever it is written.
+            if !config.password_wo.is_null() && !any_change {
+                check_written(
+                    diags,
+                    cloud.as_ref(),
+                    Feature::Vps,
+                    "server",
+                    &[("password_wo", true)],
+                );
+            }
             if any_change {
                 self.check_settings(diags, cloud.as_ref(), &config);
                 replace = self

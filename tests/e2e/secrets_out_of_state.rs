@@ -313,3 +313,30 @@ fn starvcenter_ephemeral_connection_reaches_a_provisioner_and_nothing_else() {
     );
     assert!(!svc_requests(&sim, "GET", &format!("cloudvm/connection/{vm}")).is_empty());
 }
+
+#[test]
+fn inet_refuses_password_wo_at_plan_with_advice_and_no_change() {
+    let sim = Sim::start();
+    let id = seed_one(&sim, "web");
+    let mut ws = Workspace::new();
+    set_secret(&mut ws, WO_SECRET);
+    ws.write(&format!(
+        "{}\n{SECRET_VARIABLE}\nimport {{\n  to = polycloud_vps.web\n  id = \"{id}\"\n}}\n\nresource \"polycloud_vps\" \"web\" {{\n  name        = \"web\"\n  password_wo = var.secret\n  password_wo_version = 1\n}}\n",
+        inet_provider(&sim)
+    ));
+    let run = ws.plan();
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.output()
+            .contains("`password_wo` is not available on inet")
+            && run.output().contains("resets"),
+        "{}",
+        run.output()
+    );
+    let resets: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] != "GET")
+        .collect();
+    assert!(resets.is_empty(), "nothing may change: {resets:#?}");
+}
