@@ -17,6 +17,8 @@ pub struct LogEntry {
     headers: Map<String, Value>,
     body: Value,
     status: u16,
+    fault: Option<String>,
+    processed: bool,
 }
 
 impl LogEntry {
@@ -31,7 +33,17 @@ impl LogEntry {
             headers: header_map(&req.headers),
             body: decode_body(req.header("content-type"), &req.body),
             status,
+            fault: None,
+            processed: true,
         }
+    }
+
+    /// Notes the fault served (its label, see `FaultAction::label`) and whether the
+    /// cloud carried the request out.
+    pub fn with_fault(mut self, fault: Option<String>, processed: bool) -> Self {
+        self.fault = fault;
+        self.processed = processed;
+        self
     }
 
     /// The JSON object `GET /_sim/requests` shows.
@@ -45,6 +57,8 @@ impl LogEntry {
             "headers": self.headers,
             "body": self.body,
             "status": self.status,
+            "fault": self.fault,
+            "processed": self.processed,
         })
     }
 }
