@@ -457,7 +457,11 @@ impl Resource for SecurityGroupResource {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let id = match cloud
-            .create_security_group(&name, known(&planned.description))
+            .create_security_group(
+                &name,
+                known(&planned.description),
+                timeout(&planned.timeouts, Phase::Create),
+            )
             .await
         {
             Ok(id) => id,

@@ -879,7 +879,8 @@ impl Resource for SlbResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
-        let id = match cloud.create_slb(&planned.spec()).await {
+        let limit = timeout(&planned.timeouts, Phase::Create);
+        let id = match cloud.create_slb(&planned.spec(), limit).await {
             Ok(id) => id,
             Err(failure) => {
                 report(

@@ -338,8 +338,9 @@ impl Resource for TenantResource {
             description: known(&planned.description).map(String::from),
             quotas: planned.quotas(),
         };
+        let limit = timeout(&planned.timeouts, Phase::Create);
         let mut state = planned;
-        match cloud.create_tenant(&spec).await {
+        match cloud.create_tenant(&spec, limit).await {
             Ok(tenant) => {
                 apply_tenant(&mut state, tenant);
                 clear_unknowns(&mut state);

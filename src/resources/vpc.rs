@@ -185,8 +185,9 @@ impl Resource for VpcResource {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let description = known(&planned.description).map(String::from);
+        let limit = timeout(&planned.timeouts, Phase::Create);
         let mut state = planned;
-        match cloud.create_vpc(&name, description.as_deref()).await {
+        match cloud.create_vpc(&name, description.as_deref(), limit).await {
             Ok(vpc) => {
                 apply_vpc(&mut state, vpc);
                 clear_unknowns(&mut state);

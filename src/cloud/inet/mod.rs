@@ -11,7 +11,6 @@ mod objects;
 mod rules;
 pub mod wire;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -80,8 +79,15 @@ fn error_of(status: u16, message: Option<String>) -> CloudError {
 fn unwrap_envelope<T: DeserializeOwned>(response: &Response) -> Result<T, CloudError> {
     let envelope: wire::Envelope = match serde_json::from_slice(&response.body) {
         Ok(e) => e,
+        // No envelope: not iNET's own answer (a proxy's page), so never a not-found.
         Err(_) if !(200..300).contains(&response.status) => {
-            return Err(error_of(response.status, None))
+            return Err(CloudError::Api {
+                status: response.status,
+                message: format!(
+                    "HTTP {} without iNET's {{success, data, meta}} envelope (a proxy or load balancer in between?)",
+                    response.status
+                ),
+            })
         }
         Err(e) => {
             return Err(CloudError::Protocol(format!(
@@ -336,12 +342,6 @@ impl InetClient {
             PowerState::Stopped => "to shut down".to_string(),
         };
         self.wait_power(id, target, &what, timeout).await
-    }
-
-    /// Ids of the snapshots of a VPS (before a create, to recognise the new one).
-    async fn snapshot_ids(&self, vps: u64) -> Result<HashSet<String>, CloudError> {
-        let list: Vec<wire::Image> = self.get(&format!("/vps/{vps}/snapshot")).await?;
-        Ok(list.into_iter().map(|s| s.id).collect())
     }
 }
 

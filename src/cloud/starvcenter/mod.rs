@@ -23,11 +23,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
+use crate::cloud::safe_create::{create_unlisted, safe_create_ids, Intent};
 use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
 };
 use crate::config::{CloudKind, Credentials, Settings};
-use crate::http::{self, Body, HttpClient, HttpError, HttpSettings, Method, Request};
+use crate::http::{Body, HttpClient, HttpError, HttpSettings, Method, Request};
 use crate::model::*;
 use crate::waiter::{self, Poll};
 use tasks::Target;
@@ -169,14 +170,59 @@ impl StarVCenterClient {
         Ok(out)
     }
 
+    /// `POST path` under the safe-create rule (SPEC §9, [`safe_create_ids`]): `list`
+    /// gives the ids of the objects matching the request; `id_of` reads the new id
+    /// from the answer. The answer is `None` when the look-up found the object.
+    pub(super) async fn post_safely<L, LF>(
+        &self,
+        intent: &Intent,
+        path: &str,
+        params: Value,
+        id_of: fn(&Reply) -> Option<String>,
+        list: L,
+    ) -> Result<(String, Option<Reply>), CloudError>
+    where
+        L: FnMut() -> LF,
+        LF: std::future::Future<Output = Result<Vec<String>, CloudError>>,
+    {
+        let created = safe_create_ids(intent, list, || async {
+            let reply = self
+                .send(self.request(Method::Post, path, Some(params.clone())))
+                .await?;
+            let id = id_of(&reply)
+                .ok_or_else(|| CloudError::Protocol(format!("{path} answered no id")))?;
+            Ok((id, reply))
+        })
+        .await?;
+        Ok((created.id, created.value))
+    }
+
     /// One VM's raw detail by exact id, `None` when the search does not list it.
     async fn vm_raw(&self, id: &str) -> Result<Option<Value>, CloudError> {
         let found = self
             .search_all("cloudvm/search", json!({ "vm.id": id.trim() }))
             .await?;
-        Ok(found
+        if let Some(vm) = found
             .into_iter()
-            .find(|v| text(v, "vm.id").as_deref() == Some(id.trim())))
+            .find(|v| text(v, "vm.id").as_deref() == Some(id.trim()))
+        {
+            return Ok(Some(vm));
+        }
+        // Missing from the search: confirmed by the direct read (seeds/003 2.2.3,
+        // `GET cloudvm/{id}`) before anyone takes it for gone (SPEC §9).
+        match self
+            .read(Method::Get, &format!("cloudvm/{}", id.trim()), None)
+            .await
+        {
+            Ok(reply) => match items(&reply.data).into_iter().next() {
+                Some(vm) if text(&vm, "vm.id").as_deref() == Some(id.trim()) => Ok(Some(vm)),
+                _ => Err(CloudError::Protocol(format!(
+                    "cloudvm/search does not list VM {id} but cloudvm/{id} does not say it is gone"
+                ))),
+            },
+            Err(e) if is_gone(&e, id) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// A VM with its NICs and system disk.
@@ -209,20 +255,16 @@ impl StarVCenterClient {
         Ok(Some(vps))
     }
 
-    /// After an ambiguous create: the VM with that name, if exactly one exists.
-    async fn find_created(
-        &self,
-        name: &str,
-    ) -> Result<Option<(String, Option<String>)>, CloudError> {
+    /// The ids of the VMs named `name` (ids-before and look-up of a VM create).
+    async fn vms_named(&self, name: &str) -> Result<Vec<String>, CloudError> {
         let found = self
             .search_all("cloudvm/search", json!({ "vm.name": name }))
             .await?;
-        let exact: Vec<String> = found
+        Ok(found
             .iter()
             .filter(|v| text(v, "vm.name").as_deref() == Some(name))
             .filter_map(|v| text(v, "vm.id"))
-            .collect();
-        Ok((exact.len() == 1).then(|| (exact[0].clone(), None)))
+            .collect())
     }
 
     /// The backups of one VM.
@@ -368,9 +410,7 @@ impl StarVCenterClient {
             .await
         {
             Ok(reply) => Ok(Some(reply.data)),
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                Ok(None)
-            }
+            Err(e) if is_gone(&e, id) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -454,13 +494,19 @@ fn tenant_from_quota(id: &str, q: &Value) -> Tenant {
     }
 }
 
-/// Maps a "does not exist" answer to `Ok(None)`.
-fn absent_is_none<T>(result: Result<T, CloudError>) -> Result<Option<T>, CloudError> {
+/// Maps StarVCenter's "`id` does not exist" answer to `Ok(None)`; any other failure,
+/// a not-found about another object included, stays an error.
+fn absent_is_none<T>(result: Result<T, CloudError>, id: &str) -> Result<Option<T>, CloudError> {
     match result {
         Ok(v) => Ok(Some(v)),
-        Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => Ok(None),
+        Err(e) if is_gone(&e, id) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// Whether an error is StarVCenter's own answer that `id` does not exist.
+fn is_gone(error: &CloudError, id: &str) -> bool {
+    matches!(error, CloudError::Api { message, .. } if wire::is_not_found_of(message, id))
 }
 
 const NO_KEYS: &str =
@@ -539,12 +585,21 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn create_vps(&self, spec: &VpsSpec, timeout: Duration) -> Result<Vps, CreateError> {
-        let (id, job) = http::create_with_lookup(
-            &self.http,
+        let intent = Intent::new(
+            "starvcenter vm",
+            format!("StarVCenter VM {:?}", spec.name),
+            "the VMs of the tenant (console, cloudvm/search)",
+            timeout,
+        );
+        let created = safe_create_ids(
+            &intent,
+            || self.vms_named(&spec.name),
             || self.post_create(spec),
-            || self.find_created(&spec.name),
         )
         .await?;
+        let id = created.id;
+        let job = created.value.flatten();
+        let timeout = intent.remaining();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
@@ -630,9 +685,7 @@ impl Cloud for StarVCenterClient {
                 )
                 .await?
             }
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                return Ok(Deleted::Gone)
-            }
+            Err(e) if is_gone(&e, id) => return Ok(Deleted::Gone),
             other => other?,
         };
         let target = Target::VmGone(id.into());
@@ -673,12 +726,32 @@ impl Cloud for StarVCenterClient {
         if let Some(desc) = &spec.description {
             params["backup.desc"] = json!(desc);
         }
-        let reply = self
-            .change(Method::Post, "cloudvm/backup/create", params, timeout)
+        let vm = spec.vps_id.trim().to_string();
+        let intent = Intent::new(
+            "starvcenter backup",
+            format!("StarVCenter backup {:?} of VM {vm}", spec.name),
+            format!("the backups of VM {vm} (console, GET cloudvm/backup/{vm})"),
+            timeout,
+        );
+        let (id, reply) = self
+            .post_safely(
+                &intent,
+                "cloudvm/backup/create",
+                params,
+                |r| text(&r.data, "backup.id"),
+                || async {
+                    Ok(self
+                        .vm_backups(&vm)
+                        .await?
+                        .into_iter()
+                        .filter(|b| b.name == spec.name)
+                        .map(|b| b.id)
+                        .collect())
+                },
+            )
             .await?;
-        let id = text(&reply.data, "backup.id").ok_or_else(|| {
-            CloudError::Protocol("cloudvm/backup/create answered no backup.id".into())
-        })?;
+        let reply = reply.unwrap_or_default();
+        let timeout = intent.remaining();
         self.backup_vms
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -713,7 +786,7 @@ impl Cloud for StarVCenterClient {
         let Some(vm) = self.backup_vm(id.trim()).await? else {
             return Ok(None);
         };
-        match absent_is_none(self.vm_backups(&vm).await)? {
+        match absent_is_none(self.vm_backups(&vm).await, &vm)? {
             Some(backups) => Ok(backups.into_iter().find(|b| b.id == id.trim())),
             None => Ok(None),
         }
@@ -745,21 +818,19 @@ impl Cloud for StarVCenterClient {
         let path = format!("cloudvm/backup/{}", id.trim());
         match self.change(Method::Delete, &path, json!({}), timeout).await {
             Ok(_) => Ok(Deleted::Gone),
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                Ok(Deleted::Gone)
-            }
+            Err(e) if is_gone(&e, id) => Ok(Deleted::Gone),
             Err(e) => Err(e),
         }
     }
 
     async fn list_backups(&self, vps_id: Option<&str>) -> Result<Vec<Backup>, CloudError> {
         if let Some(vm) = vps_id {
-            return Ok(absent_is_none(self.vm_backups(vm.trim()).await)?.unwrap_or_default());
+            return Ok(absent_is_none(self.vm_backups(vm.trim()).await, vm)?.unwrap_or_default());
         }
         let mut out = Vec::new();
         for vm in self.search_all("cloudvm/search", json!({})).await? {
             if let Some(id) = text(&vm, "vm.id") {
-                out.extend(absent_is_none(self.vm_backups(&id).await)?.unwrap_or_default());
+                out.extend(absent_is_none(self.vm_backups(&id).await, &id)?.unwrap_or_default());
             }
         }
         Ok(out)
@@ -793,7 +864,11 @@ impl Cloud for StarVCenterClient {
         Ok(out)
     }
 
-    async fn create_tenant(&self, spec: &TenantSpec) -> Result<Tenant, CreateError> {
+    async fn create_tenant(
+        &self,
+        spec: &TenantSpec,
+        timeout: Duration,
+    ) -> Result<Tenant, CreateError> {
         let mut params = Map::new();
         params.insert("app.name".into(), json!(spec.name));
         if let Some(d) = &spec.description {
@@ -811,20 +886,35 @@ impl Cloud for StarVCenterClient {
                 params.insert(key.into(), json!(v.to_string()));
             }
         }
-        let reply = self
-            .send(self.request(
-                Method::Post,
-                "cloudTenant/create",
-                Some(Value::Object(params)),
-            ))
-            .await?;
-        let id = text(&reply.data, "app.id")
-            .ok_or_else(|| CloudError::Protocol("cloudTenant/create answered no app.id".into()))?;
+        // seeds/003 documents no tenant list: an unknown outcome cannot be looked up.
+        let intent = Intent::new(
+            "starvcenter tenant",
+            format!("StarVCenter tenant {:?}", spec.name),
+            "the tenants in the StarVCenter console (the API cannot list them)",
+            timeout,
+        );
+        let (id, ()) = create_unlisted(&intent, async {
+            let reply = self
+                .send(self.request(
+                    Method::Post,
+                    "cloudTenant/create",
+                    Some(Value::Object(params.clone())),
+                ))
+                .await?;
+            let id = text(&reply.data, "app.id").ok_or_else(|| {
+                CloudError::Protocol("cloudTenant/create answered no app.id".into())
+            })?;
+            Ok((id, ()))
+        })
+        .await?;
         match self.read_tenant(&id).await {
             Ok(Some(t)) => Ok(t),
+            // Made but not readable yet: keep the id (a tenant cannot be deleted).
             Ok(None) => Err(CreateError {
-                id: None,
-                error: CloudError::NotFound(format!("tenant {id} right after it was created")),
+                id: Some(id.clone()),
+                error: CloudError::Protocol(format!(
+                    "tenant {id} was created but resourcequota/usableQuota does not know it yet"
+                )),
             }),
             Err(error) => Err(CreateError {
                 id: Some(id),
@@ -872,26 +962,55 @@ impl Cloud for StarVCenterClient {
         )))
     }
 
-    async fn create_vpc(&self, name: &str, description: Option<&str>) -> Result<Vpc, CreateError> {
+    async fn create_vpc(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Vpc, CreateError> {
         let mut params = json!({ "vpc.name": name });
         if let Some(d) = description {
             // Printed as " vpc.desc" in seeds/003 2.3.1; sent trimmed (SPEC §6).
             params["vpc.desc"] = json!(d);
         }
-        let reply = self
-            .send(self.request(Method::Post, "cloudnetwork/vpc/create", Some(params)))
+        let intent = Intent::new(
+            "starvcenter vpc",
+            format!("StarVCenter VPC {name:?}"),
+            "the private networks of the tenant (console, cloudnetwork/vpc/search)",
+            timeout,
+        );
+        let (id, reply) = self
+            .post_safely(
+                &intent,
+                "cloudnetwork/vpc/create",
+                params,
+                |r| Some(vpc_from_wire(&r.data).id).filter(|id| !id.is_empty()),
+                || async {
+                    let all = self
+                        .search_all("cloudnetwork/vpc/search", json!({}))
+                        .await?;
+                    Ok(all
+                        .iter()
+                        .map(vpc_from_wire)
+                        .filter(|v| v.name == name)
+                        .map(|v| v.id)
+                        .collect())
+                },
+            )
             .await?;
-        let created = vpc_from_wire(&reply.data);
-        if created.id.is_empty() {
-            return Err(
-                CloudError::Protocol("cloudnetwork/vpc/create answered no vpc.id".into()).into(),
-            );
-        }
-        match self.read_vpc(&created.id).await {
+        match self.read_vpc(&id).await {
             Ok(Some(vpc)) => Ok(vpc),
-            Ok(None) => Ok(created),
+            Ok(None) => match reply {
+                Some(reply) => Ok(vpc_from_wire(&reply.data)),
+                None => Err(CreateError {
+                    id: Some(id.clone()),
+                    error: CloudError::Protocol(format!(
+                        "VPC {id} was found after its create but cannot be read back"
+                    )),
+                }),
+            },
             Err(error) => Err(CreateError {
-                id: Some(created.id),
+                id: Some(id),
                 error,
             }),
         }
@@ -939,9 +1058,7 @@ impl Cloud for StarVCenterClient {
         );
         match self.send(request).await {
             Ok(_) => Ok(Deleted::Gone),
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                Ok(Deleted::Gone)
-            }
+            Err(e) if is_gone(&e, id) => Ok(Deleted::Gone),
             Err(e) => Err(e),
         }
     }
@@ -1068,8 +1185,9 @@ impl Cloud for StarVCenterClient {
         &self,
         name: &str,
         description: Option<&str>,
+        timeout: Duration,
     ) -> Result<String, CreateError> {
-        self.sg_create(name, description).await
+        self.sg_create(name, description, timeout).await
     }
 
     async fn read_security_group(&self, id: &str) -> Result<Option<SecurityGroup>, CloudError> {
@@ -1113,8 +1231,8 @@ impl Cloud for StarVCenterClient {
         self.sg_reapply(group_id).await
     }
 
-    async fn create_slb(&self, spec: &SlbSpec) -> Result<String, CreateError> {
-        self.slb_create(spec).await
+    async fn create_slb(&self, spec: &SlbSpec, timeout: Duration) -> Result<String, CreateError> {
+        self.slb_create(spec, timeout).await
     }
 
     async fn read_slb(&self, id: &str) -> Result<Option<Slb>, CloudError> {

@@ -18,9 +18,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::{Mutex, OnceCell};
 
+use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
-use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
+use crate::http::{Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
 use crate::model::*;
 use crate::waiter::{self, Poll};
 
@@ -305,8 +306,9 @@ impl ZomroClient {
             .ok_or_else(|| CloudError::Protocol("the order answered no service id".into()))
     }
 
-    /// After an order whose outcome is unknown: the newest instance matching it.
-    async fn find_ordered(&self, spec: &VpsSpec) -> Result<Option<String>, CloudError> {
+    /// The instances an order of `spec` could have made: same name, price list, data
+    /// centre and image (ids-before and look-up of [`safe_create`]).
+    async fn matching_instances(&self, spec: &VpsSpec) -> Result<Vec<String>, CloudError> {
         Ok(self
             .instances()
             .await?
@@ -317,8 +319,8 @@ impl ZomroClient {
                     && i.datacenter == spec.location
                     && i.instances_os == spec.image
             })
-            .max_by_key(|i| i.id.parse::<u64>().unwrap_or(0))
-            .map(|i| i.id))
+            .map(|i| i.id)
+            .collect())
     }
 
     /// `instances.fleio.rebuild` with exactly the document's fields (seeds/002):
@@ -524,9 +526,27 @@ impl Cloud for ZomroClient {
         if spec.password.is_none() && spec.ssh_key_ids.is_empty() {
             return Err(CloudError::Unsupported(NEED_CREDENTIALS.into()).into());
         }
-        let id =
-            http::create_with_lookup(&self.http, || self.order(spec), || self.find_ordered(spec))
-                .await?;
+        let intent = Intent::new(
+            "zomro instance",
+            format!("Zomro instance {:?}", spec.name),
+            "the instances of the account (Zomro client panel, func=instances)",
+            timeout,
+        );
+        let id = safe_create(
+            &intent,
+            || async {
+                Ok(self
+                    .matching_instances(spec)
+                    .await?
+                    .into_iter()
+                    .map(|id| (id, ()))
+                    .collect())
+            },
+            || async { Ok((self.order(spec).await?, ())) },
+        )
+        .await?
+        .id;
+        let timeout = intent.remaining();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
