@@ -40,6 +40,10 @@ pub struct FaultRule {
     /// Only requests whose path contains this text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_contains: Option<String>,
+    /// Only requests whose raw body contains this text (e.g. `func=instances` on
+    /// Zomro, where every call is a POST to the same path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_contains: Option<String>,
     /// Only requests to exactly this path (API prefix included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -107,7 +111,7 @@ impl FaultRule {
     }
 
     /// Whether this rule applies to a request.
-    fn matches(&self, cloud: Cloud, method: &str, path: &str) -> bool {
+    fn matches(&self, cloud: Cloud, method: &str, path: &str, body: &str) -> bool {
         self.cloud.as_deref().is_none_or(|c| c == cloud.name())
             && self
                 .method
@@ -118,6 +122,10 @@ impl FaultRule {
                 .as_deref()
                 .is_none_or(|p| path.contains(p))
             && self.path.as_deref().is_none_or(|p| p == path)
+            && self
+                .body_contains
+                .as_deref()
+                .is_none_or(|b| body.contains(b))
     }
 }
 
@@ -194,11 +202,17 @@ impl FaultQueue {
     }
 
     /// Consumes one unit of the first rule matching the request, if any.
-    pub fn take(&mut self, cloud: Cloud, method: &str, path: &str) -> Option<FaultAction> {
+    pub fn take(
+        &mut self,
+        cloud: Cloud,
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> Option<FaultAction> {
         let index = self
             .rules
             .iter()
-            .position(|r| r.matches(cloud, method, path))?;
+            .position(|r| r.matches(cloud, method, path, body))?;
         let rule = &mut self.rules[index];
         rule.count -= 1;
         let action = FaultAction {
@@ -367,7 +381,7 @@ mod tests {
         q.push(rule(r#"{"count": 1, "status": 500, "method": "post"}"#))
             .unwrap();
         q.push(rule(r#"{"count": 2, "status": 503}"#)).unwrap();
-        let take = |q: &mut FaultQueue, m| q.take(Cloud::Vscale, m, "/x").map(|a| a.status);
+        let take = |q: &mut FaultQueue, m| q.take(Cloud::Vscale, m, "/x", "").map(|a| a.status);
         assert_eq!(take(&mut q, "GET"), Some(Some(503)));
         assert_eq!(take(&mut q, "POST"), Some(Some(500)));
         assert_eq!(take(&mut q, "POST"), Some(Some(503)));
@@ -393,8 +407,13 @@ mod tests {
         let mut q = FaultQueue::default();
         q.push(rule(r#"{"status": 503, "path": "/vscale/v1/scalets"}"#))
             .unwrap();
-        assert_eq!(q.take(Cloud::Vscale, "GET", "/vscale/v1/scalets/1"), None);
-        let hit = q.take(Cloud::Vscale, "GET", "/vscale/v1/scalets").unwrap();
+        assert_eq!(
+            q.take(Cloud::Vscale, "GET", "/vscale/v1/scalets/1", ""),
+            None
+        );
+        let hit = q
+            .take(Cloud::Vscale, "GET", "/vscale/v1/scalets", "")
+            .unwrap();
         assert_eq!(hit.label().as_deref(), Some("503"));
     }
 

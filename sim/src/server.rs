@@ -222,7 +222,8 @@ async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dr
     let cloud = Cloud::from_path(&req.path);
     let (seq, fault) = {
         let mut sim = lock(shared);
-        let fault = match sim.faults.take(cloud, &req.method, &req.path) {
+        let body = String::from_utf8_lossy(&req.body);
+        let fault = match sim.faults.take(cloud, &req.method, &req.path, &body) {
             Some(fault) => Some(fault),
             None => sim.chaos.draw(cloud),
         };

@@ -78,6 +78,17 @@ impl CloudError {
         matches!(self, CloudError::NotFound(_))
     }
 
+    /// Whether the remote work had started when this error came: the wait for it
+    /// failed or timed out, or the request's answer was lost. An operation that must
+    /// not be repeated silently (a restore) is then kept in state, tainted.
+    pub fn work_started(&self) -> bool {
+        match self {
+            CloudError::Timeout { .. } | CloudError::TaskFailed { .. } => true,
+            CloudError::Http(e) => e.is_ambiguous(),
+            _ => false,
+        }
+    }
+
     /// Whether asking again later may well succeed: no answer, a 5xx or 429, a busy
     /// answer that outlasted the retries, an answer that could not be read. Waits
     /// ride these out instead of failing (SPEC §9).

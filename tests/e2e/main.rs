@@ -10,6 +10,7 @@ mod inet_reliability;
 mod inet_resources;
 mod inet_vps;
 mod reliability;
+mod safe_create;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
