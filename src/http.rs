@@ -325,6 +325,11 @@ pub async fn within<F: Future>(deadline: Instant, work: F) -> F::Output {
     DEADLINE.scope(deadline, work).await
 }
 
+/// The deadline `timeout` from now (for [`within`]).
+pub fn deadline_in(timeout: Duration) -> Instant {
+    Instant::now() + timeout
+}
+
 /// The deadline of the operation under way, if it has one.
 pub fn current_deadline() -> Option<Instant> {
     DEADLINE.try_with(|d| *d).ok()

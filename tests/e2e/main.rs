@@ -19,6 +19,7 @@ mod starvcenter_nic;
 mod starvcenter_resources;
 mod starvcenter_storage;
 mod starvcenter_vps;
+mod strict_reads_and_waits;
 mod vscale_data;
 mod vscale_resources;
 mod vscale_vps;

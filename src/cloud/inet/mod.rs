@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
 use crate::http::{
-    Body, Classifier, HttpClient, HttpError, HttpSettings, Method, Request, Response,
+    self, Body, Classifier, HttpClient, HttpError, HttpSettings, Method, Request, Response,
 };
 use crate::model::*;
 use crate::waiter::{self, Poll};
@@ -329,13 +329,10 @@ impl InetClient {
         target: PowerState,
         timeout: Duration,
     ) -> Result<(), CloudError> {
-        self.send_json(
-            Method::Post,
-            &format!("/vps/{id}/{action}"),
-            json!({}),
-            false,
-        )
-        .await?;
+        // iNET's busy 409 during a transition is waited out until the timeout.
+        let path = format!("/vps/{id}/{action}");
+        let send = self.send_json(Method::Post, &path, json!({}), false);
+        http::within(http::deadline_in(timeout), send).await?;
         let what = match target {
             PowerState::Running if action.starts_with("reboot") => format!("{action} to finish"),
             PowerState::Running => "to start".to_string(),

@@ -19,7 +19,7 @@ use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
 };
 use crate::config::{CloudKind, Credentials, Settings};
-use crate::http::{Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
+use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
 use crate::model::*;
 use crate::waiter::{self, Poll};
 
@@ -242,7 +242,9 @@ impl VscaleClient {
         let request = self
             .request(method, &format!("/scalets/{ctid}{path}"))
             .body(Body::Json(body));
-        let response = self.call(request).await?;
+        // A locked scalet (409) is waited out until the operation's timeout.
+        let deadline = http::deadline_in(timeout);
+        let response = http::within(deadline, self.call(request)).await?;
         self.wait_task(&response, ctid, timeout).await
     }
 }
@@ -560,7 +562,7 @@ impl Cloud for VscaleClient {
         let ctid = parse_ctid(id)?;
         // seeds/001 "Удаление сервера": DELETE /scalets/{ctid}.
         let request = self.request(Method::Delete, &format!("/scalets/{ctid}"));
-        match self.call(request).await {
+        match http::within(http::deadline_in(timeout), self.call(request)).await {
             Ok(response) => self
                 .wait_gone(&response, ctid, timeout)
                 .await

@@ -21,7 +21,7 @@ use tokio::sync::{Mutex, OnceCell};
 use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
-use crate::http::{Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
+use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
 use crate::model::*;
 use crate::waiter::{self, Poll};
 
@@ -278,8 +278,9 @@ impl ZomroClient {
         done: impl Fn(&wire::Instance) -> bool,
     ) -> Result<(), CloudError> {
         let func = call.func;
-        self.call(&call.field("sok", "ok").field("elid", id.trim()))
-            .await?;
+        // "Request in process, please wait" is waited out until the timeout.
+        let call = call.field("sok", "ok").field("elid", id.trim());
+        http::within(http::deadline_in(timeout), self.call(&call)).await?;
         self.wait(id, func, timeout, done).await
     }
 
@@ -625,7 +626,7 @@ impl Cloud for ZomroClient {
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let call = Call::change("instances.delete", true).field("elid", id.trim());
-        match self.call(&call).await {
+        match http::within(http::deadline_in(timeout), self.call(&call)).await {
             Ok(_) => self.wait_gone(id, timeout).await.map(|_| Deleted::Gone),
             Err(e) if e.is_not_found() => Ok(Deleted::Gone),
             Err(e) => Err(e),
