@@ -2,6 +2,7 @@
 //! dev_overrides, and `polycloud-sim`. Assertions read the simulator's state and its
 //! request log, not only exit codes.
 
+mod chaos;
 mod examples;
 mod harness;
 mod inet_data;

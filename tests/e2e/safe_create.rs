@@ -281,7 +281,9 @@ fn lost_starvcenter_creates_are_found_never_made_twice_even_for_objects_that_can
         svc_provider(&sim)
     ));
     ws0.apply().ok();
-    let stranger = svc(&sim, "security_groups")[0]["securitygroup.id"].clone();
+    // The simulator renders the key as the document prints it, with a space.
+    let stranger = svc(&sim, "security_groups")[0][" securitygroup.id"].clone();
+    assert!(stranger.is_string(), "{stranger}");
     sim.clear_requests();
     sim.fault(json!({"drop": true, "after": true, "method": "POST", "path_contains": "cloudsegroup/create"}));
     sim.fault(

@@ -445,7 +445,8 @@ fn backup_from_wire(b: &Value, vm: &str) -> Backup {
         id: text(b, "backup.id").unwrap_or_default(),
         vps_id: text(b, "backup.vmid").unwrap_or_else(|| vm.to_string()),
         name: text(b, "backup.name").unwrap_or_default(),
-        description: Some(text(b, "backup.desc").unwrap_or_default()),
+        // Blank = none written: a backup made without a description keeps a null one.
+        description: text(b, "backup.desc"),
         status: if flag(b, "backup.enable") == Some(true) {
             "available"
         } else {

@@ -30,7 +30,8 @@ fn snapshot_from_wire(s: &Value, vm: &str) -> Snapshot {
         id: text(s, "snapshot.id").unwrap_or_default(),
         vps_id: text(s, "snapshot.vmid").unwrap_or_else(|| vm.to_string()),
         name: text(s, "snapshot.name").unwrap_or_default(),
-        description: Some(text(s, "snapshot.desc").unwrap_or_default()),
+        // Blank = none written: a snapshot made without a description keeps a null one.
+        description: text(s, "snapshot.desc"),
         status: if wire::flag(s, "snapshot.enable") == Some(true) {
             "available"
         } else {

@@ -23,8 +23,9 @@ use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Requ
 use crate::model::*;
 use crate::waiter::{self, Poll};
 
-/// The limit of a create that has no `timeouts` of its own (SSH keys).
-const CREATE_LIMIT: Duration = Duration::from_secs(5 * 60);
+/// The limit of a create that has no `timeouts` of its own (SSH keys: one
+/// synchronous call, so a settling window of 30 s at most).
+const CREATE_LIMIT: Duration = Duration::from_secs(60);
 
 /// Vscale's plans from smallest to largest (seeds/001: "small, medium, large, huge,
 /// monster (в порядке возрастания)"); used when `GET /rplans` lacks sizes.
