@@ -205,3 +205,28 @@ fn restore_that_started_but_whose_wait_failed_stays_in_state_tainted() {
         plan.stdout
     );
 }
+
+#[test]
+fn starvcenter_power_change_whose_answer_is_lost_is_watched_not_sent_twice() {
+    use crate::starvcenter_common::*;
+    let sim = Sim::start();
+    let vm = |power: &str| {
+        format!(
+            "{}resource \"polycloud_vps\" \"app\" {{\n  name        = \"app\"\n  image       = \"tpl-ubuntu-2204\"\n  cpu         = 1\n  memory_mb   = 1024\n  network_id  = \"vpc-default\"\n  power_state = \"{power}\"\n  timeouts {{\n    update = \"30s\"\n  }}\n}}\n",
+            svc_provider(&sim)
+        )
+    };
+    let ws = Workspace::new();
+    ws.write(&vm("running"));
+    ws.apply().ok();
+    // The shutdown runs, then the gateway answers 503: watched, not repeated.
+    sim.fault(
+        json!({"status": 503, "after": true, "method": "PUT", "path_contains": "cloudvm/shutdown"}),
+    );
+    ws.write(&vm("stopped"));
+    ws.apply().ok();
+    let puts = svc_requests(&sim, "PUT", "cloudvm/shutdown");
+    assert_eq!(puts.len(), 1, "{puts:#?}");
+    assert_eq!(svc(&sim, "vms")[0]["vm.state"], "0");
+    ws.assert_no_changes();
+}

@@ -28,7 +28,7 @@ use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
 };
 use crate::config::{CloudKind, Credentials, Settings};
-use crate::http::{Body, HttpClient, HttpError, HttpSettings, Method, Request};
+use crate::http::{self, Body, HttpClient, HttpError, HttpSettings, Method, Request};
 use crate::model::*;
 use crate::waiter::{self, Poll};
 use tasks::Target;
@@ -116,7 +116,20 @@ impl StarVCenterClient {
         params: Value,
         timeout: Duration,
     ) -> Result<Reply, CloudError> {
-        let request = self.request(method, path, Some(params));
+        self.change_request(path, self.request(method, path, Some(params)), timeout)
+            .await
+    }
+
+    /// [`Self::change`] for a request built by the caller. While the VM stays locked
+    /// the request is sent again (nothing was done); any other failure of a request
+    /// that is not idempotent ends the loop as it is, so an unknown outcome reaches
+    /// the caller's look-up and is never re-sent from here.
+    async fn change_request(
+        &self,
+        path: &str,
+        request: Request,
+        timeout: Duration,
+    ) -> Result<Reply, CloudError> {
         match self.send(request.clone()).await {
             Err(CloudError::Http(HttpError::Busy { reason, .. })) => {
                 let what = format!("StarVCenter {path} (the VM is locked: {reason})");
@@ -125,11 +138,13 @@ impl StarVCenterClient {
                         Err(CloudError::Http(HttpError::Busy { reason, .. })) => {
                             Ok(Poll::Pending(format!("still locked: {reason}")))
                         }
-                        Ok(reply) => Ok(Poll::Done(reply)),
+                        Ok(reply) => Ok(Poll::Done(Ok(reply))),
+                        Err(e) if !request.idempotent => Ok(Poll::Done(Err(e))),
                         Err(e) => Err(e),
                     }
                 })
                 .await
+                .and_then(|outcome| outcome)
             }
             other => other,
         }
@@ -144,10 +159,31 @@ impl StarVCenterClient {
         target: Target,
         timeout: Duration,
     ) -> Result<Reply, CloudError> {
-        let reply = self.change(method, path, params, timeout).await?;
+        // A change that starts a task is not repeated blindly (it is sent as not
+        // idempotent): when its answer is lost, the object is watched for a settling
+        // window; only if it never reaches the target is the change sent once more.
+        let deadline = http::deadline_in(timeout);
+        let request = self.request(method, path, Some(params)).idempotent(false);
+        let reply = match self.change_request(path, request.clone(), timeout).await {
+            Ok(reply) => reply,
+            Err(CloudError::Http(e)) if e.is_ambiguous() => {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                let window = (left / 2).min(crate::cloud::safe_create::MAX_WINDOW);
+                tracing::info!("{path}: outcome unknown ({e}); watching the object for {} before sending it again", crate::duration::display(window));
+                match self.wait(None, &target, path, window).await {
+                    Ok(()) => return Ok(Reply::default()),
+                    Err(CloudError::Timeout { .. }) => {
+                        let left = deadline.saturating_duration_since(std::time::Instant::now());
+                        self.change_request(path, request, left).await?
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        };
         let startid = reply.startid.clone();
-        self.wait(startid.as_deref(), &target, path, timeout)
-            .await?;
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        self.wait(startid.as_deref(), &target, path, left).await?;
         Ok(reply)
     }
 
