@@ -899,7 +899,9 @@ impl Resource for SlbResource {
             enabled: Value::Value(false),
             ..Default::default()
         };
-        if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Create));
+        let converged = converge(cloud.as_ref(), &id, &prior, &planned);
+        if let Err(message) = crate::http::within(deadline, converged).await {
             diags.root_error("Cannot finish the load balancer", message);
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
@@ -917,7 +919,9 @@ impl Resource for SlbResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
-        if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
+        let converged = converge(cloud.as_ref(), &id, &prior, &planned);
+        if let Err(message) = crate::http::within(deadline, converged).await {
             diags.root_error("Cannot update the load balancer", message);
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
@@ -936,7 +940,11 @@ impl Resource for SlbResource {
         deleted(
             diags,
             &format!("load balancer {id}"),
-            cloud.delete_slb(&id).await,
+            crate::http::within(
+                crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete)),
+                cloud.delete_slb(&id),
+            )
+            .await,
         )
     }
 

@@ -218,7 +218,9 @@ impl Resource for VpcResource {
             .flatten();
         let description = (planned.description != prior.description)
             .then(|| known(&planned.description).unwrap_or_default());
-        if let Err(e) = cloud.update_vpc(&id, name, description).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
+        let updated = cloud.update_vpc(&id, name, description);
+        if let Err(e) = crate::http::within(deadline, updated).await {
             report(diags, &format!("Cannot update VPC {id}"), &e, None);
             return Some((prior, private));
         }
@@ -244,7 +246,9 @@ impl Resource for VpcResource {
     ) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
-        deleted(diags, &format!("VPC {id}"), cloud.delete_vpc(&id).await)
+        let deadline = crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete));
+        let result = crate::http::within(deadline, cloud.delete_vpc(&id)).await;
+        deleted(diags, &format!("VPC {id}"), result)
     }
 
     async fn import<'a>(

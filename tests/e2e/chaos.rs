@@ -218,9 +218,21 @@ fn chaos_on_four_clouds_converges_with_one_object_per_resource_and_destroy_leave
     assert_eq!(status, 200, "{body}");
 
     let logs = std::cell::RefCell::new(String::new());
+    let retried_because = std::cell::RefCell::new(Vec::<String>::new());
+    let note_errors = |run: &TfRun| {
+        if run.code != 0 {
+            retried_because.borrow_mut().extend(
+                run.output()
+                    .lines()
+                    .filter(|l| l.starts_with("Error:") || l.starts_with("│ Error:"))
+                    .map(|l| l.trim_start_matches("│ ").to_string()),
+            );
+        }
+    };
     let applies = converge("apply", seed, || {
         let run = ws.apply();
         logs.borrow_mut().push_str(&run.stderr);
+        note_errors(&run);
         run
     });
     // A second plan is empty (a read error is retried like an apply would be).
@@ -281,6 +293,7 @@ fn chaos_on_four_clouds_converges_with_one_object_per_resource_and_destroy_leave
     let destroys = converge("destroy", seed, || {
         let run = ws.destroy();
         logs.borrow_mut().push_str(&run.stderr);
+        note_errors(&run);
         run
     });
     let figures = sim.call("DELETE", "/_sim/chaos", None, &[]).1;
@@ -313,6 +326,9 @@ fn chaos_on_four_clouds_converges_with_one_object_per_resource_and_destroy_leave
         figures["served"],
         started.elapsed().as_secs_f64()
     );
+    for error in retried_because.borrow().iter() {
+        println!("chaos seed {seed}: a run was repeated after: {error}");
+    }
     assert!(
         figures["faults"].as_u64().unwrap_or(0) >= 20,
         "chaos seed {seed}: too few faults to mean anything: {figures}"

@@ -452,6 +452,14 @@ impl StarVCenterClient {
     }
 }
 
+/// Limit of a synchronous change that may meet a locked VM: what is left of the
+/// operation's `timeouts` ([`http::within`]), else 10 minutes.
+pub(super) fn sync_limit() -> Duration {
+    http::current_deadline()
+        .map(|d| d.saturating_duration_since(std::time::Instant::now()))
+        .unwrap_or(Duration::from_secs(600))
+}
+
 /// A VM detail (2.2.2/2.2.3) in the domain model.
 fn vm_to_vps(v: &Value) -> Vps {
     let code = text(v, "vm.state").unwrap_or_default();
@@ -841,14 +849,9 @@ impl Cloud for StarVCenterClient {
             ));
         }
         let params = json!({"backup.id": id, "backup.desc": description.unwrap_or_default()});
-        self.change(
-            Method::Put,
-            "cloudvm/backup/modify",
-            params,
-            Duration::from_secs(600),
-        )
-        .await
-        .map(|_| ())
+        self.change(Method::Put, "cloudvm/backup/modify", params, sync_limit())
+            .await
+            .map(|_| ())
     }
 
     async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
@@ -983,14 +986,9 @@ impl Cloud for StarVCenterClient {
             "ip": pick(quotas.public_ip, now.public_ip),
             "vpc": pick(quotas.subnet, now.subnet),
         });
-        self.change(
-            Method::Put,
-            "resourcequota/modify",
-            params,
-            Duration::from_secs(600),
-        )
-        .await
-        .map(|_| ())
+        self.change(Method::Put, "resourcequota/modify", params, sync_limit())
+            .await
+            .map(|_| ())
     }
 
     async fn delete_tenant(&self, id: &str) -> Result<Deleted, CloudError> {
@@ -1073,14 +1071,9 @@ impl Cloud for StarVCenterClient {
         if let Some(d) = description {
             params["vpc.desc"] = json!(d);
         }
-        self.change(
-            Method::Put,
-            "cloudnetwork/vpc/modify",
-            params,
-            Duration::from_secs(600),
-        )
-        .await
-        .map(|_| ())
+        self.change(Method::Put, "cloudnetwork/vpc/modify", params, sync_limit())
+            .await
+            .map(|_| ())
     }
 
     async fn delete_vpc(&self, id: &str) -> Result<Deleted, CloudError> {

@@ -18,10 +18,6 @@ use crate::http::Method;
 use crate::model::*;
 use crate::waiter::Poll;
 
-/// Limit for synchronous changes that may meet a locked VM, when the operation has no
-/// deadline of its own ([`crate::http::within`] sets one from `timeouts`).
-const SYNC: Duration = Duration::from_secs(600);
-
 /// Limit of creates whose resources have no `timeouts` (mappings, access rules).
 const CREATE_LIMIT: Duration = Duration::from_secs(5 * 60);
 
@@ -287,7 +283,8 @@ impl StarVCenterClient {
     pub(super) async fn sg_delete(&self, id: &str) -> Result<Deleted, CloudError> {
         let path = format!("cloudsegroup/{}", id.trim());
         deleted(
-            self.change(Method::Delete, &path, json!({}), SYNC).await,
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
             id,
         )
     }
@@ -311,7 +308,7 @@ impl StarVCenterClient {
                 Method::Post,
                 "cloudsegroup/rule/add",
                 Value::Object(p),
-                SYNC,
+                super::sync_limit(),
             )
             .await?;
         text(&reply.data, "aclrule.id").ok_or_else(|| {
@@ -323,7 +320,8 @@ impl StarVCenterClient {
     pub(super) async fn sg_delete_rule(&self, id: &str) -> Result<(), CloudError> {
         let path = format!("cloudsegroup/rule/{}", id.trim());
         deleted(
-            self.change(Method::Delete, &path, json!({}), SYNC).await,
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
             id,
         )
         .map(|_| ())
@@ -345,7 +343,7 @@ impl StarVCenterClient {
             "cloudsegroup/vnic/unbind"
         };
         let params = json!({"securitygroup.id": group, "vnic.id": nics.join(",")});
-        self.change(Method::Post, path, params, SYNC)
+        self.change(Method::Post, path, params, super::sync_limit())
             .await
             .map(|_| ())
     }
@@ -368,9 +366,14 @@ impl StarVCenterClient {
     /// `securitygroup.id` narrows it to this group.
     pub(super) async fn sg_reapply(&self, group: &str) -> Result<(), CloudError> {
         let params = json!({ "securitygroup.id": group });
-        self.change(Method::Put, "cloudsegroup/retryrule/reset", params, SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Put,
+            "cloudsegroup/retryrule/reset",
+            params,
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// The ids of the SLBs with this name on this router (ids-before and look-up).
@@ -462,9 +465,14 @@ impl StarVCenterClient {
     pub(super) async fn slb_update(&self, id: &str, spec: &SlbSpec) -> Result<(), CloudError> {
         let mut p = slb_settings(spec);
         p.insert("slb.id".into(), json!(id));
-        self.change(Method::Put, "cloudslb/modify", Value::Object(p), SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Put,
+            "cloudslb/modify",
+            Value::Object(p),
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `POST cloudslb/start` / `stop` (2.12.5, 2.12.6).
@@ -474,25 +482,36 @@ impl StarVCenterClient {
         } else {
             "cloudslb/stop"
         };
-        self.change(Method::Post, path, json!({ "slb.id": id }), SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Post,
+            path,
+            json!({ "slb.id": id }),
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `PUT cloudslb/https/cert/conf` (2.12.7).
     pub(super) async fn slb_cert(&self, id: &str, cert: &str, key: &str) -> Result<(), CloudError> {
         register_key(key);
         let params = json!({"slb.id": id, "slb.https.cert.text": cert, "slb.https.cert.key": key});
-        self.change(Method::Put, "cloudslb/https/cert/conf", params, SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Put,
+            "cloudslb/https/cert/conf",
+            params,
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `DELETE cloudslb/{id}` (2.12.4).
     pub(super) async fn slb_delete(&self, id: &str) -> Result<Deleted, CloudError> {
         let path = format!("cloudslb/{}", id.trim());
         deleted(
-            self.change(Method::Delete, &path, json!({}), SYNC).await,
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
             id,
         )
     }
@@ -511,7 +530,7 @@ impl StarVCenterClient {
                 Method::Post,
                 "cloudslb/realnode/add",
                 Value::Object(p),
-                SYNC,
+                super::sync_limit(),
             )
             .await?;
         text(&reply.data, "realnode.id").ok_or_else(|| {
@@ -532,7 +551,7 @@ impl StarVCenterClient {
             Method::Put,
             "cloudslb/realnode/modify",
             Value::Object(p),
-            SYNC,
+            super::sync_limit(),
         )
         .await
         .map(|_| ())
@@ -542,7 +561,8 @@ impl StarVCenterClient {
     pub(super) async fn node_delete(&self, id: &str) -> Result<(), CloudError> {
         let path = format!("cloudslb/realnode/{}", id.trim());
         deleted(
-            self.change(Method::Delete, &path, json!({}), SYNC).await,
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
             id,
         )
         .map(|_| ())
@@ -835,7 +855,8 @@ impl StarVCenterClient {
     pub(super) async fn mapping_delete(&self, id: &str) -> Result<Deleted, CloudError> {
         let path = format!("cloudnetwork/ipmapping/{}", id.trim());
         deleted(
-            self.change(Method::Delete, &path, json!({}), SYNC).await,
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
             id,
         )
     }
@@ -923,9 +944,14 @@ impl StarVCenterClient {
     /// `POST cloudnetwork/netgate` (2.3.12).
     async fn netgate(&self, vpc: &str, open: bool) -> Result<(), CloudError> {
         let params = json!({"portgroup.id": vpc, "type": if open { "open" } else { "close" }});
-        self.change(Method::Post, "cloudnetwork/netgate", params, SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Post,
+            "cloudnetwork/netgate",
+            params,
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `DELETE cloudnetwork/acessrule/{id}` (2.3.11); after the subnet's last `gate`
@@ -936,7 +962,8 @@ impl StarVCenterClient {
         };
         let path = format!("cloudnetwork/acessrule/{}", id.trim());
         let done = deleted(
-            self.change(Method::Delete, &path, json!({}), SYNC).await,
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
             id,
         )?;
         if let (true, Some(vpc)) = (rule.scope == "gate", rule.vpc_id) {

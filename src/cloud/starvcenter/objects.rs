@@ -276,7 +276,7 @@ impl StarVCenterClient {
             Method::Put,
             "cloudvm/snapshot/modify",
             params,
-            Duration::from_secs(600),
+            super::sync_limit(),
         )
         .await
         .map(|_| ())
