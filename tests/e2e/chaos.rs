@@ -118,6 +118,12 @@ provider \"polycloud\" {{\n  alias    = \"svc\"\n  cloud    = \"starvcenter\"\n 
 
 /// The configuration: 20 resources on four clouds.
 fn config(sim: &Sim, inet_vps: &str, router: &str) -> String {
+    config_with(sim, inet_vps, router, true)
+}
+
+/// [`config`]; without `with_inet_vps` the adopted iNET server and its import block
+/// are left out (after a destroy has forgotten it, iNET cannot create it again).
+fn config_with(sim: &Sim, inet_vps: &str, router: &str, with_inet_vps: bool) -> String {
     let t = "  timeouts {\n    create = \"40s\"\n    delete = \"40s\"\n  }\n";
     let mut c = providers(sim);
     // Vscale: a key, three servers, a backup.
@@ -127,9 +133,16 @@ fn config(sim: &Sim, inet_vps: &str, router: &str) -> String {
     }
     c += &format!("resource \"polycloud_backup\" \"v1\" {{\n  provider = polycloud.vscale\n  vps_id   = polycloud_vps.v1.id\n  name     = \"chaos-b1\"\n{t}}}\n");
     // iNET: an adopted server (the API cannot order one), a snapshot and a volume.
-    c += &format!("import {{\n  provider = polycloud.inet\n  to       = polycloud_vps.i1\n  id       = \"{inet_vps}\"\n}}\nresource \"polycloud_vps\" \"i1\" {{\n  provider = polycloud.inet\n  name     = \"chaos-i1\"\n}}\n");
-    c += &format!("resource \"polycloud_snapshot\" \"i1\" {{\n  provider = polycloud.inet\n  vps_id   = polycloud_vps.i1.id\n{t}}}\n");
-    c += &format!("resource \"polycloud_volume\" \"i1\" {{\n  provider = polycloud.inet\n  vps_id   = polycloud_vps.i1.id\n  image    = \"Ubuntu-22.04\"\n{t}}}\n");
+    if with_inet_vps {
+        c += &format!("import {{\n  provider = polycloud.inet\n  to       = polycloud_vps.i1\n  id       = \"{inet_vps}\"\n}}\nresource \"polycloud_vps\" \"i1\" {{\n  provider = polycloud.inet\n  name     = \"chaos-i1\"\n}}\n");
+    }
+    let vps = if with_inet_vps {
+        "polycloud_vps.i1.id".to_string()
+    } else {
+        format!("\"{inet_vps}\"")
+    };
+    c += &format!("resource \"polycloud_snapshot\" \"i1\" {{\n  provider = polycloud.inet\n  vps_id   = {vps}\n{t}}}\n");
+    c += &format!("resource \"polycloud_volume\" \"i1\" {{\n  provider = polycloud.inet\n  vps_id   = {vps}\n  image    = \"Ubuntu-22.04\"\n{t}}}\n");
     // Zomro: three instances.
     for i in 1..=3 {
         c += &format!("resource \"polycloud_vps\" \"z{i}\" {{\n  provider = polycloud.zomro\n  name     = \"chaos-z{i}\"\n  image    = \"{UBUNTU20}\"\n  plan     = \"6143\"\n  location = \"1\"\n  password = \"{VPS_PASSWORD}\"\n{t}}}\n");
@@ -221,12 +234,34 @@ fn chaos_on_four_clouds_converges_with_one_object_per_resource_and_destroy_leave
     let retried_because = std::cell::RefCell::new(Vec::<String>::new());
     let note_errors = |run: &TfRun| {
         if run.code != 0 {
-            retried_because.borrow_mut().extend(
-                run.output()
-                    .lines()
-                    .filter(|l| l.starts_with("Error:") || l.starts_with("│ Error:"))
-                    .map(|l| l.trim_start_matches("│ ").to_string()),
-            );
+            let out = run.output();
+            let lines: Vec<&str> = out
+                .lines()
+                .map(|l| l.trim_start_matches('│').trim())
+                .collect();
+            for (i, line) in lines.iter().enumerate() {
+                if line.starts_with("Error:") {
+                    // The summary and its detail, up to the next blank line.
+                    let detail: Vec<&str> = lines[i..]
+                        .iter()
+                        .skip(1)
+                        .take_while(|l| !l.starts_with('╵') && !l.starts_with("Error:"))
+                        .filter(|l| {
+                            !l.is_empty()
+                                && !l.starts_with("with ")
+                                && !l.starts_with("on ")
+                                && !l
+                                    .split(':')
+                                    .next()
+                                    .is_some_and(|n| n.parse::<u32>().is_ok())
+                        })
+                        .copied()
+                        .collect();
+                    retried_because
+                        .borrow_mut()
+                        .push(format!("{line} — {}", detail.join(" ")));
+                }
+            }
         }
     };
     let applies = converge("apply", seed, || {
@@ -291,6 +326,9 @@ fn chaos_on_four_clouds_converges_with_one_object_per_resource_and_destroy_leave
     }
 
     let destroys = converge("destroy", seed, || {
+        if ws.resource("polycloud_vps.i1").is_null() {
+            ws.write(&config_with(&sim, &inet_vps, &router, false));
+        }
         let run = ws.destroy();
         logs.borrow_mut().push_str(&run.stderr);
         note_errors(&run);

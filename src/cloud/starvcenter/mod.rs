@@ -1080,12 +1080,15 @@ impl Cloud for StarVCenterClient {
         if self.read_vpc(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
-        // SPEC §6: VPC delete is POST.
-        let request = self.request(
-            Method::Post,
-            "cloudnetwork/vpc/delete",
-            Some(json!({ "vpc.id": id })),
-        );
+        // SPEC §6: VPC delete is POST; deleting one id twice is harmless (the second
+        // answers that it does not exist), so it is retried like any delete.
+        let request = self
+            .request(
+                Method::Post,
+                "cloudnetwork/vpc/delete",
+                Some(json!({ "vpc.id": id })),
+            )
+            .idempotent(true);
         match self.send(request).await {
             Ok(_) => Ok(Deleted::Gone),
             Err(e) if is_gone(&e, id) => Ok(Deleted::Gone),

@@ -482,14 +482,23 @@ impl StarVCenterClient {
         } else {
             "cloudslb/stop"
         };
-        self.change(
-            Method::Post,
-            path,
-            json!({ "slb.id": id }),
-            super::sync_limit(),
-        )
-        .await
-        .map(|_| ())
+        let params = json!({ "slb.id": id });
+        match self
+            .change(Method::Post, path, params.clone(), super::sync_limit())
+            .await
+        {
+            Ok(_) => Ok(()),
+            // The answer was lost: the SLB's own `slb.enable` says whether it ran; it
+            // is sent once more only if not.
+            Err(CloudError::Http(e)) if e.is_ambiguous() => match self.slb_read(id).await? {
+                Some(slb) if slb.enabled == Some(on) => Ok(()),
+                _ => self
+                    .change(Method::Post, path, params, super::sync_limit())
+                    .await
+                    .map(|_| ()),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// `PUT cloudslb/https/cert/conf` (2.12.7).
@@ -816,9 +825,13 @@ impl StarVCenterClient {
             })?;
         match self.ip_mapping_read(&id).await {
             Ok(Some(m)) => Ok(m),
-            Ok(None) => {
-                Err(CloudError::NotFound(format!("IP mapping {id} right after it was made")).into())
-            }
+            // Made but not read back: its id is kept, so it stays in state (tainted).
+            Ok(None) => Err(CreateError {
+                error: CloudError::Protocol(format!(
+                    "IP mapping {id} was made but cannot be read back yet"
+                )),
+                id: Some(id),
+            }),
             Err(error) => Err(CreateError {
                 id: Some(id),
                 error,
@@ -919,9 +932,10 @@ impl StarVCenterClient {
         };
         let rule = self.acl_read(&id).await.map_err(fail)?;
         let Some(mut rule) = rule else {
-            return Err(
-                CloudError::NotFound(format!("access rule {id} right after it was made")).into(),
-            );
+            // Made but not read back: its id is kept, so it stays in state (tainted).
+            return Err(fail(CloudError::Protocol(format!(
+                "access rule {id} was made but cannot be read back yet"
+            ))));
         };
         if let (true, Some(vpc)) = (spec.scope == "gate", rule.vpc_id.clone()) {
             self.netgate(&vpc, true).await.map_err(fail)?;
