@@ -187,6 +187,12 @@ resource \"polycloud_router\" \"edge\" {{\n  provider = polycloud.svc\n  name   
         .to_string()
 }
 
+/// Whether a diagnostic line is Terraform's quote of the configuration (`98: resource …`).
+fn is_source_line(line: &str) -> bool {
+    line.split_once(':')
+        .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+}
+
 /// Runs `step` up to three times until it succeeds; the runs' outputs on failure.
 fn converge(what: &str, seed: u64, step: impl Fn() -> TfRun) -> usize {
     let mut outputs = Vec::new();
@@ -250,10 +256,7 @@ fn chaos_on_four_clouds_converges_with_one_object_per_resource_and_destroy_leave
                             !l.is_empty()
                                 && !l.starts_with("with ")
                                 && !l.starts_with("on ")
-                                && !l
-                                    .split(':')
-                                    .next()
-                                    .is_some_and(|n| n.parse::<u32>().is_ok())
+                                && !is_source_line(l)
                         })
                         .copied()
                         .collect();
