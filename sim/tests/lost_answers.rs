@@ -220,3 +220,26 @@ fn chaos_serves_faults_at_its_rate_and_counts_them() {
     let bad = json!({"seed": 1, "rate": 0.1, "kinds": ["teapot"]});
     assert_eq!(sim.ctl("POST", "/chaos", Some(bad)).status, 400);
 }
+
+#[test]
+fn body_filter_picks_one_zomro_function_among_calls_to_the_same_path() {
+    let sim = Sim::start();
+    sim.ctl(
+        "POST",
+        "/faults",
+        Some(json!({"status": 503, "cloud": "zomro", "body_contains": "func=instances.delete"})),
+    );
+    let read = sim
+        .raw("POST", "/zomro/billmgr", &[], "func=instances&out=json")
+        .unwrap();
+    assert_ne!(read.status, 503);
+    let delete = sim
+        .raw(
+            "POST",
+            "/zomro/billmgr",
+            &[],
+            "func=instances.delete&elid=1&out=json",
+        )
+        .unwrap();
+    assert_eq!(delete.status, 503);
+}

@@ -499,9 +499,10 @@ impl Cloud for InetClient {
         self.find_image(vps, "snapshot", &sub).await
     }
 
-    async fn delete_snapshot(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
+    async fn delete_snapshot(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let (vps, sub) = split_id(id, "snapshot")?;
-        self.delete_sub(vps, "snapshot", &sub).await
+        let delete = self.delete_sub(vps, "snapshot", &sub);
+        http::within(http::deadline_in(timeout), delete).await
     }
 
     async fn list_snapshots(&self, vps_id: Option<&str>) -> Result<Vec<Snapshot>, CloudError> {
@@ -513,9 +514,10 @@ impl Cloud for InetClient {
         self.find_image(vps, "backup", &sub).await
     }
 
-    async fn delete_backup(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
+    async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let (vps, sub) = split_id(id, "backup")?;
-        self.delete_sub(vps, "backup", &sub).await
+        let delete = self.delete_sub(vps, "backup", &sub);
+        http::within(http::deadline_in(timeout), delete).await
     }
 
     async fn list_backups(&self, vps_id: Option<&str>) -> Result<Vec<Backup>, CloudError> {
@@ -535,9 +537,10 @@ impl Cloud for InetClient {
         self.find_volume(vps, &sub).await
     }
 
-    async fn delete_volume(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
+    async fn delete_volume(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let (vps, sub) = split_id(id, "volume")?;
-        self.delete_sub(vps, "volume", &sub).await
+        let delete = self.delete_sub(vps, "volume", &sub);
+        http::within(http::deadline_in(timeout), delete).await
     }
 }
 

@@ -733,11 +733,9 @@ impl Cloud for VscaleClient {
             .map(backup_from_wire))
     }
 
-    async fn delete_backup(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
-        match self
-            .call(self.request(Method::Delete, &format!("/backups/{}", id.trim())))
-            .await
-        {
+    async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let request = self.request(Method::Delete, &format!("/backups/{}", id.trim()));
+        match http::within(http::deadline_in(timeout), self.call(request)).await {
             Ok(_) => Ok(Deleted::Gone),
             Err(e) if e.is_not_found() => Ok(Deleted::Gone),
             Err(e) => Err(e),
