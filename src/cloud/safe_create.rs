@@ -304,7 +304,9 @@ where
         let pause = delay.min(until.saturating_duration_since(Instant::now()));
         tokio::time::sleep(pause).await;
         lookups += 1;
-        let last = match crate::http::within(until.max(Instant::now()).into_std(), list()).await {
+        // Each look-up keeps its own retries (bounded by the create's deadline, not by
+        // the window), so one unlucky answer at the window's end decides nothing.
+        let last = match crate::http::within(intent.deadline.into_std(), list()).await {
             Ok(found) => {
                 let mut new: Vec<(String, T)> = found
                     .into_iter()
