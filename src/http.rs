@@ -299,6 +299,9 @@ pub enum HttpError {
         /// The cloud's message.
         reason: String,
     },
+    /// Terraform asked the provider to stop (Ctrl-C) while this request waited to retry.
+    #[error("{0}")]
+    Cancelled(#[from] crate::cancel::Cancelled),
 }
 
 impl HttpError {
@@ -440,7 +443,7 @@ impl HttpClient {
                 method_name(request.method),
                 redact_url(&request.url)
             );
-            tokio::time::sleep(delay).await;
+            crate::cancel::sleep(delay).await?;
             attempt += 1;
         }
     }

@@ -8,9 +8,11 @@
 
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod cloud;
 pub mod config;
 pub mod data_sources;
+pub mod docs;
 pub mod duration;
 pub mod http;
 pub mod model;
@@ -19,5 +21,6 @@ pub mod provider;
 pub mod resources;
 pub mod secrets;
 pub mod sshkey;
+pub mod tfplugin;
 pub mod timefmt;
 pub mod waiter;

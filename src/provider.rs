@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{
     AttributePath, DataSource, Diagnostics, DynamicDataSource, DynamicResource, Provider, Resource,
 };
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{self, ConfigIssue, RawConfig};
 use crate::resources::common::{SchemaBuilder, SharedCloud};
@@ -80,7 +80,6 @@ fn add_issues(diags: &mut Diagnostics, issues: Vec<ConfigIssue>) {
 #[async_trait]
 impl Provider for PolycloudProvider {
     type Config<'a> = ProviderConfig;
-    type MetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -148,6 +147,13 @@ impl Provider for PolycloudProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(crate::data_sources::all(&self.shared))
+    }
+
+    fn get_ephemeral_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn crate::tfplugin::DynamicEphemeralResource>>> {
+        Some(crate::data_sources::ephemeral::all(&self.shared))
     }
 }
 

@@ -53,7 +53,12 @@ where
         if remaining.is_zero() {
             return Err(timed_out(what, timeout, &last_status));
         }
-        tokio::time::sleep(delay.min(remaining)).await;
+        if crate::cancel::sleep(delay.min(remaining)).await.is_err() {
+            return Err(CloudError::Cancelled {
+                task: what.to_string(),
+                last_status,
+            });
+        }
         polls += 1;
         let seen = crate::http::within(started + timeout, poll()).await;
         let seen = match seen {

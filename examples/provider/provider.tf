@@ -27,11 +27,8 @@ provider "polycloud" {
 # and then `provider "polycloud" {}` (or no provider block at all).
 
 # ---------------------------------------------------------------------------
-# Several clouds: one aliased configuration each.
-#
-# NOTE: this release manages Vscale and iNET. Zomro and StarVCenter are accepted
-# here, but every resource and data source using them fails at plan with a
-# message saying that support for that cloud is coming.
+# Several clouds: one aliased configuration each. What a cloud cannot do fails at
+# plan with a message saying what to use instead (see the capability matrix).
 # ---------------------------------------------------------------------------
 
 variable "inet_token" {
@@ -65,7 +62,9 @@ provider "polycloud" {
 }
 
 # Zomro (BILLmanager): user name and password instead of a token; the provider
-# obtains a session and renews it when it expires.
+# signs in (`func=auth`), sends the session as `auth`, and signs in again once when
+# an answer says the session expired. Alternatively `token` = a session id you
+# obtained yourself (it cannot be renewed by the provider).
 provider "polycloud" {
   alias    = "zomro"
   cloud    = "zomro"

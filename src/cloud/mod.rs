@@ -69,6 +69,14 @@ pub enum CloudError {
     /// possible object and what to check.
     #[error("{0}")]
     Unsettled(String),
+    /// Terraform asked the provider to stop (Ctrl-C) during the wait.
+    #[error("cancelled while waiting for {task} (last status: {last_status}): Terraform asked the provider to stop; the remote work may still be running")]
+    Cancelled {
+        /// What was waited on.
+        task: String,
+        /// Last status seen.
+        last_status: String,
+    },
 }
 
 impl CloudError {
@@ -83,7 +91,9 @@ impl CloudError {
     /// not be repeated silently (a restore) is then kept in state, tainted.
     pub fn work_started(&self) -> bool {
         match self {
-            CloudError::Timeout { .. } | CloudError::TaskFailed { .. } => true,
+            CloudError::Timeout { .. }
+            | CloudError::TaskFailed { .. }
+            | CloudError::Cancelled { .. } => true,
             CloudError::Http(e) => e.is_ambiguous(),
             _ => false,
         }
@@ -94,6 +104,7 @@ impl CloudError {
     /// ride these out instead of failing (SPEC §9).
     pub fn is_transient(&self) -> bool {
         match self {
+            CloudError::Http(HttpError::Cancelled(_)) => false,
             CloudError::Http(_) | CloudError::Protocol(_) => true,
             CloudError::Api { status, .. } => *status >= 500 || *status == 429,
             _ => false,

@@ -302,7 +302,11 @@ where
     loop {
         // The first look-up waits a little: the create may still be under way.
         let pause = delay.min(until.saturating_duration_since(Instant::now()));
-        tokio::time::sleep(pause).await;
+        if crate::cancel::sleep(pause).await.is_err() {
+            return Err(Unsettled(format!(
+                "Terraform asked the provider to stop while it was looking it up ({lookups} look-ups made)"
+            )));
+        }
         lookups += 1;
         // Each look-up keeps its own retries (bounded by the create's deadline, not by
         // the window), so one unlucky answer at the window's end decides nothing.

@@ -1,10 +1,10 @@
 //! `polycloud_account`: the account behind the credentials and its balance.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::ready;
@@ -60,7 +60,6 @@ impl AccountDataSource {
 #[async_trait]
 impl DataSource for AccountDataSource {
     type State<'a> = AccountState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -102,7 +101,6 @@ impl DataSource for AccountDataSource {
         &self,
         diags: &mut Diagnostics,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataAccount)?;
         match cloud.account().await {

@@ -1,11 +1,11 @@
 //! `polycloud_alarms`: the alarms of an on-premises installation (StarVCenter
 //! 2.15.1), filtered by the API, every page.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -119,7 +119,6 @@ fn one_of(diags: &mut Diagnostics, value: &Value<String>, attribute: &str, allow
 #[async_trait]
 impl DataSource for AlarmsDataSource {
     type State<'a> = AlarmsState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::String as Str;
@@ -146,7 +145,6 @@ impl DataSource for AlarmsDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataAlarms)?;
         let filter = AlarmFilter {

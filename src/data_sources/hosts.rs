@@ -1,11 +1,11 @@
 //! `polycloud_hosts`: the physical hosts of an on-premises installation (StarVCenter
 //! 2.14, every page).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -112,7 +112,6 @@ fn host_type() -> AttributeType {
 #[async_trait]
 impl DataSource for HostsDataSource {
     type State<'a> = HostsState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -128,7 +127,6 @@ impl DataSource for HostsDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataHosts)?;
         let hosts = match cloud.hosts().await {

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod alarms;
 pub mod backups;
+pub mod ephemeral;
 pub mod hosts;
 pub mod images;
 pub mod locations;
@@ -24,7 +25,7 @@ pub mod vps_private_key;
 
 use std::collections::HashMap;
 
-use tf_provider::DynamicDataSource;
+use crate::tfplugin::DynamicDataSource;
 
 use crate::provider::boxed_data_source;
 use crate::resources::common::SharedCloud;

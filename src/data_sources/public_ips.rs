@@ -1,11 +1,11 @@
 //! `polycloud_public_ips`: the public addresses of the account's pool that mappings and
 //! load balancers can use, with the ports already forwarded on each.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -65,7 +65,6 @@ impl PublicIpsDataSource {
 #[async_trait]
 impl DataSource for PublicIpsDataSource {
     type State<'a> = PublicIpsState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let item = object_list(&[
@@ -91,7 +90,6 @@ impl DataSource for PublicIpsDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataPublicIps)?;
         let ips = match cloud.public_ips().await {

@@ -1,10 +1,10 @@
 //! `polycloud_quota`: the total quota of the resource pool (StarVCenter 2.10.1).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -40,7 +40,6 @@ impl QuotaDataSource {
 #[async_trait]
 impl DataSource for QuotaDataSource {
     type State<'a> = QuotaState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::{Number, String as Str};
@@ -59,7 +58,6 @@ impl DataSource for QuotaDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataQuota)?;
         let quota = match cloud.pool_quota().await {

@@ -1,11 +1,11 @@
 //! `polycloud_security_groups`: the security groups of the account, optionally only
 //! those whose name contains a text.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -64,7 +64,6 @@ impl SecurityGroupsDataSource {
 #[async_trait]
 impl DataSource for SecurityGroupsDataSource {
     type State<'a> = SecurityGroupsState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let item = object_list(&[
@@ -92,7 +91,6 @@ impl DataSource for SecurityGroupsDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataSecurityGroups)?;
         let text = filter(&config.name_contains);

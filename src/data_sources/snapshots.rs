@@ -1,10 +1,10 @@
 //! `polycloud_snapshots`: the snapshots of the account, optionally of one server.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -80,7 +80,6 @@ fn snapshot_type() -> AttributeType {
 #[async_trait]
 impl DataSource for SnapshotsDataSource {
     type State<'a> = SnapshotsState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -102,7 +101,6 @@ impl DataSource for SnapshotsDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataSnapshots)?;
         let vps_id = filter(&config.vps_id);

@@ -1,11 +1,11 @@
 //! `polycloud_storages`: the storage pools of an on-premises installation
 //! (StarVCenter 2.16, every page).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -105,7 +105,6 @@ fn storage_type() -> AttributeType {
 #[async_trait]
 impl DataSource for StoragesDataSource {
     type State<'a> = StoragesState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -121,7 +120,6 @@ impl DataSource for StoragesDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataStorages)?;
         let storages = match cloud.storages().await {

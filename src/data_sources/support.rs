@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tf_provider::schema::AttributeType;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use crate::tfplugin::schema::AttributeType;
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics};
 
 use crate::cloud::{Cloud, Feature};
 use crate::resources::common::{check_capability, known, Op, SharedCloud, StringList};
@@ -89,8 +89,8 @@ mod tests {
         refuse_empty(&mut diags, &Value::Null, "name");
         refuse_empty(&mut diags, &Value::Unknown, "name");
         refuse_empty(&mut diags, &Value::Value("web".into()), "name");
-        assert!(diags.errors.is_empty());
+        assert!(!diags.has_errors());
         refuse_empty(&mut diags, &Value::Value("  ".into()), "name");
-        assert_eq!(diags.errors.len(), 1);
+        assert_eq!(diags.error_count(), 1);
     }
 }

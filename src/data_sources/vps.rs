@@ -1,10 +1,10 @@
 //! `polycloud_vps` (data source): one server, by `id` or by exact `name`.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::cloud::{Cloud, Feature};
 use crate::data_sources::support::*;
@@ -186,7 +186,6 @@ impl VpsDataSource {
 #[async_trait]
 impl DataSource for VpsDataSource {
     type State<'a> = VpsDataState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -236,7 +235,6 @@ impl DataSource for VpsDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVps)?;
         let vps = match (known(&config.id), known(&config.name)) {

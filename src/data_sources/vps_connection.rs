@@ -1,11 +1,11 @@
 //! `polycloud_vps_connection`: how to reach a server's console (StarVCenter 2.2.9):
 //! the console URL (sensitive: it grants access), the physical host and its VNC port.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -41,11 +41,10 @@ impl VpsConnectionDataSource {
 #[async_trait]
 impl DataSource for VpsConnectionDataSource {
     type State<'a> = ConnectionState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
-            SchemaBuilder::new("How to reach a server's console (StarVCenter): the console URL, the physical host and the VNC port. The URL grants access: it is sensitive and never logged, and the cloud may issue a new one on every read.")
+            SchemaBuilder::new("How to reach a server's console (StarVCenter): the console URL, the physical host and the VNC port. The URL grants access: it is sensitive and never logged, and the cloud may issue a new one on every read. It is stored in the state: prefer the ephemeral resource of the same name (Terraform 1.10 or later), which never stores it.")
                 .computed("id", AttributeType::String, "The server's id.")
                 .required("vps_id", AttributeType::String, "The server (a `polycloud_vps` id).")
                 .computed_secret("console_url", "The remote console URL. Sensitive: it carries an access token.")
@@ -64,7 +63,6 @@ impl DataSource for VpsConnectionDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsConnection)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();

@@ -1,10 +1,10 @@
 //! `polycloud_vps_console`: a URL of a server's web console (iNET noVNC).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -36,11 +36,10 @@ impl VpsConsoleDataSource {
 #[async_trait]
 impl DataSource for VpsConsoleDataSource {
     type State<'a> = ConsoleState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
-            SchemaBuilder::new("A URL of a server's web console (iNET: noVNC). The cloud may issue a new URL on every read.")
+            SchemaBuilder::new("A URL of a server's web console (iNET: noVNC). The cloud may issue a new URL on every read. The URL carries an access token and is stored in the state: prefer the ephemeral resource of the same name (Terraform 1.10 or later), which never stores it.")
                 .computed("id", AttributeType::String, "The server's id.")
                 .required("vps_id", AttributeType::String, "The server (a `polycloud_vps` id).")
                 .computed_secret("url", "The console URL. Sensitive: it carries an access token.")
@@ -57,7 +56,6 @@ impl DataSource for VpsConsoleDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsConsole)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();

@@ -1,10 +1,10 @@
 //! `polycloud_vps_keypair`: the SSH key pair a server was made with (iNET).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -40,7 +40,6 @@ impl VpsKeypairDataSource {
 #[async_trait]
 impl DataSource for VpsKeypairDataSource {
     type State<'a> = KeypairState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -63,7 +62,6 @@ impl DataSource for VpsKeypairDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsKeypair)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();

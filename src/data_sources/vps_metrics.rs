@@ -2,11 +2,11 @@
 //! CPU/memory, per-disk and per-NIC figures, and a CPU/memory, disk and network
 //! history at one resolution. A figure the cloud has no data for is null.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -217,7 +217,6 @@ fn apply(state: &mut MetricsState, m: VpsMetrics) {
 #[async_trait]
 impl DataSource for VpsMetricsDataSource {
     type State<'a> = MetricsState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
@@ -242,7 +241,6 @@ impl DataSource for VpsMetricsDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsMetrics)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();

@@ -2,11 +2,11 @@
 //! (`linux`) or PuTTY PPK (`windows`). The key is sensitive: Terraform hides it in
 //! plans and the provider never logs it (it is registered with `crate::secrets`).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::cloud::Feature;
 use crate::data_sources::support::*;
@@ -48,11 +48,10 @@ fn format_of(state: &PrivateKeyState) -> Option<KeyFormat> {
 #[async_trait]
 impl DataSource for VpsPrivateKeyDataSource {
     type State<'a> = PrivateKeyState;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
-            SchemaBuilder::new("The private key of a server's SSH key pair (iNET). Sensitive: hidden in plans, never logged; it is still stored in the state, so protect the state.")
+            SchemaBuilder::new("The private key of a server's SSH key pair (iNET). Sensitive: hidden in plans, never logged; it is still stored in the state. Prefer the ephemeral resource of the same name (Terraform 1.10 or later), which never stores it.")
                 .computed("id", AttributeType::String, "`<vps_id>/<key_type>`.")
                 .required("vps_id", AttributeType::String, "The server (a `polycloud_vps` id).")
                 .optional_computed("key_type", AttributeType::String, "`linux` (RSA PEM, for OpenSSH; default) or `windows` (PuTTY PPK).")
@@ -80,7 +79,6 @@ impl DataSource for VpsPrivateKeyDataSource {
         &self,
         diags: &mut Diagnostics,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsPrivateKey)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();

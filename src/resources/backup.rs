@@ -1,10 +1,10 @@
 //! `polycloud_backup`: a backup of a VPS (SPEC §4b).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Change, Feature};
 use crate::model::{Backup, BackupSpec};
@@ -28,7 +28,6 @@ pub struct BackupState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -61,8 +60,6 @@ fn apply_backup(state: &mut BackupState, backup: Backup) {
 #[async_trait]
 impl Resource for BackupResource {
     type State<'a> = BackupState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -109,14 +106,12 @@ impl Resource for BackupResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_backup(&id).await;
         let state = refreshed(diags, &format!("backup {id}"), state, result, apply_backup)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -124,8 +119,7 @@ impl Resource for BackupResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Backup, Op::Create) {
                 return None;
@@ -142,14 +136,8 @@ impl Resource for BackupResource {
             );
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
-        if config.name.is_null() {
-            planned.name = Value::Unknown;
-        }
-        planned.status = Value::Unknown;
-        planned.size_gb = Value::Unknown;
         planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -158,15 +146,13 @@ impl Resource for BackupResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.vps_id != prior.vps_id {
             replace.push(AttributePath::new("vps_id"));
         }
         let Some(cloud) = self.shared.get() else {
-            return Some((proposed, private, replace));
+            return Some((proposed, replace));
         };
         check_written(
             diags,
@@ -216,17 +202,7 @@ impl Resource for BackupResource {
         {
             return None;
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -234,9 +210,7 @@ impl Resource for BackupResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
         let spec = BackupSpec {
@@ -253,7 +227,7 @@ impl Resource for BackupResource {
         {
             Ok(backup) => {
                 apply_backup(&mut state, backup);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the backup", &failure.error, None);
@@ -275,7 +249,7 @@ impl Resource for BackupResource {
                 if state.size_gb.is_unknown() {
                     state.size_gb = Value::Null;
                 }
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -286,9 +260,7 @@ impl Resource for BackupResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let name = (planned.name != prior.name)
@@ -298,24 +270,18 @@ impl Resource for BackupResource {
             .then(|| known(&planned.description).unwrap_or_default());
         if name.is_none() && description.is_none() {
             // Only `timeouts` changed: nothing to send.
-            return Some((planned, private));
+            return Some(planned);
         }
         let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
         let updated = cloud.update_backup(&id, name, description);
         if let Err(e) = crate::http::within(deadline, updated).await {
             report(diags, &format!("Cannot update backup {id}"), &e, None);
-            return Some((prior, private));
+            return Some(prior);
         }
-        Some((planned, private))
+        Some(planned)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -326,14 +292,10 @@ impl Resource for BackupResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_backup(&id).await;
         let state = imported(diags, &format!("backup {id:?}"), result, apply_backup)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

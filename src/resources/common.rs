@@ -4,12 +4,12 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use tf_provider::schema::{
+use crate::tfplugin::schema::{
     Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock, Schema,
 };
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics};
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::{Capability, Cloud, CloudError, Feature, Setting};
 use crate::model::Deleted;
@@ -48,7 +48,7 @@ impl Shared {
 /// The shared handle each resource holds.
 pub type SharedCloud = Arc<Shared>;
 
-/// Builds schemas tersely. Schema version stays 0 (tf-provider cannot upgrade state).
+/// Builds schemas tersely.
 pub struct SchemaBuilder {
     block: Block,
 }
@@ -73,16 +73,9 @@ impl SchemaBuilder {
         description: &str,
         sensitive: bool,
     ) -> Self {
-        self.block.attributes.insert(
-            name.to_string(),
-            Attribute {
-                attr_type: ty,
-                description: Description::markdown(description),
-                constraint,
-                sensitive,
-                deprecated: false,
-            },
-        );
+        let mut attribute = Attribute::new(ty, constraint, description);
+        attribute.sensitive = sensitive;
+        self.block.attributes.insert(name.to_string(), attribute);
         self
     }
 
@@ -121,6 +114,20 @@ impl SchemaBuilder {
             description,
             true,
         )
+    }
+
+    /// An optional write-only secret (Terraform ≥ 1.11): sensitive, in configuration
+    /// only, never in state or plan.
+    pub fn write_only_secret(mut self, name: &str, description: &str) -> Self {
+        let mut attribute = Attribute::new(
+            AttributeType::String,
+            AttributeConstraint::Optional,
+            description,
+        );
+        attribute.sensitive = true;
+        attribute.write_only = true;
+        self.block.attributes.insert(name.to_string(), attribute);
+        self
     }
 
     /// An output-only sensitive attribute.
@@ -168,10 +175,11 @@ impl SchemaBuilder {
         self.block
     }
 
-    /// The finished schema (version 0).
+    /// The finished schema, at the provider's current state version (upgrades from
+    /// every earlier one: `crate::tfplugin::upgrade`).
     pub fn build(self) -> Schema {
         Schema {
-            version: 0,
+            version: crate::tfplugin::upgrade::CURRENT,
             block: self.block,
         }
     }
@@ -246,13 +254,13 @@ pub fn validate_timeouts(diags: &mut Diagnostics, timeouts: &Value<Timeouts>) {
                 Ok(d) if d.is_zero() => diags.error(
                     "Invalid timeout",
                     format!("timeouts.{name} must be longer than zero"),
-                    AttributePath::new("timeouts").index(0).attribute(name),
+                    AttributePath::new("timeouts").attribute(name),
                 ),
                 Ok(_) => {}
                 Err(detail) => diags.error(
                     "Invalid timeout",
                     detail,
-                    AttributePath::new("timeouts").index(0).attribute(name),
+                    AttributePath::new("timeouts").attribute(name),
                 ),
             }
         }
@@ -323,6 +331,7 @@ pub fn report(
         CloudError::Auth(_) => "Authentication failed".to_string(),
         CloudError::Unsupported(_) => format!("{summary}: not supported by this cloud"),
         CloudError::Timeout { .. } => format!("{summary}: timed out"),
+        CloudError::Cancelled { .. } => format!("{summary}: cancelled"),
         _ => summary.to_string(),
     };
     let detail = crate::secrets::redact(&error.to_string());

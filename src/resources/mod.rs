@@ -20,7 +20,7 @@ pub mod vps_restore;
 
 use std::collections::HashMap;
 
-use tf_provider::DynamicResource;
+use crate::tfplugin::DynamicResource;
 
 use crate::provider::boxed_resource;
 use common::SharedCloud;

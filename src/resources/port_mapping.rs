@@ -2,11 +2,11 @@
 //! router of the server's network (SPEC §3: C R D). Every argument replaces it. A
 //! public IP:port already taken fails with the cloud's own message.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::Feature;
 use crate::model::PortMapping;
@@ -110,8 +110,6 @@ impl PortMappingResource {
 #[async_trait]
 impl Resource for PortMappingResource {
     type State<'a> = PortMappingState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::{Number, String as Str};
@@ -150,36 +148,30 @@ impl Resource for PortMappingResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_port_mapping(&id).await;
         let state = refreshed(diags, &format!("port mapping {id}"), state, result, apply)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
         &self,
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        config: Self::State<'a>,
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Create) {
                 return None;
             }
         }
         let mut planned = proposed;
-        if planned.protocol.is_null() {
+        if config.protocol.is_null() {
             planned.protocol = Value::Value("tcp".into());
         }
-        planned.id = Value::Unknown;
-        planned.private_ip = Value::Unknown;
-        planned.router_id = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -188,9 +180,7 @@ impl Resource for PortMappingResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         let texts = [
             ("public_ip", &prior.public_ip, &proposed.public_ip),
@@ -212,17 +202,7 @@ impl Resource for PortMappingResource {
                 replace.push(AttributePath::new(name));
             }
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -230,9 +210,7 @@ impl Resource for PortMappingResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
         match cloud.create_port_mapping(&planned.spec()).await {
@@ -249,28 +227,10 @@ impl Resource for PortMappingResource {
                 state.router_id = Value::Null;
             }
         }
-        Some((state, private))
+        Some(state)
     }
 
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Some((planned, private))
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -280,17 +240,13 @@ impl Resource for PortMappingResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Read) {
             return None;
         }
         let result = cloud.read_port_mapping(&id).await;
         let state = imported(diags, &format!("port mapping {id:?}"), result, apply)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

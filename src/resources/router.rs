@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Cloud, Feature};
 use crate::model::Router;
@@ -33,7 +33,6 @@ pub struct RouterState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -44,22 +43,6 @@ fn apply_router(state: &mut RouterState, r: Router) {
     state.management_ip = val(r.management_ip);
     state.online = val(r.online);
     state.created_at = val(r.created_at);
-}
-
-/// Unknown values left after apply become null.
-fn clear_unknowns(state: &mut RouterState) {
-    for v in [
-        &mut state.id,
-        &mut state.management_ip,
-        &mut state.created_at,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    if state.online.is_unknown() {
-        state.online = Value::Null;
-    }
 }
 
 /// Attaches and detaches networks from `prior` to `planned`.
@@ -102,8 +85,6 @@ impl RouterResource {
 #[async_trait]
 impl Resource for RouterResource {
     type State<'a> = RouterState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -136,14 +117,12 @@ impl Resource for RouterResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_router(&id).await;
         let state = refreshed(diags, &format!("router {id}"), state, result, apply_router)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -151,19 +130,14 @@ impl Resource for RouterResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Router, Op::Create) {
                 return None;
             }
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.management_ip = Value::Unknown;
-        planned.online = Value::Unknown;
-        planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        let planned = proposed;
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -172,9 +146,7 @@ impl Resource for RouterResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if prior.name != proposed.name {
             replace.push(AttributePath::new("name"));
@@ -191,17 +163,7 @@ impl Resource for RouterResource {
                 }
             }
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -209,9 +171,7 @@ impl Resource for RouterResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let limit = timeout(&planned.timeouts, Phase::Create);
         let name = known(&planned.name).unwrap_or_default().to_string();
@@ -223,8 +183,7 @@ impl Resource for RouterResource {
                 report(diags, "Cannot create the router", &failure.error, None);
                 state.id = Value::Value(failure.id?);
                 state.vpc_ids = Value::Null;
-                clear_unknowns(&mut state);
-                return Some((state, private));
+                return Some(state);
             }
         }
         let id = known(&state.id).unwrap_or_default().to_string();
@@ -233,8 +192,7 @@ impl Resource for RouterResource {
         {
             diags.root_error("Cannot attach the router's networks", message);
         }
-        clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
     async fn update<'a>(
@@ -243,9 +201,7 @@ impl Resource for RouterResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&planned.timeouts, Phase::Update);
@@ -253,7 +209,7 @@ impl Resource for RouterResource {
             converge(cloud.as_ref(), &id, &prior.vpc_ids, &planned.vpc_ids, limit).await
         {
             diags.root_error("Cannot update the router", message);
-            return Some((prior, private));
+            return Some(prior);
         }
         let mut state = planned;
         match cloud.read_router(&id).await {
@@ -264,17 +220,10 @@ impl Resource for RouterResource {
             ),
             Err(e) => report(diags, &format!("Cannot read router {id}"), &e, None),
         }
-        clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -284,17 +233,13 @@ impl Resource for RouterResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Router, Op::Read) {
             return None;
         }
         let result = cloud.read_router(&id).await;
         let state = imported(diags, &format!("router {id:?}"), result, apply_router)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -7,11 +7,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, NestedBlock, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Cloud, Feature};
 use crate::model::{SecurityGroup, SecurityRule};
@@ -77,7 +77,6 @@ pub struct SecurityGroupState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -332,8 +331,6 @@ fn plan_rules(planned: &mut SecurityGroupState) {
 #[async_trait]
 impl Resource for SecurityGroupResource {
     type State<'a> = SecurityGroupState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -370,9 +367,7 @@ impl Resource for SecurityGroupResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_security_group(&id).await;
@@ -383,7 +378,7 @@ impl Resource for SecurityGroupResource {
             result,
             apply_group,
         )?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -391,18 +386,15 @@ impl Resource for SecurityGroupResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Create) {
                 return None;
             }
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.created_at = Value::Unknown;
         plan_rules(&mut planned);
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -411,9 +403,7 @@ impl Resource for SecurityGroupResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         let mut replace = Vec::new();
         for (name, old, new) in [
@@ -433,17 +423,7 @@ impl Resource for SecurityGroupResource {
             }
         }
         plan_rules(&mut planned);
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -451,9 +431,7 @@ impl Resource for SecurityGroupResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let id = match cloud
@@ -475,7 +453,7 @@ impl Resource for SecurityGroupResource {
                 let mut state = planned;
                 state.id = Value::Value(failure.id?);
                 clear_unknowns(&mut state);
-                return Some((state, private));
+                return Some(state);
             }
         };
         let mut state = planned.clone();
@@ -489,7 +467,7 @@ impl Resource for SecurityGroupResource {
             Err(message) => diags.root_error("Cannot finish the security group", message),
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
-        Some((state, private))
+        Some(state)
     }
 
     async fn update<'a>(
@@ -498,9 +476,7 @@ impl Resource for SecurityGroupResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
@@ -510,16 +486,10 @@ impl Resource for SecurityGroupResource {
             Err(message) => diags.root_error("Cannot update the security group", message),
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let deadline = crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete));
@@ -547,11 +517,7 @@ impl Resource for SecurityGroupResource {
         deleted(diags, &what, result)
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Read) {
             return None;
@@ -563,6 +529,6 @@ impl Resource for SecurityGroupResource {
             result,
             apply_group,
         )?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, NestedBlock, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Cloud, Feature};
 use crate::model::{Slb, SlbBackend, SlbHealth, SlbSpec};
@@ -101,23 +101,33 @@ pub struct SlbState {
     pub enabled: Value<bool>,
     /// PEM certificate.
     pub https_certificate: Value<String>,
-    /// PEM private key (sensitive).
+    /// PEM private key (sensitive, stored in state).
     pub https_private_key: Value<String>,
+    /// PEM private key, write-only: in configuration only, never in state or plan.
+    pub https_private_key_wo: Value<String>,
+    /// Bump to install a new `https_private_key_wo`.
+    pub https_private_key_wo_version: Value<i64>,
     /// Node ids, in `backend` order.
     pub backend_ids: StringList,
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `health_check` block.
-    #[serde(with = "serde_as_vec")]
     pub health_check: Value<HealthBlock>,
     /// `backend` blocks.
     pub backend: Value<Vec<Value<BackendBlock>>>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
 impl SlbState {
+    /// This state with the write-only key of `config` standing in for the stored one.
+    fn with_written_key(mut self, config: &SlbState) -> SlbState {
+        if self.https_private_key.is_null() {
+            self.https_private_key = config.https_private_key_wo.clone();
+        }
+        self
+    }
+
     /// The back ends written (or held).
     fn backends(&self) -> Vec<BackendBlock> {
         self.backend
@@ -300,7 +310,11 @@ fn clear_unknowns(state: &mut SlbState) {
             *v = Value::Null;
         }
     }
-    for v in [&mut state.backend_port, &mut state.max_connections] {
+    for v in [
+        &mut state.backend_port,
+        &mut state.max_connections,
+        &mut state.https_private_key_wo_version,
+    ] {
         if v.is_unknown() {
             *v = Value::Null;
         }
@@ -314,6 +328,14 @@ fn clear_unknowns(state: &mut SlbState) {
     if state.backend.is_null() || state.backend.is_unknown() {
         state.backend = Value::Value(Vec::new());
     }
+}
+
+/// Whether a new `https_private_key_wo_version` asks for the key to be installed again
+/// (after an import there is no version in state: the written key is adopted).
+fn key_version_changed(prior: &SlbState, planned: &SlbState) -> bool {
+    prior.https_private_key_wo_version.is_value()
+        && !planned.https_private_key_wo_version.is_null()
+        && prior.https_private_key_wo_version != planned.https_private_key_wo_version
 }
 
 /// A range check of an integer attribute.
@@ -365,10 +387,29 @@ fn is_pem(text: &str, kind: &str) -> bool {
 fn validate_https(diags: &mut Diagnostics, config: &SlbState) {
     let https = known(&config.protocol) == Some("https");
     let cert = &config.https_certificate;
-    let key = &config.https_private_key;
+    let (key_name, key) =
+        if config.https_private_key.is_null() && !config.https_private_key_wo.is_null() {
+            ("https_private_key_wo", &config.https_private_key_wo)
+        } else {
+            ("https_private_key", &config.https_private_key)
+        };
+    if !config.https_private_key.is_null() && !config.https_private_key_wo.is_null() {
+        diags.error(
+            "Conflicting private keys",
+            "Write either `https_private_key` (stored in state) or `https_private_key_wo` (write-only, never stored), not both.",
+            AttributePath::new("https_private_key_wo"),
+        );
+    }
+    if !config.https_private_key_wo_version.is_null() && config.https_private_key_wo.is_null() {
+        diags.error(
+            "https_private_key_wo_version without https_private_key_wo",
+            "`https_private_key_wo_version` says when to install `https_private_key_wo` again; write the key too, or remove the version.",
+            AttributePath::new("https_private_key_wo_version"),
+        );
+    }
     for (name, value, kind) in [
         ("https_certificate", cert, "CERTIFICATE"),
-        ("https_private_key", key, "PRIVATE KEY"),
+        (key_name, key, "PRIVATE KEY"),
     ] {
         let path = AttributePath::new(name);
         match (https, known(value), value.is_unknown()) {
@@ -397,7 +438,7 @@ fn validate_health(diags: &mut Diagnostics, config: &SlbState) {
     let Some(h) = config.health_check.as_ref_option() else {
         return;
     };
-    let at = |name: &'static str| AttributePath::new("health_check").index(0).attribute(name);
+    let at = |name: &'static str| AttributePath::new("health_check").attribute(name);
     range(
         diags,
         &h.retries,
@@ -688,8 +729,6 @@ fn replaced(prior: &SlbState, planned: &SlbState) -> Vec<AttributePath> {
 #[async_trait]
 impl Resource for SlbResource {
     type State<'a> = SlbState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let (health, backend) = blocks();
@@ -711,7 +750,9 @@ impl Resource for SlbResource {
                 .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`); default the token's tenant (replaces).")
                 .optional_computed("enabled", Bool, "Started (`true`, default) or stopped (in place).")
                 .optional("https_certificate", Str, "PEM certificate; required with `https` (in place).")
-                .secret("https_private_key", "PEM private key; required with `https`; sensitive, never logged (in place).")
+                .secret("https_private_key", "PEM private key; required with `https` (or `https_private_key_wo`); sensitive, never logged, but stored in state: prefer `https_private_key_wo` (in place).")
+                .write_only_secret("https_private_key_wo", "PEM private key, write-only (Terraform 1.11 or later): installed with the certificate, never stored in state or plan. Conflicts with `https_private_key`. Raise `https_private_key_wo_version` to install a new key.")
+                .optional("https_private_key_wo_version", Number, "Version of `https_private_key_wo`; a new value installs the certificate and key again, in place.")
                 .computed("backend_ids", string_list(), "Back-end node ids, in `backend` order.")
                 .computed("created_at", Str, "Creation time, RFC 3339.")
                 .block("health_check", health)
@@ -777,9 +818,7 @@ impl Resource for SlbResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_slb(&id).await;
@@ -790,24 +829,21 @@ impl Resource for SlbResource {
             result,
             |s, slb| apply_slb(s, slb, false),
         )?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
         &self,
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        config: Self::State<'a>,
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Create) {
                 return None;
             }
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.created_at = Value::Unknown;
         for v in [
             &mut planned.tenant_id,
             &mut planned.policy,
@@ -822,11 +858,11 @@ impl Resource for SlbResource {
                 *v = Value::Unknown;
             }
         }
-        if planned.enabled.is_null() {
+        if config.enabled.is_null() {
             planned.enabled = Value::Value(true);
         }
         plan_backends(&mut planned, &SlbState::default());
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -835,9 +871,7 @@ impl Resource for SlbResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         if planned.enabled.is_null() {
             planned.enabled = Value::Value(true);
@@ -848,7 +882,8 @@ impl Resource for SlbResource {
             || planned.backend != prior.backend
             || planned.enabled != prior.enabled
             || planned.https_certificate != prior.https_certificate
-            || planned.https_private_key != prior.https_private_key;
+            || planned.https_private_key != prior.https_private_key
+            || key_version_changed(&prior, &planned);
         if changed && replace.is_empty() {
             if let Some(cloud) = self.shared.get() {
                 if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Update) {
@@ -856,29 +891,18 @@ impl Resource for SlbResource {
                 }
             }
         }
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
         &self,
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        config: Self::State<'a>,
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
+        let planned = planned.with_written_key(&config);
         let limit = timeout(&planned.timeouts, Phase::Create);
         let id = match cloud.create_slb(&planned.spec(), limit).await {
             Ok(id) => id,
@@ -891,7 +915,7 @@ impl Resource for SlbResource {
                 );
                 state.id = Value::Value(failure.id?);
                 clear_unknowns(&mut state);
-                return Some((state, private));
+                return Some(state);
             }
         };
         state.id = Value::Value(id.clone());
@@ -905,7 +929,7 @@ impl Resource for SlbResource {
             diags.root_error("Cannot finish the load balancer", message);
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
-        Some((state, private))
+        Some(state)
     }
 
     async fn update<'a>(
@@ -913,28 +937,28 @@ impl Resource for SlbResource {
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        config: Self::State<'a>,
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
+        // The stored key stands in for the written one unless its version moved.
+        let key_is_new = key_version_changed(&prior, &planned);
+        let effective = planned.clone().with_written_key(&config);
+        let prior = if key_is_new {
+            prior
+        } else {
+            prior.with_written_key(&config)
+        };
         let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
-        let converged = converge(cloud.as_ref(), &id, &prior, &planned);
+        let converged = converge(cloud.as_ref(), &id, &prior, &effective);
         if let Err(message) = crate::http::within(deadline, converged).await {
             diags.root_error("Cannot update the load balancer", message);
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -948,11 +972,7 @@ impl Resource for SlbResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Read) {
             return None;
@@ -964,6 +984,6 @@ impl Resource for SlbResource {
             result,
             |s: &mut SlbState, slb| apply_slb(s, slb, true),
         )?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -1,11 +1,11 @@
 //! `polycloud_snapshot`: an on-demand snapshot of a VPS (SPEC §4b). Creating it
 //! waits until the snapshot is complete.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{Snapshot, SnapshotSpec};
@@ -27,7 +27,6 @@ pub struct SnapshotState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -69,20 +68,6 @@ fn apply_snapshot(state: &mut SnapshotState, snapshot: Snapshot) {
     }
     state.status = Value::Value(snapshot.status);
     state.created_at = val(snapshot.created_at);
-}
-
-/// Keeps a state known after a failed create (the snapshot exists: tainted).
-fn clear_unknowns(state: &mut SnapshotState) {
-    for v in [
-        &mut state.name,
-        &mut state.status,
-        &mut state.created_at,
-        &mut state.description,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
 }
 
 /// Sorts changed attributes into in place (returned) and replacements (pushed, with
@@ -132,8 +117,6 @@ fn plan_changes(
 #[async_trait]
 impl Resource for SnapshotResource {
     type State<'a> = SnapshotState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
@@ -155,9 +138,7 @@ impl Resource for SnapshotResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_snapshot(&id).await;
@@ -168,7 +149,7 @@ impl Resource for SnapshotResource {
             result,
             apply_snapshot,
         )?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -176,8 +157,7 @@ impl Resource for SnapshotResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Create) {
                 return None;
@@ -193,14 +173,8 @@ impl Resource for SnapshotResource {
                 ],
             );
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        if config.name.is_null() {
-            planned.name = Value::Unknown;
-        }
-        planned.status = Value::Unknown;
-        planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        let planned = proposed;
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -209,15 +183,13 @@ impl Resource for SnapshotResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.vps_id != prior.vps_id {
             replace.push(AttributePath::new("vps_id"));
         }
         let Some(cloud) = self.shared.get() else {
-            return Some((proposed, private, replace));
+            return Some((proposed, replace));
         };
         check_written(
             diags,
@@ -236,17 +208,7 @@ impl Resource for SnapshotResource {
         {
             return None;
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -254,9 +216,7 @@ impl Resource for SnapshotResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
         let spec = SnapshotSpec {
@@ -273,7 +233,7 @@ impl Resource for SnapshotResource {
         {
             Ok(snapshot) => {
                 apply_snapshot(&mut state, snapshot);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the snapshot", &failure.error, None);
@@ -282,8 +242,7 @@ impl Resource for SnapshotResource {
                     apply_snapshot(&mut state, snapshot);
                 }
                 state.id = Value::Value(id);
-                clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -294,9 +253,7 @@ impl Resource for SnapshotResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let name = (planned.name != prior.name)
@@ -306,24 +263,18 @@ impl Resource for SnapshotResource {
             .then(|| known(&planned.description).unwrap_or_default());
         if name.is_none() && description.is_none() {
             // Only `timeouts` changed: nothing to send.
-            return Some((planned, private));
+            return Some(planned);
         }
         let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
         let updated = cloud.update_snapshot(&id, name, description);
         if let Err(e) = crate::http::within(deadline, updated).await {
             report(diags, &format!("Cannot update snapshot {id}"), &e, None);
-            return Some((prior, private));
+            return Some(prior);
         }
-        Some((planned, private))
+        Some(planned)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -334,17 +285,13 @@ impl Resource for SnapshotResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Snapshot, Op::Read) {
             return None;
         }
         let result = cloud.read_snapshot(&id).await;
         let state = imported(diags, &format!("snapshot {id:?}"), result, apply_snapshot)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -1,10 +1,10 @@
 //! `polycloud_ssh_key`: an SSH public key registered with the cloud (SPEC §4b).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::Feature;
 use crate::model::{Deleted, SshKey};
@@ -53,8 +53,6 @@ fn apply_key(state: &mut SshKeyState, key: SshKey) {
 #[async_trait]
 impl Resource for SshKeyResource {
     type State<'a> = SshKeyState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -91,14 +89,12 @@ impl Resource for SshKeyResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_ssh_key(&id).await;
         let state = refreshed(diags, &format!("SSH key {id}"), state, result, apply_key)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -106,21 +102,19 @@ impl Resource for SshKeyResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::SshKey, Op::Create) {
                 return None;
             }
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
         planned.fingerprint = match known(&planned.public_key).and_then(crate::sshkey::fingerprint)
         {
             Some(f) => Value::Value(f),
             None => Value::Unknown,
         };
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -129,9 +123,7 @@ impl Resource for SshKeyResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.name != prior.name {
             replace.push(AttributePath::new("name"));
@@ -150,17 +142,7 @@ impl Resource for SshKeyResource {
         } else {
             planned.public_key = prior.public_key.clone();
         }
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -168,9 +150,7 @@ impl Resource for SshKeyResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let public_key = known(&planned.public_key).unwrap_or_default().to_string();
@@ -178,7 +158,7 @@ impl Resource for SshKeyResource {
             Ok(key) => {
                 let mut state = planned;
                 apply_key(&mut state, key);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot register the SSH key", &failure.error, None);
@@ -187,39 +167,17 @@ impl Resource for SshKeyResource {
         }
     }
 
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Some((planned, private))
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let result = cloud.delete_ssh_key(&id).await.map(|()| Deleted::Gone);
         deleted(diags, &format!("SSH key {id}"), result)
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_ssh_key(&id).await;
         let state = imported(diags, &format!("SSH key {id:?}"), result, apply_key)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -2,11 +2,11 @@
 //! name and description cannot be changed by the API (a change makes a new tenant);
 //! where the cloud cannot delete tenants, destroy forgets it with a warning.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::Feature;
 use crate::model::{Quotas, Tenant, TenantSpec};
@@ -45,7 +45,6 @@ pub struct TenantState {
     /// Free public IPs.
     pub public_ip_usable: Value<i64>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -115,46 +114,6 @@ fn apply_tenant(state: &mut TenantState, tenant: Tenant) {
     }
 }
 
-/// Unknown values left after apply become null.
-fn clear_unknowns(state: &mut TenantState) {
-    for v in [&mut state.name, &mut state.description] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    let mut all: Vec<&mut Value<i64>> = Vec::new();
-    let TenantState {
-        cpu_quota,
-        memory_mb_quota,
-        storage_gb_quota,
-        subnet_quota,
-        public_ip_quota,
-        cpu_usable,
-        memory_mb_usable,
-        storage_gb_usable,
-        subnet_usable,
-        public_ip_usable,
-        ..
-    } = state;
-    all.extend([
-        cpu_quota,
-        memory_mb_quota,
-        storage_gb_quota,
-        subnet_quota,
-        public_ip_quota,
-        cpu_usable,
-        memory_mb_usable,
-        storage_gb_usable,
-        subnet_usable,
-        public_ip_usable,
-    ]);
-    for v in all {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-}
-
 /// The resource.
 pub struct TenantResource {
     shared: SharedCloud,
@@ -192,8 +151,6 @@ pub fn schema() -> Schema {
 #[async_trait]
 impl Resource for TenantResource {
     type State<'a> = TenantState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
@@ -226,14 +183,12 @@ impl Resource for TenantResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_tenant(&id).await;
         let state = refreshed(diags, &format!("tenant {id}"), state, result, apply_tenant)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -241,15 +196,13 @@ impl Resource for TenantResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Create) {
                 return None;
             }
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
         for v in planned.quota_values() {
             if v.is_null() {
                 *v = Value::Unknown;
@@ -258,7 +211,7 @@ impl Resource for TenantResource {
         for v in planned.usable_values() {
             *v = Value::Unknown;
         }
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -267,9 +220,7 @@ impl Resource for TenantResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         let mut replace = Vec::new();
         for (attribute, old, new) in [
@@ -311,17 +262,7 @@ impl Resource for TenantResource {
                 *v = Value::Unknown;
             }
         }
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -329,9 +270,7 @@ impl Resource for TenantResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let spec = TenantSpec {
             name: known(&planned.name).unwrap_or_default().to_string(),
@@ -343,14 +282,12 @@ impl Resource for TenantResource {
         match cloud.create_tenant(&spec, limit).await {
             Ok(tenant) => {
                 apply_tenant(&mut state, tenant);
-                clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the tenant", &failure.error, None);
                 state.id = Value::Value(failure.id?);
-                clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -361,9 +298,7 @@ impl Resource for TenantResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let mut state = planned;
@@ -378,7 +313,7 @@ impl Resource for TenantResource {
                     &e,
                     None,
                 );
-                return Some((prior, private));
+                return Some(prior);
             }
         }
         match cloud.read_tenant(&id).await {
@@ -389,17 +324,10 @@ impl Resource for TenantResource {
             ),
             Err(e) => report(diags, &format!("Cannot read tenant {id}"), &e, None),
         }
-        clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -409,17 +337,13 @@ impl Resource for TenantResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Read) {
             return None;
         }
         let result = cloud.read_tenant(&id).await;
         let state = imported(diags, &format!("tenant {id:?}"), result, apply_tenant)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -2,11 +2,11 @@
 //! takes is its own rule (`Cloud::rule(Feature::Volume, ..)`): iNET makes a volume
 //! from an `image` and sizes it itself; other clouds take `size_gb`.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{Volume, VolumeSpec};
@@ -30,7 +30,6 @@ pub struct VolumeState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -163,8 +162,6 @@ fn plan_changes(
 #[async_trait]
 impl Resource for VolumeResource {
     type State<'a> = VolumeState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
@@ -200,14 +197,12 @@ impl Resource for VolumeResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_volume(&id).await;
         let state = refreshed(diags, &format!("volume {id}"), state, result, apply_volume)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -215,8 +210,7 @@ impl Resource for VolumeResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Volume, Op::Create) {
                 return None;
@@ -229,14 +223,8 @@ impl Resource for VolumeResource {
                 &RULED.map(|a| (a, written(&config, a))),
             );
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        if config.size_gb.is_null() {
-            planned.size_gb = Value::Unknown;
-        }
-        planned.device_name = Value::Unknown;
-        planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        let planned = proposed;
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -245,19 +233,17 @@ impl Resource for VolumeResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.vps_id != prior.vps_id {
             replace.push(AttributePath::new("vps_id"));
         }
         let Some(cloud) = self.shared.get() else {
-            return Some((proposed, private, replace));
+            return Some((proposed, replace));
         };
         let any = RULED.iter().any(|a| differs(&prior, &proposed, a));
         if !any {
-            return Some((proposed, private, replace));
+            return Some((proposed, replace));
         }
         check_written(
             diags,
@@ -273,17 +259,7 @@ impl Resource for VolumeResource {
         {
             return None;
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -291,9 +267,7 @@ impl Resource for VolumeResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let spec = VolumeSpec {
             vps_id: known(&planned.vps_id).unwrap_or_default().to_string(),
@@ -308,7 +282,7 @@ impl Resource for VolumeResource {
         {
             Ok(volume) => {
                 apply_volume(&mut state, volume);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the volume", &failure.error, None);
@@ -325,7 +299,7 @@ impl Resource for VolumeResource {
                 if state.size_gb.is_unknown() {
                     state.size_gb = Value::Null;
                 }
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -336,20 +310,18 @@ impl Resource for VolumeResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let size = planned.size_gb.as_ref_option().copied();
         let Some(size) = size.filter(|s| Some(s) != prior.size_gb.as_ref_option()) else {
             // Only `timeouts` changed: nothing to send.
-            return Some((planned, private));
+            return Some(planned);
         };
         let limit = timeout(&planned.timeouts, Phase::Update);
         if let Err(e) = cloud.resize_volume(&id, size, limit).await {
             report(diags, &format!("Cannot grow volume {id}"), &e, None);
-            return Some((prior, private));
+            return Some(prior);
         }
         let mut state = planned;
         match cloud.read_volume(&id).await {
@@ -362,16 +334,10 @@ impl Resource for VolumeResource {
                 None,
             ),
         }
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -382,17 +348,13 @@ impl Resource for VolumeResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Volume, Op::Read) {
             return None;
         }
         let result = cloud.read_volume(&id).await;
         let state = imported(diags, &format!("volume {id:?}"), result, apply_volume)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

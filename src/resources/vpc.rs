@@ -1,11 +1,11 @@
 //! `polycloud_vpc`: a private network (SPEC §4b). Name and description change in
 //! place; read lists the networks and finds it by id.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::Feature;
 use crate::model::Vpc;
@@ -29,7 +29,6 @@ pub struct VpcState {
     /// RFC 3339.
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -47,23 +46,6 @@ fn apply_vpc(state: &mut VpcState, vpc: Vpc) {
     state.created_at = val(vpc.created_at);
 }
 
-/// Unknown values left after apply become null.
-fn clear_unknowns(state: &mut VpcState) {
-    for v in [
-        &mut state.description,
-        &mut state.cidr,
-        &mut state.gateway,
-        &mut state.created_at,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    if state.usable_ip_count.is_unknown() {
-        state.usable_ip_count = Value::Null;
-    }
-}
-
 /// The resource.
 pub struct VpcResource {
     shared: SharedCloud,
@@ -79,8 +61,6 @@ impl VpcResource {
 #[async_trait]
 impl Resource for VpcResource {
     type State<'a> = VpcState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -113,14 +93,12 @@ impl Resource for VpcResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vpc(&id).await;
         let state = refreshed(diags, &format!("VPC {id}"), state, result, apply_vpc)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -128,20 +106,14 @@ impl Resource for VpcResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Create) {
                 return None;
             }
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.cidr = Value::Unknown;
-        planned.gateway = Value::Unknown;
-        planned.usable_ip_count = Value::Unknown;
-        planned.created_at = Value::Unknown;
-        Some((planned, Value::Null))
+        let planned = proposed;
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -150,9 +122,7 @@ impl Resource for VpcResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let changed = proposed.name != prior.name || proposed.description != prior.description;
         if changed {
             if let Some(cloud) = self.shared.get() {
@@ -161,17 +131,7 @@ impl Resource for VpcResource {
                 }
             }
         }
-        Some((proposed, private, Vec::new()))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, Vec::new()))
     }
 
     async fn create<'a>(
@@ -179,9 +139,7 @@ impl Resource for VpcResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let description = known(&planned.description).map(String::from);
@@ -190,14 +148,12 @@ impl Resource for VpcResource {
         match cloud.create_vpc(&name, description.as_deref(), limit).await {
             Ok(vpc) => {
                 apply_vpc(&mut state, vpc);
-                clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the VPC", &failure.error, None);
                 state.id = Value::Value(failure.id?);
-                clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -208,9 +164,7 @@ impl Resource for VpcResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let name = (planned.name != prior.name)
@@ -222,7 +176,7 @@ impl Resource for VpcResource {
         let updated = cloud.update_vpc(&id, name, description);
         if let Err(e) = crate::http::within(deadline, updated).await {
             report(diags, &format!("Cannot update VPC {id}"), &e, None);
-            return Some((prior, private));
+            return Some(prior);
         }
         let mut state = planned;
         match cloud.read_vpc(&id).await {
@@ -233,17 +187,10 @@ impl Resource for VpcResource {
             ),
             Err(e) => report(diags, &format!("Cannot read VPC {id}"), &e, None),
         }
-        clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let deadline = crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete));
@@ -251,17 +198,13 @@ impl Resource for VpcResource {
         deleted(diags, &format!("VPC {id}"), result)
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Read) {
             return None;
         }
         let result = cloud.read_vpc(&id).await;
         let state = imported(diags, &format!("VPC {id:?}"), result, apply_vpc)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

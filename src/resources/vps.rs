@@ -1,10 +1,10 @@
 //! `polycloud_vps`: a virtual server on any of the four clouds (SPEC §4).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{PowerState, Vps, VpsChange, VpsSpec};
@@ -33,8 +33,12 @@ pub struct VpsState {
     pub network_id: Value<String>,
     /// SSH key ids.
     pub ssh_key_ids: StringList,
-    /// Password (sensitive).
+    /// Password (sensitive, stored in state).
     pub password: Value<String>,
+    /// Password, write-only: in configuration only, never in state or plan.
+    pub password_wo: Value<String>,
+    /// Bump to apply a new `password_wo`.
+    pub password_wo_version: Value<i64>,
     /// Description.
     pub description: Value<String>,
     /// `running` / `stopped`.
@@ -54,7 +58,6 @@ pub struct VpsState {
     /// NIC ids.
     pub nic_ids: StringList,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -71,7 +74,7 @@ impl VpsResource {
 }
 
 /// Attributes whose meaning each cloud decides (`Cloud::rule(Feature::Vps, ..)`).
-const RULED: [&str; 12] = [
+const RULED: [&str; 13] = [
     "name",
     "image",
     "plan",
@@ -81,6 +84,7 @@ const RULED: [&str; 12] = [
     "network_id",
     "ssh_key_ids",
     "password",
+    "password_wo",
     "description",
     "power_state",
     "auto_snapshot_days",
@@ -138,6 +142,7 @@ fn is_set(config: &VpsState, attribute: &str) -> bool {
         "network_id" => !config.network_id.is_null(),
         "ssh_key_ids" => !config.ssh_key_ids.is_null(),
         "password" => !config.password.is_null(),
+        "password_wo" => !config.password_wo.is_null(),
         "description" => !config.description.is_null(),
         "power_state" => !config.power_state.is_null(),
         "auto_snapshot_days" => !config.auto_snapshot_days.is_null(),
@@ -174,6 +179,13 @@ fn differs(prior: &VpsState, planned: &VpsState, attribute: &str) -> bool {
         // After an import the password is unknown to the provider: adopt the written
         // one instead of planning a change.
         "password" => prior.password.is_value() && prior.password != planned.password,
+        // Only a new version sends the write-only password again; after an import
+        // (no version in state) the written one is adopted.
+        "password_wo" => {
+            prior.password_wo_version.is_value()
+                && !planned.password_wo_version.is_null()
+                && prior.password_wo_version != planned.password_wo_version
+        }
         "description" => !planned.description.is_null() && prior.description != planned.description,
         "power_state" => !planned.power_state.is_null() && prior.power_state != planned.power_state,
         "auto_snapshot_days" => {
@@ -194,15 +206,24 @@ fn spec_of(state: &VpsState) -> VpsSpec {
         memory_mb: state.memory_mb.as_ref_option().copied(),
         network_id: known(&state.network_id).map(String::from),
         ssh_key_ids: list_strings(&state.ssh_key_ids),
-        password: known(&state.password).map(String::from),
+        password: known(&state.password)
+            .or(known(&state.password_wo))
+            .map(String::from),
         description: known(&state.description).map(String::from),
         power_state: known(&state.power_state).and_then(PowerState::parse),
         auto_snapshot_days: state.auto_snapshot_days.as_ref_option().copied(),
     }
 }
 
+/// The password to install: the stored one, or the write-only one of the configuration.
+fn password_of(planned: &VpsState, config: &VpsState) -> Option<String> {
+    known(&planned.password)
+        .or(known(&config.password_wo))
+        .map(String::from)
+}
+
 /// The in-place changes from `prior` to `planned`, in the order they are applied.
-fn changes(prior: &VpsState, planned: &VpsState) -> Vec<VpsChange> {
+fn changes(prior: &VpsState, planned: &VpsState, config: &VpsState) -> Vec<VpsChange> {
     let mut out = Vec::new();
     if differs(prior, planned, "name") {
         out.push(VpsChange::Name(
@@ -217,7 +238,7 @@ fn changes(prior: &VpsState, planned: &VpsState) -> Vec<VpsChange> {
     if differs(prior, planned, "image") {
         out.push(VpsChange::Image {
             image: known(&planned.image).unwrap_or_default().into(),
-            password: known(&planned.password).map(String::from),
+            password: password_of(planned, config),
             ssh_key_ids: list_strings(&planned.ssh_key_ids),
         });
     }
@@ -235,6 +256,11 @@ fn changes(prior: &VpsState, planned: &VpsState) -> Vec<VpsChange> {
     // A rebuild (the image change above) installs the password itself.
     if differs(prior, planned, "password") && !differs(prior, planned, "image") {
         if let Some(p) = known(&planned.password) {
+            out.push(VpsChange::Password(p.into()));
+        }
+    }
+    if differs(prior, planned, "password_wo") && !differs(prior, planned, "image") {
+        if let Some(p) = known(&config.password_wo) {
             out.push(VpsChange::Password(p.into()));
         }
     }
@@ -306,12 +332,13 @@ impl VpsResource {
             match change.unwrap_or(Change::InPlace) {
                 Change::InPlace => {}
                 Change::Replace(why) => {
+                    let path = AttributePath::new(changed_by(attribute));
                     diags.warning(
-                        format!("Changing `{attribute}` replaces the server"),
+                        format!("Changing `{}` replaces the server", changed_by(attribute)),
                         format!("{why}: Terraform will destroy this server and create a new one."),
-                        AttributePath::new(attribute),
+                        path.clone(),
                     );
-                    replace.push(AttributePath::new(attribute));
+                    replace.push(path);
                 }
                 Change::Unsupported(advice) => diags.error(
                     format!("`{attribute}` cannot change on {}", cloud.kind().name()),
@@ -350,6 +377,15 @@ impl VpsResource {
     }
 }
 
+/// The attribute whose change the plan shows: a write-only value is never in the
+/// plan, so its version attribute stands for it.
+fn changed_by(attribute: &str) -> &str {
+    match attribute {
+        "password_wo" => "password_wo_version",
+        other => other,
+    }
+}
+
 /// Whether a changed `password` or `ssh_key_ids` is installed by an in-place image
 /// change in the same plan (`VpsChange::Image` carries both), so it needs no rule of
 /// its own.
@@ -359,7 +395,7 @@ fn rides_on_rebuild(
     planned: &VpsState,
     attribute: &str,
 ) -> bool {
-    matches!(attribute, "password" | "ssh_key_ids")
+    matches!(attribute, "password" | "password_wo" | "ssh_key_ids")
         && differs(prior, planned, "image")
         && cloud
             .rule(Feature::Vps, "image")
@@ -420,14 +456,37 @@ fn validate_config(diags: &mut Diagnostics, config: &VpsState) {
             );
         }
     }
+    validate_write_only_password(diags, config);
     validate_timeouts(diags, &config.timeouts);
+}
+
+fn validate_write_only_password(diags: &mut Diagnostics, config: &VpsState) {
+    if !config.password.is_null() && !config.password_wo.is_null() {
+        diags.error(
+            "Conflicting passwords",
+            "Write either `password` (stored in state) or `password_wo` (write-only, never stored), not both.",
+            AttributePath::new("password_wo"),
+        );
+    }
+    if known(&config.password_wo).is_some_and(str::is_empty) {
+        diags.error(
+            "Invalid password_wo",
+            "`password_wo` must not be empty; remove it to use SSH keys only.",
+            AttributePath::new("password_wo"),
+        );
+    }
+    if !config.password_wo_version.is_null() && config.password_wo.is_null() {
+        diags.error(
+            "password_wo_version without password_wo",
+            "`password_wo_version` says when to send `password_wo` again; write `password_wo` too, or remove the version.",
+            AttributePath::new("password_wo_version"),
+        );
+    }
 }
 
 #[async_trait]
 impl Resource for VpsResource {
     type State<'a> = VpsState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -442,7 +501,9 @@ impl Resource for VpsResource {
                 .computed("disk_gb", AttributeType::Number, "System disk in GB.")
                 .optional_computed("network_id", AttributeType::String, "Network (port group) to attach, where the cloud has them.")
                 .optional_computed("ssh_key_ids", string_list(), "SSH key ids to install (see `polycloud_ssh_key`).")
-                .secret("password", "Root/administrator password. Never logged.")
+                .secret("password", "Root/administrator password. Never logged, but stored in state: prefer `password_wo`.")
+                .write_only_secret("password_wo", "Root/administrator password, write-only (Terraform 1.11 or later): sent to the cloud, never stored in state or plan. Conflicts with `password`. Changing it alone does nothing: raise `password_wo_version` to send it again.")
+                .optional("password_wo_version", AttributeType::Number, "Version of `password_wo`; a new value sends the password again, which does what a change of `password` does on the cloud (Vscale and Zomro: a new server; StarVCenter: reset in place).")
                 .optional_computed("description", AttributeType::String, "Free-text description, where the cloud keeps one.")
                 .optional_computed("power_state", AttributeType::String, "`running` (default) or `stopped`.")
                 .optional_computed("auto_snapshot_days", AttributeType::Number, "Automatic snapshot period in days, 0 = off (iNET).")
@@ -466,14 +527,12 @@ impl Resource for VpsResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vps(&id).await;
         let state = refreshed(diags, &format!("server {id}"), state, result, apply_vps)?;
-        Some((state, private_state))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -481,8 +540,7 @@ impl Resource for VpsResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let mut planned = proposed;
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Create) {
@@ -490,10 +548,9 @@ impl Resource for VpsResource {
             }
             self.check_settings(diags, cloud.as_ref(), &config);
         }
-        if planned.power_state.is_null() {
+        if config.power_state.is_null() {
             planned.power_state = Value::Value(PowerState::Running.as_str().into());
         }
-        planned.id = Value::Unknown;
         for (value, written) in [
             (&mut planned.image, &config.image),
             (&mut planned.plan, &config.plan),
@@ -514,17 +571,7 @@ impl Resource for VpsResource {
                 *value = Value::Unknown;
             }
         }
-        if config.ssh_key_ids.is_null() {
-            planned.ssh_key_ids = Value::Unknown;
-        }
-        planned.disk_gb = Value::Unknown;
-        planned.status = Value::Unknown;
-        planned.ip_address = Value::Unknown;
-        planned.private_ip_address = Value::Unknown;
-        planned.hostname = Value::Unknown;
-        planned.created_at = Value::Unknown;
-        planned.nic_ids = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -533,9 +580,7 @@ impl Resource for VpsResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        prior_private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         if config.power_state.is_null() {
             planned.power_state = Value::Value(PowerState::Running.as_str().into());
@@ -570,29 +615,18 @@ impl Resource for VpsResource {
                 planned.disk_gb = Value::Unknown;
             }
         }
-        Some((planned, prior_private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        prior_private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(prior_private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
         &self,
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        config: Self::State<'a>,
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
-        let spec = spec_of(&planned);
+        let mut spec = spec_of(&planned);
+        spec.password = password_of(&planned, &config);
         let limit = timeout(&planned.timeouts, Phase::Create);
         let mut state = planned;
         match cloud.create_vps(&spec, limit).await {
@@ -615,11 +649,11 @@ impl Resource for VpsResource {
                             &e,
                             Some(AttributePath::new("power_state")),
                         );
-                        return Some((state, private));
+                        return Some(state);
                     }
                     self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
                 }
-                Some((state, private))
+                Some(state)
             }
             Err(failure) => {
                 report(diags, "Cannot create the server", &failure.error, None);
@@ -629,8 +663,7 @@ impl Resource for VpsResource {
                     apply_vps(&mut state, vps);
                 }
                 state.id = Value::Value(id);
-                clear_unknowns(&mut state);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -640,15 +673,13 @@ impl Resource for VpsResource {
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        config: Self::State<'a>,
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&planned.timeouts, Phase::Update);
         let mut state = planned.clone();
-        for change in changes(&prior, &planned) {
+        for change in changes(&prior, &planned, &config) {
             if let Err(e) = cloud.update_vps(&id, &change, limit).await {
                 report(diags, &format!("Cannot update server {id}"), &e, None);
                 // Record what is true now, so the next plan retries what is left.
@@ -657,22 +688,14 @@ impl Resource for VpsResource {
                     apply_vps(&mut current, vps);
                 }
                 current.timeouts = planned.timeouts.clone();
-                clear_unknowns(&mut current);
-                return Some((current, private));
+                return Some(current);
             }
         }
         self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
-        clear_unknowns(&mut state);
-        Some((state, private))
+        Some(state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -683,56 +706,13 @@ impl Resource for VpsResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Read) {
             return None;
         }
         let result = cloud.read_vps(&id).await;
         let state = imported(diags, &format!("server {id:?}"), result, apply_vps)?;
-        Some((state, Value::Null))
-    }
-}
-
-/// Replaces unknown values left from the plan by null (state must be known after apply).
-fn clear_unknowns(state: &mut VpsState) {
-    for v in [
-        &mut state.id,
-        &mut state.name,
-        &mut state.image,
-        &mut state.plan,
-        &mut state.location,
-        &mut state.network_id,
-        &mut state.password,
-        &mut state.description,
-        &mut state.power_state,
-        &mut state.status,
-        &mut state.ip_address,
-        &mut state.private_ip_address,
-        &mut state.hostname,
-        &mut state.created_at,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    for v in [
-        &mut state.cpu,
-        &mut state.memory_mb,
-        &mut state.disk_gb,
-        &mut state.auto_snapshot_days,
-    ] {
-        if v.is_unknown() {
-            *v = Value::Null;
-        }
-    }
-    for v in [&mut state.ssh_key_ids, &mut state.nic_ids] {
-        if list_unknown(v) {
-            *v = Value::Null;
-        }
+        Some(state)
     }
 }

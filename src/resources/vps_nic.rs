@@ -3,11 +3,11 @@
 //! destroying one only removes it from state, with a warning and no API call. Import
 //! id: `<vps_id>/<nic_id>` (the cloud lists NICs per VPS).
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::Feature;
 use crate::model::VpsNic;
@@ -31,7 +31,6 @@ pub struct VpsNicState {
     /// RFC 3339 (computed).
     pub created_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -113,8 +112,6 @@ impl VpsNicResource {
 #[async_trait]
 impl Resource for VpsNicResource {
     type State<'a> = VpsNicState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
@@ -130,16 +127,14 @@ impl Resource for VpsNicResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps = known(&state.vps_id).unwrap_or_default().to_string();
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vps_nic(&vps, &id).await;
         let what = format!("NIC {id} of VPS {vps}");
         let state = refreshed(diags, &what, state, result, apply)?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -147,8 +142,7 @@ impl Resource for VpsNicResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::VpsNic, Op::Create) {
                 return None;
@@ -156,7 +150,7 @@ impl Resource for VpsNicResource {
         }
         let mut planned = proposed;
         unknown_computed(&mut planned);
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -165,9 +159,7 @@ impl Resource for VpsNicResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         for (name, a, b) in [
             ("vps_id", &prior.vps_id, &proposed.vps_id),
@@ -181,17 +173,7 @@ impl Resource for VpsNicResource {
         if !replace.is_empty() {
             unknown_computed(&mut planned);
         }
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -199,9 +181,7 @@ impl Resource for VpsNicResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps = known(&planned.vps_id).unwrap_or_default().to_string();
         let network = known(&planned.network_id).unwrap_or_default().to_string();
@@ -222,29 +202,10 @@ impl Resource for VpsNicResource {
                 }
             }
         }
-        Some((state, private))
+        Some(state)
     }
 
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        // Only `timeouts` can change in place: nothing to send.
-        Some((planned, private))
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let vps = known(&prior.vps_id).unwrap_or_default().to_string();
         let id = known(&prior.id).unwrap_or_default().to_string();
@@ -255,11 +216,7 @@ impl Resource for VpsNicResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::VpsNic, Op::Read) {
             return None;
@@ -274,7 +231,7 @@ impl Resource for VpsNicResource {
         let result = cloud.read_vps_nic(vps, nic).await;
         let what = format!("NIC {nic:?} of VPS {vps:?}");
         let state = imported(diags, &what, result, apply)?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }
 

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::{Cloud, Feature, Setting};
 use crate::resources::common::*;
@@ -28,7 +28,6 @@ pub struct RebootState {
     /// When the last reboot finished, RFC 3339; null after an import.
     pub rebooted_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -90,8 +89,6 @@ fn check_hard(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &RebootState) 
 #[async_trait]
 impl Resource for VpsRebootResource {
     type State<'a> = RebootState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -122,14 +119,12 @@ impl Resource for VpsRebootResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
         let result = cloud.read_vps(&vps_id).await;
         let state = refreshed(diags, &format!("server {vps_id}"), state, result, |_, _| {})?;
-        Some((state, private))
+        Some(state)
     }
 
     async fn plan_create<'a>(
@@ -137,8 +132,7 @@ impl Resource for VpsRebootResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::VpsReboot, Op::Create) {
                 return None;
@@ -146,12 +140,10 @@ impl Resource for VpsRebootResource {
             check_hard(diags, cloud.as_ref(), &config);
         }
         let mut planned = proposed;
-        planned.id = Value::Unknown;
-        if planned.hard.is_null() {
+        if config.hard.is_null() {
             planned.hard = Value::Value(false);
         }
-        planned.rebooted_at = Value::Unknown;
-        Some((planned, Value::Null))
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -160,9 +152,7 @@ impl Resource for VpsRebootResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut planned = proposed;
         if planned.hard.is_null() {
             planned.hard = Value::Value(false);
@@ -179,17 +169,7 @@ impl Resource for VpsRebootResource {
         if again && prior.rebooted_at.is_value() {
             planned.rebooted_at = Value::Unknown;
         }
-        Some((planned, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((planned, replace))
     }
 
     async fn create<'a>(
@@ -197,13 +177,9 @@ impl Resource for VpsRebootResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let mut state = planned;
-        self.reboot(diags, &mut state)
-            .await
-            .then_some((state, private))
+        self.reboot(diags, &mut state).await.then_some(state)
     }
 
     async fn update<'a>(
@@ -212,36 +188,24 @@ impl Resource for VpsRebootResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let mut state = planned;
         if !state.rebooted_at.is_unknown() {
             // Adopting written values after an import: no reboot.
-            return Some((state, private));
+            return Some(state);
         }
         if self.reboot(diags, &mut state).await {
-            Some((state, private))
+            Some(state)
         } else {
-            Some((prior, private))
+            Some(prior)
         }
     }
 
-    async fn destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>) -> Option<()> {
         Some(())
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_vps(&id).await;
         let state = imported(
@@ -254,6 +218,6 @@ impl Resource for VpsRebootResource {
                 s.hard = Value::Value(false);
             },
         )?;
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -2,12 +2,12 @@
 //! action kept in state: it runs on create, runs again when `triggers` (or its source)
 //! change, and destroying it changes nothing remotely.
 
+use crate::tfplugin::schema::{AttributeType, Schema};
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{AttributePath, Diagnostics, Resource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{serde_as_vec, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::cloud::Feature;
 use crate::model::RestoreSource;
@@ -29,7 +29,6 @@ pub struct RestoreState {
     /// When the restore finished, RFC 3339.
     pub restored_at: Value<String>,
     /// `timeouts` block.
-    #[serde(with = "serde_as_vec")]
     pub timeouts: Value<Timeouts>,
 }
 
@@ -71,8 +70,6 @@ fn now_rfc3339() -> String {
 #[async_trait]
 impl Resource for VpsRestoreResource {
     type State<'a> = RestoreState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -109,17 +106,15 @@ impl Resource for VpsRestoreResource {
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
         match cloud.read_vps(&vps_id).await {
-            Ok(Some(_)) => Some((state, private)),
+            Ok(Some(_)) => Some(state),
             Ok(None) => None,
             Err(e) => {
                 report(diags, &format!("Cannot read server {vps_id}"), &e, None);
-                Some((state, private))
+                Some(state)
             }
         }
     }
@@ -129,8 +124,7 @@ impl Resource for VpsRestoreResource {
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::VpsRestore, Op::Create) {
                 return None;
@@ -146,10 +140,8 @@ impl Resource for VpsRestoreResource {
                 ],
             );
         }
-        let mut planned = proposed;
-        planned.id = Value::Unknown;
-        planned.restored_at = Value::Unknown;
-        Some((planned, Value::Null))
+        let planned = proposed;
+        Some(planned)
     }
 
     async fn plan_update<'a>(
@@ -158,9 +150,7 @@ impl Resource for VpsRestoreResource {
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         for (name, changed) in [
             ("vps_id", proposed.vps_id != prior.vps_id),
@@ -172,17 +162,7 @@ impl Resource for VpsRestoreResource {
                 replace.push(AttributePath::new(name));
             }
         }
-        Some((proposed, private, replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(private)
+        Some((proposed, replace))
     }
 
     async fn create<'a>(
@@ -190,9 +170,7 @@ impl Resource for VpsRestoreResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    ) -> Option<Self::State<'a>> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
         let Some(source) = source_of(&planned) else {
@@ -213,36 +191,14 @@ impl Resource for VpsRestoreResource {
         let mut state = planned;
         state.id = Value::Value(id_of(&vps_id, &source));
         state.restored_at = Value::Value(now_rfc3339());
-        Some((state, private))
+        Some(state)
     }
 
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Some((planned, private))
-    }
-
-    async fn destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>) -> Option<()> {
         Some(())
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
         let parts: Vec<&str> = id.splitn(3, ':').collect();
         let (vps_id, kind, source) = match parts.as_slice() {
             [v, k @ ("backup" | "snapshot"), s] if !v.is_empty() && !s.is_empty() => (*v, *k, *s),
@@ -261,6 +217,6 @@ impl Resource for VpsRestoreResource {
         } else {
             state.snapshot_id = Value::Value(source.into());
         }
-        Some((state, Value::Null))
+        Some(state)
     }
 }

@@ -53,6 +53,9 @@ enum Kind {
     Resource(String),
     /// `examples/data-sources/<type>`
     DataSource(String),
+    /// `examples/ephemeral-resources/<type>`: none is served on Vscale, so each must be
+    /// refused at plan there.
+    Ephemeral(String),
     /// `examples/quickstart`: a standalone project with its own `terraform` block.
     Quickstart,
 }
@@ -93,6 +96,7 @@ fn discover() -> Vec<Example> {
     for (group, make) in [
         ("resources", Kind::Resource as fn(String) -> Kind),
         ("data-sources", Kind::DataSource as fn(String) -> Kind),
+        ("ephemeral-resources", Kind::Ephemeral as fn(String) -> Kind),
     ] {
         for dir in subdirs(&root.join(group)) {
             let name = dir.file_name().unwrap().to_string_lossy().into_owned();
@@ -156,6 +160,9 @@ fn declarations(text: &str) -> Vec<Decl> {
             let (data, rest) = if let Some(rest) = line.strip_prefix("resource ") {
                 (false, rest)
             } else if let Some(rest) = line.strip_prefix("data ") {
+                (true, rest)
+            } else if let Some(rest) = line.strip_prefix("ephemeral ") {
+                // Never in state: checked like a data source by name only.
                 (true, rest)
             } else {
                 return None;
@@ -374,6 +381,7 @@ fn run_example(example: &Example, step: &Step) {
             Some(ty.clone()),
             !VSCALE_DATA_SOURCES.contains(&ty.as_str()),
         ),
+        Kind::Ephemeral(ty) => (Some(ty.clone()), true),
         Kind::Quickstart => (None, false),
     };
 
@@ -411,9 +419,8 @@ fn run_example(example: &Example, step: &Step) {
     let decls = declarations(&body);
     if let Some(ty) = &ty {
         assert!(
-            decls
-                .iter()
-                .any(|d| &d.ty == ty && d.data == matches!(example.kind, Kind::DataSource(_))),
+            decls.iter().any(|d| &d.ty == ty
+                && d.data == matches!(example.kind, Kind::DataSource(_) | Kind::Ephemeral(_))),
             "the example does not declare a {ty}"
         );
     }
@@ -677,6 +684,18 @@ fn examples_and_docs_cover_every_resource() {
         }
     }
     check_data_source_docs(&schema, &root, &mut problems);
+    check_pages(
+        &schema,
+        &root,
+        Pages {
+            schemas: "ephemeral_resource_schemas",
+            docs: "docs/ephemeral-resources",
+            title: "Ephemeral Resource",
+            examples: "examples/ephemeral-resources",
+            file: "ephemeral-resource.tf",
+        },
+        &mut problems,
+    );
     assert!(
         problems.is_empty(),
         "documentation gaps:\n  {}",
@@ -687,17 +706,46 @@ fn examples_and_docs_cover_every_resource() {
 /// Every data source has a page under `docs/data-sources/` that mentions each of its
 /// attributes and shows its tested example as it is.
 fn check_data_source_docs(schema: &Value, root: &Path, problems: &mut Vec<String>) {
-    let sources = schema["data_source_schemas"]
-        .as_object()
-        .expect("data_source_schemas");
+    check_pages(
+        schema,
+        root,
+        Pages {
+            schemas: "data_source_schemas",
+            docs: "docs/data-sources",
+            title: "Data Source",
+            examples: "examples/data-sources",
+            file: "data-source.tf",
+        },
+        problems,
+    );
+}
+
+/// Where the pages of one kind of schema live.
+struct Pages {
+    /// Key in `terraform providers schema -json`.
+    schemas: &'static str,
+    docs: &'static str,
+    /// As in `page_title: "<type> <title> - polycloud"`.
+    title: &'static str,
+    examples: &'static str,
+    file: &'static str,
+}
+
+/// Every schema of the kind has a page that mentions each attribute and shows its
+/// tested example as it is.
+fn check_pages(schema: &Value, root: &Path, pages: Pages, problems: &mut Vec<String>) {
+    let Some(sources) = schema[pages.schemas].as_object() else {
+        problems.push(format!("the provider serves no {}", pages.schemas));
+        return;
+    };
     for (ty, source) in sources {
         let short = ty.strip_prefix("polycloud_").unwrap_or(ty);
-        let doc_path = format!("docs/data-sources/{short}.md");
+        let doc_path = format!("{}/{short}.md", pages.docs);
         let Ok(doc) = std::fs::read_to_string(root.join(&doc_path)) else {
             problems.push(format!("{doc_path} is missing"));
             continue;
         };
-        let title = format!("page_title: \"{ty} Data Source - polycloud\"");
+        let title = format!("page_title: \"{ty} {} - polycloud\"", pages.title);
         if !doc.starts_with("---") || !doc.contains(&title) {
             problems.push(format!(
                 "{doc_path}: front matter must start the file and contain {title}"
@@ -712,7 +760,7 @@ fn check_data_source_docs(schema: &Value, root: &Path, problems: &mut Vec<String
                 problems.push(format!("{doc_path} does not document `{name}`"));
             }
         }
-        let example = format!("examples/data-sources/{ty}/data-source.tf");
+        let example = format!("{}/{ty}/{}", pages.examples, pages.file);
         match std::fs::read_to_string(root.join(&example)) {
             Ok(text) if !doc.contains(text.trim_end()) => problems.push(format!(
                 "{doc_path} does not show {example} as it is (paste it again)"

@@ -1,7 +1,9 @@
 //! End-to-end tests: the real Terraform CLI, the freshly built plugin through
-//! dev_overrides, and `polycloud-sim`. Assertions read the simulator's state and its
+//! dev_overrides (`mirror`: through a filesystem mirror, as users install it), and
+//! `polycloud-sim`. Assertions read the simulator's state and its
 //! request log, not only exit codes.
 
+mod cancel;
 mod chaos;
 mod examples;
 mod harness;
@@ -10,8 +12,10 @@ mod inet_helpers;
 mod inet_reliability;
 mod inet_resources;
 mod inet_vps;
+mod mirror;
 mod reliability;
 mod safe_create;
+mod secrets_out_of_state;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
@@ -20,7 +24,9 @@ mod starvcenter_nic;
 mod starvcenter_resources;
 mod starvcenter_storage;
 mod starvcenter_vps;
+mod state_upgrade;
 mod strict_reads_and_waits;
+mod user_docs;
 mod vscale_data;
 mod vscale_resources;
 mod vscale_vps;

@@ -31,7 +31,7 @@ fn sent(sim: &Sim, method: &str, suffix: &str) -> Vec<Value> {
 }
 
 /// Paths of StarVCenter requests that change something (not searches or reads).
-fn changes(sim: &Sim) -> Vec<String> {
+pub(crate) fn changes(sim: &Sim) -> Vec<String> {
     all_svc_requests(sim)
         .into_iter()
         .filter(|r| {
@@ -252,14 +252,20 @@ fn starvcenter_security_group_bad_rule_fails_at_plan() {
     assert!(all_svc_requests(&sim).is_empty());
 }
 
-const CERT: &str = "-----BEGIN CERTIFICATE-----\\nMIIBsimulated\\n-----END CERTIFICATE-----\\n";
-const CERT2: &str = "-----BEGIN CERTIFICATE-----\\nMIIBrenewed\\n-----END CERTIFICATE-----\\n";
-const KEY: &str =
+pub(crate) const CERT: &str =
+    "-----BEGIN CERTIFICATE-----\\nMIIBsimulated\\n-----END CERTIFICATE-----\\n";
+pub(crate) const CERT2: &str =
+    "-----BEGIN CERTIFICATE-----\\nMIIBrenewed\\n-----END CERTIFICATE-----\\n";
+pub(crate) const KEY: &str =
     "-----BEGIN PRIVATE KEY-----\\nTOPSECRETKEYMATERIAL\\n-----END PRIVATE KEY-----\\n";
 
 /// A router with `vpc-default` attached and an SLB over `backends`
 /// (`(name, vm, ip, port, weight)`); `extra` goes into the SLB block.
-fn slb_config(sim: &Sim, extra: &str, backends: &[(&str, &str, &str, i64, i64)]) -> String {
+pub(crate) fn slb_config(
+    sim: &Sim,
+    extra: &str,
+    backends: &[(&str, &str, &str, i64, i64)],
+) -> String {
     let nodes: String = backends
         .iter()
         .map(|(name, vm, ip, port, weight)| {

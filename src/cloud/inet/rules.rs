@@ -60,6 +60,7 @@ pub fn rule(feature: Feature, attribute: &str) -> Option<AttrRule> {
         (Vps, "network_id") => AttrRule::unsupported("iNET has no selectable networks; remove `network_id`."),
         (Vps, "ssh_key_ids") => AttrRule::unsupported("iNET installs its own key pair; remove `ssh_key_ids` and read it with data sources polycloud_vps_keypair / polycloud_vps_private_key."),
         (Vps, "password" | "description" | "power_state" | "auto_snapshot_days") => AttrRule::in_place(),
+        (Vps, "password_wo") => AttrRule::unsupported("iNET resets a server's root password to one it generates itself, so a write-only password cannot be set; remove `password_wo` (a change of `password` asks iNET for a reset)."),
         (Snapshot, "name") => AttrRule::unsupported("iNET names snapshots itself; remove `name` (it is computed)."),
         (Snapshot | Backup | Volume, "description") => AttrRule::unsupported("iNET keeps no description here; remove `description`."),
         (Backup, "name") => AttrRule {

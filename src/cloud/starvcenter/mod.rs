@@ -556,7 +556,8 @@ fn is_gone(error: &CloudError, id: &str) -> bool {
 
 const NO_KEYS: &str =
     "StarVCenter has no SSH keys: remove `ssh_key_ids` and set `password` (vm.account.pwd).";
-const PART_TWO: &str = "is not wired for StarVCenter in this release (StarVCenter part 2); manage it in the StarVCenter console meanwhile.";
+const PART_TWO: &str =
+    "is not available on StarVCenter through this provider: manage it in the StarVCenter console.";
 
 #[async_trait]
 impl Cloud for StarVCenterClient {
@@ -602,7 +603,7 @@ impl Cloud for StarVCenterClient {
             (Feature::Vps, "network_id") => Some(AttrRule::replace("StarVCenter attaches the VM's network (vnic.portgroupid) only at creation").required()),
             (Feature::Vps, "ssh_key_ids") => Some(AttrRule::unsupported(NO_KEYS)),
             (Feature::Vps, "auto_snapshot_days") => Some(AttrRule::unsupported("StarVCenter has no automatic snapshots; schedule polycloud_backup resources instead.")),
-            (Feature::Vps, "password" | "description" | "power_state") => Some(AttrRule::in_place()),
+            (Feature::Vps, "password" | "password_wo" | "description" | "power_state") => Some(AttrRule::in_place()),
             (Feature::Backup, "name") => Some(AttrRule {
                 set: Setting::Optional,
                 change: Change::Replace("StarVCenter cannot rename a backup (cloudvm/backup/modify changes only the description)".into()),
@@ -1334,7 +1335,7 @@ impl Cloud for StarVCenterClient {
 
     async fn delete_router(&self, id: &str) -> Result<Deleted, CloudError> {
         Ok(Deleted::Forgotten(format!(
-            "The StarVCenter API has no router delete (seeds/003 2.9): router {id} (a router VM) keeps running with its subnets. Remove it in the StarVCenter console if it is no longer needed."
+            "The StarVCenter API has no router delete: router {id} (a router VM) keeps running with its subnets. Remove it in the StarVCenter console if it is no longer needed."
         )))
     }
 
@@ -1389,7 +1390,7 @@ impl Cloud for StarVCenterClient {
 
     async fn delete_vps_nic(&self, vps_id: &str, nic_id: &str) -> Result<Deleted, CloudError> {
         Ok(Deleted::Forgotten(format!(
-            "The StarVCenter API has no NIC delete (seeds/003 2.5 offers only vnic/search and vnic/add): NIC {nic_id} stays attached to VM {vps_id}. Remove it in the StarVCenter console if it is no longer needed."
+            "The StarVCenter API has no NIC delete (it can only list and add NICs): NIC {nic_id} stays attached to VM {vps_id}. Remove it in the StarVCenter console if it is no longer needed."
         )))
     }
 }

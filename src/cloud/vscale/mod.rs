@@ -415,7 +415,7 @@ impl Cloud for VscaleClient {
             (Feature::Vps, "cpu" | "memory_mb") => Some(AttrRule::unsupported(SIZE_BY_PLAN)),
             (Feature::Vps, "network_id") => Some(AttrRule::unsupported("Vscale has no selectable networks; remove `network_id` (private networking follows the location).")),
             (Feature::Vps, "ssh_key_ids") => Some(AttrRule::replace("Vscale installs SSH keys only when a scalet is created")),
-            (Feature::Vps, "password") => Some(AttrRule::replace("Vscale sets a password only by reinstalling the scalet")),
+            (Feature::Vps, "password" | "password_wo") => Some(AttrRule::replace("Vscale sets a password only by reinstalling the scalet")),
             (Feature::Vps, "description") => Some(AttrRule::unsupported(NO_DESCRIPTION)),
             (Feature::Vps, "auto_snapshot_days") => Some(AttrRule::unsupported("Vscale has no automatic snapshots; schedule polycloud_backup resources instead.")),
             (Feature::Vps, "power_state") => Some(AttrRule::in_place()),

@@ -499,7 +499,7 @@ impl Cloud for ZomroClient {
             "description" => AttrRule::unsupported("Zomro instances have no description; remove `description`."),
             "auto_snapshot_days" => AttrRule::unsupported("Zomro has no automatic snapshots; remove `auto_snapshot_days`."),
             "ssh_key_ids" => AttrRule::replace("Zomro installs SSH keys only when ordering or rebuilding (change `image` together with them to rebuild in place)"),
-            "password" => AttrRule::replace("Zomro sets the root password only when ordering or rebuilding (change `image` together with it to rebuild in place)"),
+            "password" | "password_wo" => AttrRule::replace("Zomro sets the root password only when ordering or rebuilding (change `image` together with it to rebuild in place)"),
             "power_state" => AttrRule::in_place(),
             _ => return None,
         })
