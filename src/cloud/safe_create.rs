@@ -68,6 +68,8 @@ pub struct Intent {
     pub check: String,
     /// When the create's `timeouts` value runs out.
     pub deadline: Instant,
+    /// The create's `timeouts` value.
+    pub limit: Duration,
 }
 
 impl Intent {
@@ -83,12 +85,23 @@ impl Intent {
             what: what.into(),
             check: check.into(),
             deadline: Instant::now() + timeout,
+            limit: timeout,
         }
     }
 
     /// Time left until the deadline.
     pub fn remaining(&self) -> Duration {
         self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// The limit for what follows the create (its wait): the time left, rounded up
+    /// to a whole second (so a `create = "1s"` wait still reads "timed out after 1s"
+    /// after the few milliseconds of its ids-before), never more than the create's
+    /// own limit.
+    pub fn wait_limit(&self) -> Duration {
+        let left = self.remaining();
+        let rounded = Duration::from_secs(left.as_secs() + u64::from(left.subsec_nanos() > 0));
+        rounded.min(self.limit)
     }
 
     /// The settling window from now: half the remaining time, at most [`MAX_WINDOW`].

@@ -138,7 +138,7 @@ impl InetClient {
         )
         .await?;
         let id = format!("{vps}/{}", made.id);
-        self.wait_snapshot(vps, &made.id, intent.remaining())
+        self.wait_snapshot(vps, &made.id, intent.wait_limit())
             .await
             .map_err(|error| CreateError {
                 id: Some(id),
@@ -228,7 +228,7 @@ impl InetClient {
         )
         .await?;
         let id = format!("{vps}/{}", made.id);
-        self.wait_volume(vps, &made.id, intent.remaining())
+        self.wait_volume(vps, &made.id, intent.wait_limit())
             .await
             .map_err(|error| CreateError {
                 id: Some(id),

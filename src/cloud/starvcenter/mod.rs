@@ -645,7 +645,7 @@ impl Cloud for StarVCenterClient {
         .await?;
         let id = created.id;
         let job = created.value.flatten();
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
@@ -797,7 +797,7 @@ impl Cloud for StarVCenterClient {
             )
             .await?;
         let reply = reply.unwrap_or_default();
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         self.backup_vms
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -603,7 +603,7 @@ impl StarVCenterClient {
             Ok((id, text(&first, "jobstartid").or(reply.startid)))
         })
         .await?;
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,

@@ -97,7 +97,7 @@ impl StarVCenterClient {
             )
             .await?;
         let reply = reply.unwrap_or_default();
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         let made = |error| CreateError {
             id: Some(id.clone()),
             error,

@@ -214,7 +214,7 @@ impl StarVCenterClient {
         )
         .await?;
         let (id, startid) = (created.id, created.value.flatten());
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         self.remember(Owned::Snapshot, &id, &vm);
         let fail = |error| CreateError {
             id: Some(id.clone()),
@@ -332,7 +332,7 @@ impl StarVCenterClient {
         )
         .await?;
         let (id, startid) = (created.id, created.value.flatten());
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         self.remember(Owned::Disk, &id, &vm);
         let fail = |error| CreateError {
             id: Some(id.clone()),

@@ -485,7 +485,7 @@ impl Cloud for VscaleClient {
         let ctid: i64 = created.id.parse().map_err(|_| {
             CloudError::Protocol(format!("scalet id {:?} is not a number", created.id))
         })?;
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         let waited = match &created.value {
             Some(response) => self.wait_task(response, ctid, timeout).await,
             None => {
@@ -692,7 +692,7 @@ impl Cloud for VscaleClient {
         )
         .await?;
         let (backup, response) = created.value;
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         let id = backup.id.clone();
         let what = format!("Vscale backup {id} of scalet {ctid}");
         let task = response

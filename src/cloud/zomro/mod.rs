@@ -547,7 +547,7 @@ impl Cloud for ZomroClient {
         )
         .await?
         .id;
-        let timeout = intent.remaining();
+        let timeout = intent.wait_limit();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
