@@ -1,5 +1,12 @@
-//! The provider configuration (SPEC §2): parsing, environment fallbacks and validation.
-//! Everything here is pure, so bad input is reported before any API call.
+//! The provider configuration (SPEC §2, §10): parsing, environment fallbacks and
+//! validation. Everything here is pure, so bad input is reported before any API call.
+//!
+//! Credentials are resolved per provider block, credential by credential: a written
+//! argument wins; then the block's own cloud's variables (`POLYCLOUD_VSCALE_TOKEN`,
+//! `POLYCLOUD_ZOMRO_USERNAME`, …, `POLYCLOUD_<CLOUD>_ENDPOINT`); the generic
+//! `POLYCLOUD_TOKEN` / `POLYCLOUD_ENDPOINT` only when the block's cloud is the one
+//! `POLYCLOUD_CLOUD` names, since they describe that one account. A token exported for
+//! Vscale is therefore never sent to Zomro or iNET, whatever the aliases look like.
 
 use std::time::Duration;
 
@@ -41,6 +48,16 @@ impl CloudKind {
         }
     }
 
+    /// The prefix of this cloud's own environment variables (`POLYCLOUD_VSCALE`).
+    pub fn env_prefix(self) -> String {
+        format!("POLYCLOUD_{}", self.name().to_ascii_uppercase())
+    }
+
+    /// Whether the cloud is a public service (its default endpoint is on the Internet).
+    pub fn is_public(self) -> bool {
+        self.default_endpoint().is_some()
+    }
+
     /// The public endpoint used when none is configured (StarVCenter has none).
     pub fn default_endpoint(self) -> Option<&'static str> {
         match self {
@@ -52,8 +69,8 @@ impl CloudKind {
     }
 }
 
-/// How the provider authenticates.
-#[derive(Clone, Debug)]
+/// How the provider authenticates. `Debug` prints a placeholder for the secrets.
+#[derive(Clone)]
 pub enum Credentials {
     /// An API token (Vscale `X-Token`, iNET bearer, Zomro session id, StarVCenter `KEY_TOKEN`).
     Token(String),
@@ -66,9 +83,23 @@ pub enum Credentials {
     },
 }
 
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::Token(_) => f.write_str("Token(<secret>)"),
+            Credentials::UserPassword { username, .. } => f
+                .debug_struct("UserPassword")
+                .field("username", username)
+                .field("password", &format_args!("<secret>"))
+                .finish(),
+        }
+    }
+}
+
 /// The provider configuration as written, before environment fallbacks.
-/// `None` means not set; unknown values are filtered out by the caller.
-#[derive(Clone, Debug, Default)]
+/// `None` means not set; unknown values are filtered out by the caller. `Debug`
+/// prints a placeholder for `token` and `password`.
+#[derive(Clone, Default)]
 pub struct RawConfig {
     /// `cloud`
     pub cloud: Option<String>,
@@ -86,6 +117,28 @@ pub struct RawConfig {
     pub max_retries: Option<i64>,
     /// `insecure`
     pub insecure: Option<bool>,
+    /// `ca_certificate`
+    pub ca_certificate: Option<String>,
+}
+
+impl std::fmt::Debug for RawConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = |v: &Option<String>| v.as_ref().map(|_| "<secret>");
+        f.debug_struct("RawConfig")
+            .field("cloud", &self.cloud)
+            .field(
+                "endpoint",
+                &self.endpoint.as_deref().map(crate::http::redact_url),
+            )
+            .field("token", &secret(&self.token))
+            .field("username", &self.username)
+            .field("password", &secret(&self.password))
+            .field("request_timeout", &self.request_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("insecure", &self.insecure)
+            .field("ca_certificate", &self.ca_certificate.is_some())
+            .finish()
+    }
 }
 
 /// A problem with one attribute of the provider configuration.
@@ -97,6 +150,8 @@ pub struct ConfigIssue {
     pub summary: String,
     /// What to do about it.
     pub detail: String,
+    /// A warning: the configuration works but is risky.
+    pub warning: bool,
 }
 
 impl ConfigIssue {
@@ -105,6 +160,18 @@ impl ConfigIssue {
             attribute,
             summary: summary.into(),
             detail: detail.into(),
+            warning: false,
+        }
+    }
+
+    fn warning(
+        attribute: &'static str,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            warning: true,
+            ..Self::new(attribute, summary, detail)
         }
     }
 }
@@ -124,6 +191,8 @@ pub struct Settings {
     pub max_retries: u32,
     /// Skip TLS verification.
     pub insecure: bool,
+    /// Extra trusted CA certificates (PEM).
+    pub ca_certificate: Option<String>,
 }
 
 /// Default `request_timeout`.
@@ -132,6 +201,8 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RETRIES: u32 = 4;
 /// Largest accepted `max_retries`.
 pub const MAX_MAX_RETRIES: i64 = 20;
+/// Shortest accepted `request_timeout`.
+pub const MIN_REQUEST_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Checks what is written in the configuration, without environment fallbacks
 /// (validate time: values may still come from the environment).
@@ -143,16 +214,44 @@ pub fn validate_written(raw: &RawConfig) -> Vec<ConfigIssue> {
         }
     }
     if let Some(endpoint) = &raw.endpoint {
-        if let Err(detail) = check_endpoint(endpoint) {
-            issues.push(ConfigIssue::new("endpoint", "Invalid endpoint", detail));
+        match check_endpoint(endpoint) {
+            Err(detail) => issues.push(ConfigIssue::new("endpoint", "Invalid endpoint", detail)),
+            Ok(()) => {
+                let cloud = raw.cloud.as_deref().and_then(CloudKind::parse);
+                issues.extend(plain_http_warning(cloud, endpoint, "endpoint"));
+            }
+        }
+    }
+    for (attribute, value) in [
+        ("token", &raw.token),
+        ("username", &raw.username),
+        ("password", &raw.password),
+    ] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            issues.push(ConfigIssue::new(
+                attribute,
+                format!("Empty {attribute}"),
+                format!("`{attribute}` is set to an empty string. Write the real value, or leave `{attribute}` out (or null) to take it from the environment."),
+            ));
+        }
+    }
+    if let Some(pem) = &raw.ca_certificate {
+        if let Err(detail) = crate::http::ca_certificates(pem) {
+            issues.push(ConfigIssue::new(
+                "ca_certificate",
+                "Invalid ca_certificate",
+                detail,
+            ));
         }
     }
     if let Some(timeout) = &raw.request_timeout {
         match crate::duration::parse(timeout) {
-            Ok(d) if d.is_zero() => issues.push(ConfigIssue::new(
+            Ok(d) if d < MIN_REQUEST_TIMEOUT => issues.push(ConfigIssue::new(
                 "request_timeout",
                 "Invalid request_timeout",
-                "request_timeout must be greater than zero, for example \"30s\"",
+                format!(
+                    "request_timeout must be at least 1s (got {timeout:?}): no API answers faster reliably; write for example \"30s\""
+                ),
             )),
             Ok(_) => {}
             Err(detail) => issues.push(ConfigIssue::new(
@@ -194,20 +293,25 @@ pub fn validate_written(raw: &RawConfig) -> Vec<ConfigIssue> {
     issues
 }
 
-/// Resolves the configuration with environment fallbacks (`POLYCLOUD_*`) and checks
-/// that everything required is there.
+/// Resolves the configuration with environment fallbacks (SPEC §10) and checks that
+/// everything required is there. `env` reads one environment variable.
 pub fn resolve(
     raw: &RawConfig,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, Vec<ConfigIssue>> {
+    resolve_with_warnings(raw, env).map(|(settings, _)| settings)
+}
+
+/// [`resolve`], with the warnings of a configuration that works (`http://` to a
+/// public cloud), those of written attributes included.
+pub fn resolve_with_warnings(
+    raw: &RawConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Settings, Vec<ConfigIssue>), Vec<ConfigIssue>> {
     let mut issues = validate_written(raw);
-    let pick = |written: &Option<String>, var: &str| {
-        written
-            .clone()
-            .or_else(|| env(var).filter(|v| !v.trim().is_empty()))
-    };
-    let cloud_name = pick(&raw.cloud, "POLYCLOUD_CLOUD");
-    let cloud = match cloud_name.as_deref() {
+    let env = |var: &str| env(var).filter(|v| !v.trim().is_empty());
+    let env_cloud = env("POLYCLOUD_CLOUD");
+    let cloud = match raw.cloud.as_deref().or(env_cloud.as_deref()) {
         None => {
             issues.push(ConfigIssue::new(
                 "cloud",
@@ -224,85 +328,172 @@ pub fn resolve(
             parsed
         }
     };
-    let endpoint = pick(&raw.endpoint, "POLYCLOUD_ENDPOINT")
-        .or_else(|| cloud.and_then(|c| c.default_endpoint()).map(String::from));
-    if raw.endpoint.is_none() {
-        match (&endpoint, cloud) {
-            (None, Some(CloudKind::StarVCenter)) => issues.push(ConfigIssue::new(
-                "endpoint",
-                "Missing endpoint",
-                "StarVCenter runs on premises and has no public endpoint: set `endpoint` (or POLYCLOUD_ENDPOINT) to your installation's base URL, e.g. https://cloud.example.com/services/cloudresource",
-            )),
-            (Some(e), _) => {
-                if let Err(detail) = check_endpoint(e) {
-                    issues.push(ConfigIssue::new("endpoint", "Invalid POLYCLOUD_ENDPOINT", detail));
-                }
+    let Some(cloud) = cloud else {
+        return Err(issues);
+    };
+    // The generic variables describe the account of POLYCLOUD_CLOUD, and only that one.
+    let generic = env_cloud.as_deref().and_then(CloudKind::parse) == Some(cloud);
+    let prefix = cloud.env_prefix();
+    let from_env = |suffix: &str| -> Option<(String, String)> {
+        let own = format!("{prefix}_{suffix}");
+        env(&own).map(|v| (v, own)).or_else(|| {
+            let shared = format!("POLYCLOUD_{suffix}");
+            generic.then(|| env(&shared).map(|v| (v, shared))).flatten()
+        })
+    };
+
+    let endpoint = match (&raw.endpoint, from_env("ENDPOINT")) {
+        (Some(written), _) => Some(written.clone()),
+        (None, Some((value, var))) => {
+            match check_endpoint(&value) {
+                Err(detail) => issues.push(ConfigIssue::new(
+                    "endpoint",
+                    format!("Invalid {var}"),
+                    detail,
+                )),
+                Ok(()) => issues.extend(plain_http_warning(Some(cloud), &value, "endpoint")),
             }
-            _ => {}
+            Some(value)
         }
+        (None, None) => cloud.default_endpoint().map(String::from),
+    };
+    if endpoint.is_none() {
+        issues.push(ConfigIssue::new(
+            "endpoint",
+            "Missing endpoint",
+            format!(
+                "StarVCenter runs on premises and has no public endpoint: set `endpoint` (or {prefix}_ENDPOINT) to your installation's base URL, e.g. https://cloud.example.com/services/cloudresource"
+            ),
+        ));
     }
-    let token = pick(&raw.token, "POLYCLOUD_TOKEN");
-    let credentials = match (cloud, token, &raw.username, &raw.password) {
-        (Some(CloudKind::Zomro), None, Some(user), Some(pass)) => Some(Credentials::UserPassword {
-            username: user.clone(),
-            password: pass.clone(),
-        }),
-        (Some(CloudKind::Zomro), None, Some(_), None) => {
-            issues.push(ConfigIssue::new(
-                "password",
-                "Missing password",
-                "Zomro sign-in with `username` also needs `password`.",
-            ));
+
+    let credentials = credentials(cloud, raw, &|var| env(var), generic);
+    let credentials = match credentials {
+        Ok(c) => Some(c),
+        Err(issue) => {
+            issues.push(issue);
             None
         }
-        (Some(CloudKind::Zomro), None, None, Some(_)) => {
-            issues.push(ConfigIssue::new(
-                "username",
-                "Missing username",
-                "Zomro sign-in with `password` also needs `username`.",
-            ));
-            None
-        }
-        (_, Some(token), _, _) => Some(Credentials::Token(token)),
-        (Some(kind), None, _, _) => {
-            let alternative = if kind == CloudKind::Zomro {
-                ", or `username` and `password`"
-            } else {
-                ""
-            };
-            issues.push(ConfigIssue::new(
-                "token",
-                "Missing token",
-                format!(
-                    "Set `token` (or POLYCLOUD_TOKEN){alternative} for the {} cloud.",
-                    kind.name()
-                ),
-            ));
-            None
-        }
-        (None, None, _, _) => None,
     };
     let request_timeout = raw
         .request_timeout
         .as_deref()
         .and_then(|t| crate::duration::parse(t).ok())
         .unwrap_or(DEFAULT_REQUEST_TIMEOUT);
-    if !issues.is_empty() {
-        return Err(issues);
+    match (endpoint, credentials) {
+        (Some(endpoint), Some(credentials)) if !issues.iter().any(|i| !i.warning) => Ok((
+            Settings {
+                cloud,
+                endpoint: endpoint.trim_end_matches('/').to_string(),
+                credentials,
+                request_timeout,
+                max_retries: raw
+                    .max_retries
+                    .and_then(|r| u32::try_from(r).ok())
+                    .unwrap_or(DEFAULT_MAX_RETRIES),
+                insecure: raw.insecure.unwrap_or(false),
+                ca_certificate: raw.ca_certificate.clone(),
+            },
+            issues,
+        )),
+        _ => Err(issues),
     }
-    Ok(Settings {
-        cloud: cloud.expect("checked above"),
-        endpoint: endpoint
-            .expect("checked above")
-            .trim_end_matches('/')
-            .to_string(),
-        credentials: credentials.expect("checked above"),
-        request_timeout,
-        max_retries: raw
-            .max_retries
-            .map(|r| r as u32)
-            .unwrap_or(DEFAULT_MAX_RETRIES),
-        insecure: raw.insecure.unwrap_or(false),
+}
+
+/// The credentials of one block: written arguments first, credential by credential,
+/// then the block's cloud's own variables, then (when `generic`) `POLYCLOUD_TOKEN`.
+fn credentials(
+    cloud: CloudKind,
+    raw: &RawConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+    generic: bool,
+) -> Result<Credentials, ConfigIssue> {
+    let prefix = cloud.env_prefix();
+    let own_token = || env(&format!("{prefix}_TOKEN"));
+    let generic_token = || generic.then(|| env("POLYCLOUD_TOKEN")).flatten();
+    if let Some(token) = &raw.token {
+        return Ok(Credentials::Token(token.clone()));
+    }
+    if cloud == CloudKind::Zomro {
+        let username = raw
+            .username
+            .clone()
+            .or_else(|| env("POLYCLOUD_ZOMRO_USERNAME"));
+        let password = raw
+            .password
+            .clone()
+            .or_else(|| env("POLYCLOUD_ZOMRO_PASSWORD"));
+        let written = raw.username.is_some() || raw.password.is_some();
+        match (username, password) {
+            (Some(username), Some(password)) if written || own_token().is_none() => {
+                return Ok(Credentials::UserPassword { username, password })
+            }
+            (Some(_), None) if written => {
+                return Err(ConfigIssue::new(
+                    "password",
+                    "Missing password",
+                    "Zomro sign-in with `username` also needs `password` (or POLYCLOUD_ZOMRO_PASSWORD).",
+                ))
+            }
+            (None, Some(_)) if written => {
+                return Err(ConfigIssue::new(
+                    "username",
+                    "Missing username",
+                    "Zomro sign-in with `password` also needs `username` (or POLYCLOUD_ZOMRO_USERNAME).",
+                ))
+            }
+            _ => {}
+        }
+    }
+    if let Some(token) = own_token().or_else(generic_token) {
+        return Ok(Credentials::Token(token));
+    }
+    let generic_note = format!(
+        " POLYCLOUD_TOKEN is used only by a block whose cloud is the one POLYCLOUD_CLOUD names{}.",
+        if generic {
+            String::new()
+        } else {
+            format!(" (set POLYCLOUD_CLOUD={} for that)", cloud.name())
+        }
+    );
+    let detail = if cloud == CloudKind::Zomro {
+        format!("This provider block (cloud = \"zomro\") has no credential. Set `token`, or `username` and `password`, in the block, or set POLYCLOUD_ZOMRO_TOKEN, or POLYCLOUD_ZOMRO_USERNAME and POLYCLOUD_ZOMRO_PASSWORD.{generic_note}")
+    } else {
+        format!(
+            "This provider block (cloud = \"{}\") has no credential. Set `token` in the block, or set {prefix}_TOKEN.{generic_note}",
+            cloud.name()
+        )
+    };
+    Err(ConfigIssue::new("token", "Missing credentials", detail))
+}
+
+/// A warning for `http://` to one of the public clouds (a token in clear text on the
+/// Internet); loopback addresses (a simulator, a tunnel) are exempt.
+fn plain_http_warning(
+    cloud: Option<CloudKind>,
+    endpoint: &str,
+    attribute: &'static str,
+) -> Option<ConfigIssue> {
+    let url = url::Url::parse(endpoint).ok()?;
+    if url.scheme() != "http" || !cloud?.is_public() {
+        return None;
+    }
+    let loopback = match url.host()? {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    (!loopback).then(|| {
+        ConfigIssue::warning(
+            attribute,
+            "Unencrypted endpoint",
+            format!(
+                "{} uses http://: the token and every answer travel in clear text. Use https:// (the {} API's default is {}).",
+                crate::http::redact_url(endpoint),
+                cloud.map(CloudKind::name).unwrap_or_default(),
+                cloud.and_then(CloudKind::default_endpoint).unwrap_or_default()
+            ),
+        )
     })
 }
 
@@ -393,5 +584,156 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(validate_written(&raw)[0].attribute, "username");
+    }
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn raw(cloud: &str) -> RawConfig {
+        RawConfig {
+            cloud: Some(cloud.into()),
+            ..Default::default()
+        }
+    }
+
+    const VSCALE_CI: &[(&str, &str)] = &[
+        ("POLYCLOUD_CLOUD", "vscale"),
+        ("POLYCLOUD_TOKEN", "vscale-token"),
+        ("POLYCLOUD_ENDPOINT", "http://127.0.0.1:1/vscale/v1"),
+    ];
+
+    #[test]
+    fn the_generic_token_serves_only_the_block_of_polycloud_cloud() {
+        let env = env_of(VSCALE_CI);
+        let vscale = resolve(&raw("vscale"), &env).unwrap();
+        assert!(matches!(vscale.credentials, Credentials::Token(ref t) if t == "vscale-token"));
+        assert_eq!(vscale.endpoint, "http://127.0.0.1:1/vscale/v1");
+        for cloud in ["inet", "zomro"] {
+            let issues = resolve(&raw(cloud), &env).unwrap_err();
+            let issue = issues.iter().find(|i| i.attribute == "token").unwrap();
+            let var = format!("POLYCLOUD_{}_TOKEN", cloud.to_ascii_uppercase());
+            assert!(issue.detail.contains(&var), "{}", issue.detail);
+            assert!(issue.detail.contains("POLYCLOUD_CLOUD"), "{}", issue.detail);
+        }
+        let mut starvcenter = raw("starvcenter");
+        starvcenter.endpoint = Some("https://cloud.example.com/services/cloudresource".into());
+        assert!(resolve(&starvcenter, &env).is_err());
+    }
+
+    #[test]
+    fn each_cloud_reads_its_own_variables() {
+        let env = env_of(&[
+            ("POLYCLOUD_CLOUD", "vscale"),
+            ("POLYCLOUD_TOKEN", "vscale-token"),
+            ("POLYCLOUD_INET_TOKEN", "inet-token"),
+            (
+                "POLYCLOUD_INET_ENDPOINT",
+                "http://127.0.0.1:2/inet/api/gateway/v1/",
+            ),
+            ("POLYCLOUD_STARVCENTER_TOKEN", "svc-token"),
+            (
+                "POLYCLOUD_STARVCENTER_ENDPOINT",
+                "https://svc.example.com/services/cloudresource",
+            ),
+            ("POLYCLOUD_ZOMRO_USERNAME", "zuser"),
+            ("POLYCLOUD_ZOMRO_PASSWORD", "zpass"),
+        ]);
+        let inet = resolve(&raw("inet"), &env).unwrap();
+        assert!(matches!(inet.credentials, Credentials::Token(ref t) if t == "inet-token"));
+        assert_eq!(inet.endpoint, "http://127.0.0.1:2/inet/api/gateway/v1");
+        let svc = resolve(&raw("starvcenter"), &env).unwrap();
+        assert!(matches!(svc.credentials, Credentials::Token(ref t) if t == "svc-token"));
+        let zomro = resolve(&raw("zomro"), &env).unwrap();
+        assert!(
+            matches!(zomro.credentials, Credentials::UserPassword { ref username, ref password } if username == "zuser" && password == "zpass")
+        );
+        assert_eq!(zomro.endpoint, "https://api.zomro.com/billmgr");
+    }
+
+    #[test]
+    fn written_arguments_win_credential_by_credential() {
+        let env = env_of(&[
+            ("POLYCLOUD_CLOUD", "zomro"),
+            ("POLYCLOUD_TOKEN", "generic-session"),
+            ("POLYCLOUD_ZOMRO_TOKEN", "zomro-session"),
+            ("POLYCLOUD_ZOMRO_PASSWORD", "env-pass"),
+        ]);
+        let mut written = raw("zomro");
+        written.username = Some("me".into());
+        written.password = Some("written-pass".into());
+        let s = resolve(&written, &env).unwrap();
+        assert!(
+            matches!(s.credentials, Credentials::UserPassword { ref password, .. } if password == "written-pass")
+        );
+        // Username written, password from the environment.
+        written.password = None;
+        let s = resolve(&written, &env).unwrap();
+        assert!(
+            matches!(s.credentials, Credentials::UserPassword { ref password, .. } if password == "env-pass")
+        );
+        // Nothing written: the cloud's own token before the generic one.
+        let s = resolve(&raw("zomro"), &env).unwrap();
+        assert!(matches!(s.credentials, Credentials::Token(ref t) if t == "zomro-session"));
+        let mut token = raw("zomro");
+        token.token = Some("written-session".into());
+        let s = resolve(&token, &env).unwrap();
+        assert!(matches!(s.credentials, Credentials::Token(ref t) if t == "written-session"));
+    }
+
+    #[test]
+    fn validate_time_checks_need_no_request() {
+        let mut r = raw("vscale");
+        r.token = Some("".into());
+        r.request_timeout = Some("500ms".into());
+        let issues = validate_written(&r);
+        let attrs: Vec<_> = issues.iter().map(|i| (i.attribute, i.warning)).collect();
+        assert_eq!(attrs, vec![("token", false), ("request_timeout", false)]);
+        r.token = Some("t".into());
+        r.request_timeout = Some("99999999999999999999h".into());
+        assert_eq!(validate_written(&r)[0].attribute, "request_timeout");
+        r.request_timeout = None;
+        r.endpoint = Some("http://api.vscale.io/v1".into());
+        let issues = validate_written(&r);
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].warning && issues[0].detail.contains("clear text"));
+        // A loopback simulator, or an on-premises StarVCenter, is not warned about.
+        r.endpoint = Some("http://127.0.0.1:8080/vscale/v1".into());
+        assert!(validate_written(&r).is_empty());
+        let mut svc = raw("starvcenter");
+        svc.endpoint = Some("http://svc.internal/services/cloudresource".into());
+        assert!(validate_written(&svc).is_empty());
+        // A warning does not stop the configuration.
+        let mut w = raw("inet");
+        w.token = Some("t".into());
+        w.endpoint = Some("http://developers.inet.vn/api/gateway/v1".into());
+        let (_, warnings) = resolve_with_warnings(&w, &no_env).unwrap();
+        assert_eq!(warnings.len(), 1);
+        r.ca_certificate = Some("not a pem".into());
+        assert!(validate_written(&r)
+            .iter()
+            .any(|i| i.attribute == "ca_certificate"));
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let mut r = raw("zomro");
+        r.token = Some("tok-SECRET".into());
+        r.password = Some("pw-SECRET".into());
+        r.endpoint = Some("https://u:url-SECRET@h/billmgr".into());
+        let text = format!(
+            "{r:?} {:?} {:?}",
+            Credentials::Token("tok-SECRET".into()),
+            Credentials::UserPassword {
+                username: "u".into(),
+                password: "pw-SECRET".into()
+            }
+        );
+        assert!(!text.contains("SECRET"), "{text}");
     }
 }

@@ -3,7 +3,12 @@
 
 use std::time::Duration;
 
-/// Parses a Go-style duration. Returns a message fit for a diagnostic on failure.
+/// The longest duration accepted: 100 years. Anything longer is a typo, and a bound
+/// keeps every deadline computed from a user's value (`now + timeout`) representable.
+pub const MAX: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// Parses a Go-style duration. Returns a message fit for a diagnostic on failure;
+/// values longer than [`MAX`] (including ones no number type can hold) are errors.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if text.is_empty() {
@@ -25,7 +30,9 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         }
         let number: f64 = rest[..digits]
             .parse()
-            .map_err(|_| format!("{text:?} has a malformed number"))?;
+            .ok()
+            .filter(|n: &f64| n.is_finite())
+            .ok_or_else(|| format!("{text:?} has a malformed number"))?;
         rest = &rest[digits..];
         let unit_len = rest
             .find(|c: char| c.is_ascii_digit() || c == '.')
@@ -44,9 +51,19 @@ pub fn parse(text: &str) -> Result<Duration, String> {
             }
         };
         total += number * seconds;
+        if !total.is_finite() || total > MAX.as_secs_f64() {
+            return Err(too_long(text));
+        }
         rest = &rest[unit_len..];
     }
-    Ok(Duration::from_secs_f64(total))
+    Duration::try_from_secs_f64(total).map_err(|_| too_long(text))
+}
+
+fn too_long(text: &str) -> String {
+    format!(
+        "{text:?} is longer than the longest accepted duration ({}); write for example \"2h\"",
+        display(MAX)
+    )
 }
 
 /// Formats a duration for messages: `1m30s`, `450ms`.
@@ -61,6 +78,7 @@ pub fn display(duration: Duration) -> String {
         (0, 0, s) => format!("{s}s"),
         (0, m, 0) => format!("{m}m"),
         (0, m, s) => format!("{m}m{s}s"),
+        (h, 0, 0) => format!("{h}h"),
         (h, m, s) => format!("{h}h{m}m{s}s"),
     }
 }
@@ -82,9 +100,59 @@ mod tests {
     }
 
     #[test]
+    fn overflowing_durations_are_errors_not_panics() {
+        for text in [
+            "99999999999999999999h",
+            "876001h",
+            "9999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999h",
+            "18446744073709551615s18446744073709551615s",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.contains("longer than") || err.contains("malformed"), "{text}: {err}");
+        }
+        assert_eq!(parse("876000h").unwrap(), MAX);
+        assert!(parse("1e300s").is_err());
+        assert!(parse("1..5s").is_err());
+        assert!(parse("-1s").is_err());
+    }
+
+    #[test]
     fn displays_compactly() {
         assert_eq!(display(Duration::from_millis(450)), "450ms");
         assert_eq!(display(Duration::from_secs(90)), "1m30s");
         assert_eq!(display(Duration::from_secs(600)), "10m");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn parse_never_panics(text in "\\PC{0,30}") {
+                let _ = parse(&text);
+            }
+
+            #[test]
+            fn numbers_with_units_parse_or_fail_cleanly(
+                parts in prop::collection::vec(
+                    ("[0-9]{0,30}(\\.[0-9]{0,10})?", prop::sample::select(vec!["ns", "us", "µs", "ms", "s", "m", "h", "d", ""])),
+                    1..4,
+                )
+            ) {
+                let text: String = parts.iter().map(|(n, u)| format!("{n}{u}")).collect();
+                match parse(&text) {
+                    Ok(d) => prop_assert!(d <= MAX),
+                    Err(message) => prop_assert!(!message.is_empty()),
+                }
+            }
+
+            #[test]
+            fn display_never_panics(secs in any::<u64>(), nanos in 0u32..1_000_000_000) {
+                let _ = display(Duration::new(secs, nanos));
+            }
+        }
     }
 }

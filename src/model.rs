@@ -32,7 +32,7 @@ impl PowerState {
 }
 
 /// What a user asks for when creating a VPS.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct VpsSpec {
     /// Server name.
     pub name: String,
@@ -58,6 +58,25 @@ pub struct VpsSpec {
     pub power_state: Option<PowerState>,
     /// Automatic snapshot period in days (0 = off).
     pub auto_snapshot_days: Option<i64>,
+}
+
+impl std::fmt::Debug for VpsSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VpsSpec")
+            .field("name", &self.name)
+            .field("image", &self.image)
+            .field("plan", &self.plan)
+            .field("location", &self.location)
+            .field("cpu", &self.cpu)
+            .field("memory_mb", &self.memory_mb)
+            .field("network_id", &self.network_id)
+            .field("ssh_key_ids", &self.ssh_key_ids)
+            .field("password", &crate::secrets::Hidden(&self.password))
+            .field("description", &self.description)
+            .field("power_state", &self.power_state)
+            .field("auto_snapshot_days", &self.auto_snapshot_days)
+            .finish()
+    }
 }
 
 /// A VPS as the cloud reports it.
@@ -104,8 +123,9 @@ pub struct Vps {
 }
 
 /// One in-place change to a VPS. The resource sends them one by one, in this order of
-/// declaration, so that e.g. a resize happens before a power-on.
-#[derive(Clone, Debug, PartialEq)]
+/// declaration, so that e.g. a resize happens before a power-on. `Debug` prints a
+/// placeholder for passwords (it appears in "cannot apply … in place" errors).
+#[derive(Clone, PartialEq)]
 pub enum VpsChange {
     /// Rename.
     Name(String),
@@ -135,6 +155,35 @@ pub enum VpsChange {
     AutoSnapshotDays(i64),
     /// Start or stop.
     Power(PowerState),
+}
+
+impl std::fmt::Debug for VpsChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::secrets::Hidden;
+        match self {
+            VpsChange::Name(n) => f.debug_tuple("Name").field(n).finish(),
+            VpsChange::Description(d) => f.debug_tuple("Description").field(d).finish(),
+            VpsChange::Image {
+                image,
+                password,
+                ssh_key_ids,
+            } => f
+                .debug_struct("Image")
+                .field("image", image)
+                .field("password", &Hidden(password))
+                .field("ssh_key_ids", ssh_key_ids)
+                .finish(),
+            VpsChange::Plan(p) => f.debug_tuple("Plan").field(p).finish(),
+            VpsChange::Resize { cpu, memory_mb } => f
+                .debug_struct("Resize")
+                .field("cpu", cpu)
+                .field("memory_mb", memory_mb)
+                .finish(),
+            VpsChange::Password(p) => f.debug_tuple("Password").field(&Hidden(p)).finish(),
+            VpsChange::AutoSnapshotDays(d) => f.debug_tuple("AutoSnapshotDays").field(d).finish(),
+            VpsChange::Power(p) => f.debug_tuple("Power").field(p).finish(),
+        }
+    }
 }
 
 /// What happened on delete.
@@ -458,7 +507,7 @@ pub struct Vpc {
 }
 
 /// How to reach a server's console.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct VpsConnection {
     /// Console URL (grants access: sensitive).
     pub console_url: String,
@@ -466,6 +515,16 @@ pub struct VpsConnection {
     pub host_ip: Option<String>,
     /// VNC port on that host.
     pub vnc_port: Option<i64>,
+}
+
+impl std::fmt::Debug for VpsConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VpsConnection")
+            .field("console_url", &crate::secrets::Hidden(&self.console_url))
+            .field("host_ip", &self.host_ip)
+            .field("vnc_port", &self.vnc_port)
+            .finish()
+    }
 }
 
 /// The account's or resource pool's total quota.
@@ -696,3 +755,55 @@ pub struct Alarm {
 // ---- StarVCenter part 2 (issue 4): security groups, SLB, routers, mappings ----------
 mod network;
 pub use network::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Secrets print a placeholder: a `Debug` of a change or a spec lands in error
+    /// messages ("cannot apply … in place") and logs.
+    #[test]
+    fn debug_output_of_secret_holders_shows_a_placeholder() {
+        let secret = "Hunter2-SECRET";
+        let texts = [
+            format!("{:?}", VpsChange::Password(secret.into())),
+            format!(
+                "{:?}",
+                VpsChange::Image {
+                    image: "img".into(),
+                    password: Some(secret.into()),
+                    ssh_key_ids: vec![],
+                }
+            ),
+            format!(
+                "{:?}",
+                VpsSpec {
+                    password: Some(secret.into()),
+                    ..Default::default()
+                }
+            ),
+            format!(
+                "{:?}",
+                VpsConnection {
+                    console_url: format!("https://c/?token={secret}"),
+                    ..Default::default()
+                }
+            ),
+            format!(
+                "{:?}",
+                SlbSpec {
+                    https_private_key: Some(secret.into()),
+                    ..Default::default()
+                }
+            ),
+        ];
+        for text in texts {
+            assert!(!text.contains("SECRET"), "{text}");
+            assert!(text.contains(crate::secrets::PLACEHOLDER), "{text}");
+        }
+        assert_eq!(
+            format!("{:?}", VpsChange::Plan("big".into())),
+            "Plan(\"big\")"
+        );
+    }
+}

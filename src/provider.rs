@@ -12,10 +12,11 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{self, ConfigIssue, RawConfig};
-use crate::resources::common::{SchemaBuilder, SharedCloud};
+use crate::schema_builder::SchemaBuilder;
+use crate::shared::SharedCloud;
 
-/// The provider configuration block.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// The provider configuration block. `Debug` prints a placeholder for the secrets.
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct ProviderConfig {
     /// `cloud`
     pub cloud: Value<String>,
@@ -33,6 +34,16 @@ pub struct ProviderConfig {
     pub max_retries: Value<i64>,
     /// `insecure`
     pub insecure: Value<bool>,
+    /// `ca_certificate`
+    #[serde(default)]
+    pub ca_certificate: Value<String>,
+}
+
+impl std::fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The resolved-free view of the written values, secrets as placeholders.
+        write!(f, "ProviderConfig {:?}", self.raw())
+    }
 }
 
 impl ProviderConfig {
@@ -46,6 +57,7 @@ impl ProviderConfig {
             request_timeout: self.request_timeout.as_ref_option().cloned(),
             max_retries: self.max_retries.as_ref_option().copied(),
             insecure: self.insecure.as_ref_option().copied(),
+            ca_certificate: self.ca_certificate.as_ref_option().cloned(),
         }
     }
 
@@ -58,6 +70,7 @@ impl ProviderConfig {
             || self.request_timeout.is_unknown()
             || self.max_retries.is_unknown()
             || self.insecure.is_unknown()
+            || self.ca_certificate.is_unknown()
     }
 }
 
@@ -69,11 +82,12 @@ pub struct PolycloudProvider {
 
 fn add_issues(diags: &mut Diagnostics, issues: Vec<ConfigIssue>) {
     for issue in issues {
-        diags.error(
-            issue.summary,
-            issue.detail,
-            AttributePath::new(issue.attribute),
-        );
+        let path = AttributePath::new(issue.attribute);
+        if issue.warning {
+            diags.warning(issue.summary, issue.detail, path);
+        } else {
+            diags.error(issue.summary, issue.detail, path);
+        }
     }
 }
 
@@ -86,12 +100,13 @@ impl Provider for PolycloudProvider {
             SchemaBuilder::new("One provider configuration = one cloud account. Use aliases for several clouds.")
                 .optional("cloud", AttributeType::String, "`vscale`, `inet`, `zomro` or `starvcenter`. Env: `POLYCLOUD_CLOUD`.")
                 .optional("endpoint", AttributeType::String, "Base URL of the API. Env: `POLYCLOUD_ENDPOINT`. Defaults to the cloud's public API; required for StarVCenter.")
-                .secret("token", "API token (Vscale `X-Token`, iNET bearer, Zomro session id, StarVCenter `KEY_TOKEN`). Env: `POLYCLOUD_TOKEN`.")
-                .optional("username", AttributeType::String, "Zomro only, instead of `token`.")
-                .secret("password", "Zomro only, with `username`.")
+                .secret("token", "API token (Vscale `X-Token`, iNET bearer, Zomro session id, StarVCenter `KEY_TOKEN`). Env: `POLYCLOUD_<CLOUD>_TOKEN` (e.g. `POLYCLOUD_VSCALE_TOKEN`); `POLYCLOUD_TOKEN` only when `cloud` equals `POLYCLOUD_CLOUD`.")
+                .optional("username", AttributeType::String, "Zomro only, instead of `token`. Env: `POLYCLOUD_ZOMRO_USERNAME`.")
+                .secret("password", "Zomro only, with `username`. Env: `POLYCLOUD_ZOMRO_PASSWORD`.")
                 .optional("request_timeout", AttributeType::String, "Limit per HTTP request, e.g. `30s` (default).")
                 .optional("max_retries", AttributeType::Number, "Retries of a failed request (default 4, at most 20).")
-                .optional("insecure", AttributeType::Bool, "Skip TLS verification (self-signed on-premises StarVCenter). Default false.")
+                .optional("ca_certificate", AttributeType::String, "PEM text of a CA certificate (or several) to trust besides the bundled roots and the system's trust store, e.g. an on-premises StarVCenter's internal CA: `file(\"ca.pem\")`.")
+                .optional("insecure", AttributeType::Bool, "Skip TLS verification altogether. The last resort: prefer `ca_certificate`. Default false.")
                 .build(),
         )
     }
@@ -118,16 +133,27 @@ impl Provider for PolycloudProvider {
             return Some(());
         }
         let env = |name: &str| std::env::var(name).ok();
-        if let Some(token) = env("POLYCLOUD_TOKEN") {
-            crate::secrets::register(&token);
-        }
-        let settings = match config::resolve(&config.raw(), &env) {
-            Ok(settings) => settings,
+        let raw = config.raw();
+        let settings = match config::resolve_with_warnings(&raw, &env) {
+            Ok((settings, warnings)) => {
+                // Warnings on written attributes were shown at validate already.
+                if raw.endpoint.is_none() {
+                    add_issues(diags, warnings);
+                }
+                settings
+            }
             Err(issues) => {
                 add_issues(diags, issues);
                 return Some(());
             }
         };
+        match &settings.credentials {
+            config::Credentials::Token(token) => crate::secrets::register(token),
+            config::Credentials::UserPassword { password, .. } => {
+                crate::secrets::register(password)
+            }
+        }
+
         match crate::cloud::connect(&settings) {
             Ok(cloud) => self.shared.set(cloud),
             Err(e) => diags.root_error("Cannot set up the cloud client", e.to_string()),

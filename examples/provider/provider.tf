@@ -24,7 +24,9 @@ provider "polycloud" {
 #   export POLYCLOUD_TOKEN=...
 #   export POLYCLOUD_ENDPOINT=https://api.vscale.io/v1   # optional
 #
-# and then `provider "polycloud" {}` (or no provider block at all).
+# and then `provider "polycloud" {}` (or no provider block at all). POLYCLOUD_TOKEN
+# and POLYCLOUD_ENDPOINT serve only the block whose cloud is POLYCLOUD_CLOUD; each
+# cloud also has its own: POLYCLOUD_INET_TOKEN, POLYCLOUD_ZOMRO_USERNAME, ...
 
 # ---------------------------------------------------------------------------
 # Several clouds: one aliased configuration each. What a cloud cannot do fails at
@@ -72,14 +74,23 @@ provider "polycloud" {
   password = var.zomro_password
 }
 
-# StarVCenter runs on premises: `endpoint` is required. `insecure` skips TLS
-# verification for installations with a self-signed certificate.
+# PEM of the CA that signed the installation's certificate, when it is an internal
+# one: ca_certificate = file("internal-ca.pem"). The system's trust store and the
+# usual public roots are trusted anyway.
+variable "starvcenter_ca_pem" {
+  type    = string
+  default = null
+}
+
+# StarVCenter runs on premises: `endpoint` is required. An internal CA is trusted
+# through `ca_certificate`; `insecure = true` (no verification at all) is the last
+# resort, for a quick test against a self-signed installation.
 provider "polycloud" {
   alias           = "starvcenter"
   cloud           = "starvcenter"
   endpoint        = "https://cloud.example.com/services/cloudresource"
   token           = var.starvcenter_token
-  insecure        = true
+  ca_certificate  = var.starvcenter_ca_pem
   request_timeout = "60s"
   max_retries     = 6
 }

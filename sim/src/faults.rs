@@ -22,9 +22,13 @@ pub struct FaultRule {
     /// Answer with this HTTP status in the cloud's error shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    /// With `status`: also send `Retry-After: N`.
+    /// With `status`: also send `Retry-After` with this value: a number of seconds,
+    /// or any text (`"1e300"`, `"-1"`, an HTTP date) to test a client's parser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<HeaderText>,
+    /// With a 3xx `status`: send `Location` with this URL (a redirect).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// Sleep this long before handling the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<u64>,
@@ -58,6 +62,26 @@ pub struct FaultRule {
     /// that status; with `after` and no `status`, the real status.
     #[serde(default)]
     pub html: bool,
+}
+
+/// A header value written as a JSON number or string.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum HeaderText {
+    /// A number, sent in decimal.
+    Number(u64),
+    /// Text, sent as given.
+    Text(String),
+}
+
+impl HeaderText {
+    /// The header value.
+    pub fn render(&self) -> String {
+        match self {
+            HeaderText::Number(n) => n.to_string(),
+            HeaderText::Text(t) => t.clone(),
+        }
+    }
 }
 
 /// Serde default for `count`.
@@ -100,6 +124,9 @@ impl FaultRule {
         if self.retry_after.is_some() && self.status.is_none() {
             return Err(SimError::new(400, "retry_after needs a status"));
         }
+        if self.location.is_some() && !self.status.is_some_and(|s| (300..400).contains(&s)) {
+            return Err(SimError::new(400, "location needs a 3xx status"));
+        }
         if self
             .cloud
             .as_deref()
@@ -135,7 +162,9 @@ pub struct FaultAction {
     /// Answer with this status in the cloud's error shape.
     pub status: Option<u16>,
     /// Value of a `Retry-After` header to add.
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<String>,
+    /// Value of a `Location` header to add.
+    pub location: Option<String>,
     /// Sleep first.
     pub latency_ms: Option<u64>,
     /// Close the connection without an answer.
@@ -217,7 +246,8 @@ impl FaultQueue {
         rule.count -= 1;
         let action = FaultAction {
             status: rule.status,
-            retry_after: rule.retry_after,
+            retry_after: rule.retry_after.as_ref().map(HeaderText::render),
+            location: rule.location.clone(),
             latency_ms: rule.latency_ms,
             drop: rule.drop,
             after: rule.after,
@@ -358,7 +388,7 @@ impl Chaos {
             "drop" => action.drop = true,
             "429" => {
                 action.status = Some(429);
-                action.retry_after = Some(config.retry_after.unwrap_or(1));
+                action.retry_after = Some(config.retry_after.unwrap_or(1).to_string());
             }
             "busy" => action.busy = true,
             _ => action.latency_ms = Some(config.latency_ms.unwrap_or(300)),

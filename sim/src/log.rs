@@ -19,6 +19,8 @@ pub struct LogEntry {
     status: u16,
     fault: Option<String>,
     processed: bool,
+    started_ms: u64,
+    ended_ms: u64,
 }
 
 impl LogEntry {
@@ -35,6 +37,8 @@ impl LogEntry {
             status,
             fault: None,
             processed: true,
+            started_ms: 0,
+            ended_ms: 0,
         }
     }
 
@@ -43,6 +47,14 @@ impl LogEntry {
     pub fn with_fault(mut self, fault: Option<String>, processed: bool) -> Self {
         self.fault = fault;
         self.processed = processed;
+        self
+    }
+
+    /// Sets when the request arrived and when its answer (or the drop) was decided,
+    /// in Unix milliseconds: a test measures pauses between requests from them.
+    pub fn timed(mut self, started_ms: u64, ended_ms: u64) -> Self {
+        self.started_ms = started_ms;
+        self.ended_ms = ended_ms;
         self
     }
 
@@ -59,6 +71,8 @@ impl LogEntry {
             "status": self.status,
             "fault": self.fault,
             "processed": self.processed,
+            "started_ms": self.started_ms,
+            "ended_ms": self.ended_ms,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! StarVCenter APIs on one loopback port, for the quickstart and the tests of
 //! `terraform-provider-polycloud` (SPEC §1, §2).
 //!
-//! Usage: `polycloud-sim [--port N] [--task-ms N]`.
+//! Usage: `polycloud-sim [--port N] [--task-ms N] [--tls-cert PEM --tls-key PEM]`.
 
 mod control;
 mod faults;
@@ -22,15 +22,19 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 
 /// Command-line usage.
-const USAGE: &str = "usage: polycloud-sim [--port N] [--task-ms N]
-  --port N     TCP port on 127.0.0.1 (0 = pick a free one; default 0)
-  --task-ms N  duration of every Vscale task and Zomro operation in ms (default 1500)";
+const USAGE: &str = "usage: polycloud-sim [--port N] [--task-ms N] [--tls-cert FILE --tls-key FILE]
+  --port N         TCP port on 127.0.0.1 (0 = pick a free one; default 0)
+  --task-ms N      duration of every Vscale task and Zomro operation in ms (default 1500)
+  --tls-cert FILE  serve HTTPS with this PEM certificate chain (needs --tls-key)
+  --tls-key FILE   the PEM private key of --tls-cert";
 
 /// Parsed command line.
 #[derive(Debug, PartialEq, Eq)]
 struct Args {
     port: u16,
     task_ms: u64,
+    tls_cert: Option<String>,
+    tls_key: Option<String>,
 }
 
 impl Args {
@@ -40,6 +44,8 @@ impl Args {
         let mut parsed = Args {
             port: 0,
             task_ms: 1500,
+            tls_cert: None,
+            tls_key: None,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -57,11 +63,37 @@ impl Args {
             match flag.as_str() {
                 "--port" => parsed.port = value.parse().map_err(|_| bad())?,
                 "--task-ms" => parsed.task_ms = value.parse().map_err(|_| bad())?,
+                "--tls-cert" => parsed.tls_cert = Some(value),
+                "--tls-key" => parsed.tls_key = Some(value),
                 _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
             }
         }
+        if parsed.tls_cert.is_some() != parsed.tls_key.is_some() {
+            return Err(format!("--tls-cert and --tls-key go together\n{USAGE}"));
+        }
         Ok(parsed)
     }
+}
+
+/// The TLS acceptor for `--tls-cert`/`--tls-key`.
+fn tls_acceptor(cert: &str, key: &str) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use tokio_rustls::rustls;
+    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
+    let certs = rustls_pemfile::certs(&mut read(cert)?.as_slice())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("{cert}: {e}"))?;
+    let key = rustls_pemfile::private_key(&mut read(key)?.as_slice())
+        .map_err(|e| format!("{key}: {e}"))?
+        .ok_or_else(|| format!("{key} holds no private key"))?;
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|e| format!("TLS certificate and key: {e}"))?;
+    Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
 }
 
 fn main() -> ExitCode {
@@ -93,6 +125,16 @@ fn main() -> ExitCode {
 
 /// Binds 127.0.0.1, announces the port on stdout and serves until SIGTERM/SIGINT.
 async fn run(args: Args) -> ExitCode {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match tls_acceptor(cert, key) {
+            Ok(acceptor) => Some(acceptor),
+            Err(err) => {
+                eprintln!("polycloud-sim: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => None,
+    };
     let listener = match TcpListener::bind(("127.0.0.1", args.port)).await {
         Ok(listener) => listener,
         Err(err) => {
@@ -105,13 +147,17 @@ async fn run(args: Args) -> ExitCode {
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
     let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "polycloud-sim listening on http://127.0.0.1:{port}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let _ = writeln!(
+        stdout,
+        "polycloud-sim listening on {scheme}://127.0.0.1:{port}"
+    );
     let _ = stdout.flush();
     let shared = Arc::new(Mutex::new(Sim::new(Config {
         task_ms: args.task_ms,
     })));
     tokio::select! {
-        _ = server::serve(listener, shared) => {}
+        _ = server::serve(listener, shared, tls) => {}
         _ = shutdown_signal() => {}
     }
     ExitCode::SUCCESS
@@ -146,14 +192,18 @@ mod tests {
             parse(&[]),
             Ok(Args {
                 port: 0,
-                task_ms: 1500
+                task_ms: 1500,
+                tls_cert: None,
+                tls_key: None,
             })
         );
         assert_eq!(
             parse(&["--port", "8080", "--task-ms=20"]),
             Ok(Args {
                 port: 8080,
-                task_ms: 20
+                task_ms: 20,
+                tls_cert: None,
+                tls_key: None,
             })
         );
         assert!(parse(&["--port"]).is_err());

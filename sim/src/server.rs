@@ -21,7 +21,8 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 /// Settings given on the command line; `POST /_sim/reset` restores them.
 #[derive(Clone, Copy, Debug)]
@@ -117,17 +118,21 @@ impl Sim {
         &mut self,
         cloud: Cloud,
         status: u16,
-        retry_after: Option<u64>,
+        retry_after: Option<String>,
+        location: Option<String>,
     ) -> ApiResponse {
         let message = format!("injected fault {status}");
-        let resp = match self.cloud(cloud) {
+        let mut resp = match self.cloud(cloud) {
             Some(api) => api.error_response(status, &message),
             None => ApiResponse::json(status, &json!({"error": message})),
         };
-        match retry_after {
-            Some(secs) => resp.with_header("Retry-After", &secs.to_string()),
-            None => resp,
+        if let Some(value) = retry_after {
+            resp = resp.with_header("Retry-After", &value);
         }
+        if let Some(url) = location {
+            resp = resp.with_header("Location", &url);
+        }
+        resp
     }
 }
 
@@ -156,13 +161,24 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Accepts connections forever, one task each.
-pub async fn serve(listener: TcpListener, shared: Shared) {
+/// Accepts connections forever, one task each; with `tls`, each connection is
+/// HTTPS (a failed handshake just closes that connection).
+pub async fn serve(listener: TcpListener, shared: Shared, tls: Option<TlsAcceptor>) {
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
-                tokio::spawn(serve_connection(stream, shared.clone()));
-            }
+            Ok((stream, _)) => match &tls {
+                None => {
+                    tokio::spawn(serve_connection(stream, shared.clone()));
+                }
+                Some(acceptor) => {
+                    let (acceptor, shared) = (acceptor.clone(), shared.clone());
+                    tokio::spawn(async move {
+                        if let Ok(stream) = acceptor.accept(stream).await {
+                            serve_connection(stream, shared).await;
+                        }
+                    });
+                }
+            },
             Err(err) => {
                 eprintln!("polycloud-sim: accept failed: {err}");
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -171,8 +187,11 @@ pub async fn serve(listener: TcpListener, shared: Shared) {
     }
 }
 
-/// Serves HTTP/1.1 (keep-alive) on one connection.
-async fn serve_connection(stream: TcpStream, shared: Shared) {
+/// Serves HTTP/1.1 (keep-alive) on one connection, plain or TLS.
+async fn serve_connection<S>(stream: S, shared: Shared)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let service = service_fn(move |req| handle(shared.clone(), req));
     // An error here is a dropped connection, injected or by the client.
     let _ = http1::Builder::new()
@@ -220,6 +239,7 @@ async fn capture(req: Request<Incoming>) -> Option<ApiRequest> {
 /// request in its cloud first and then loses the answer.
 async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dropped> {
     let cloud = Cloud::from_path(&req.path);
+    let started_ms = now_ms();
     let (seq, fault) = {
         let mut sim = lock(shared);
         let body = String::from_utf8_lossy(&req.body);
@@ -241,8 +261,11 @@ async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dr
             None
         };
     if fault.drop {
-        sim.log
-            .push(LogEntry::new(seq, cloud, req, 0).with_fault(label, real.is_some()));
+        sim.log.push(
+            LogEntry::new(seq, cloud, req, 0)
+                .with_fault(label, real.is_some())
+                .timed(started_ms, now_ms()),
+        );
         return Err(Dropped);
     }
     let resp = match (fault.status, fault.html, fault.busy, real) {
@@ -251,13 +274,18 @@ async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dr
             let status = status.or(real.map(|r| r.status)).unwrap_or(502);
             proxy_page(status)
         }
-        (Some(status), false, _, _) => sim.fault_response(cloud, status, fault.retry_after),
+        (Some(status), false, _, _) => {
+            sim.fault_response(cloud, status, fault.retry_after, fault.location.clone())
+        }
         (None, false, _, Some(real)) => real,
         (None, false, _, None) => sim.dispatch(cloud, req, now_ms()),
     };
     let processed = fault.after || label.as_deref().is_none_or(|l| l == "latency");
-    sim.log
-        .push(LogEntry::new(seq, cloud, req, resp.status).with_fault(label, processed));
+    sim.log.push(
+        LogEntry::new(seq, cloud, req, resp.status)
+            .with_fault(label, processed)
+            .timed(started_ms, now_ms()),
+    );
     Ok(resp)
 }
 

@@ -74,6 +74,59 @@ fn too_many_requests_with_retry_after() {
 }
 
 #[test]
+fn retry_after_as_any_text_and_redirects_with_location() {
+    let sim = Sim::start();
+    sim.ctl(
+        "POST",
+        "/faults",
+        Some(json!({"count": 1, "status": 429, "retry_after": "1e300"})),
+    );
+    let resp = sim.vscale("GET", "/tasks", None);
+    assert_eq!(resp.status, 429);
+    assert_eq!(resp.header("Retry-After"), Some("1e300"));
+    sim.ctl(
+        "POST",
+        "/faults",
+        Some(json!({"count": 1, "status": 307, "location": "http://localhost:1/vscale/v1/tasks"})),
+    );
+    let resp = sim.vscale("GET", "/tasks", None);
+    assert_eq!(resp.status, 307);
+    assert_eq!(
+        resp.header("Location"),
+        Some("http://localhost:1/vscale/v1/tasks")
+    );
+    // A Location without a 3xx status is refused.
+    let refused = sim.ctl(
+        "POST",
+        "/faults",
+        Some(json!({"status": 200, "location": "http://x/"})),
+    );
+    assert_eq!(refused.status, 400);
+}
+
+#[test]
+fn request_log_entries_carry_start_and_end_times() {
+    let sim = Sim::start();
+    sim.ctl(
+        "POST",
+        "/faults",
+        Some(json!({"count": 1, "latency_ms": 300})),
+    );
+    sim.vscale("GET", "/tasks", None);
+    let log = sim.ctl("GET", "/requests", None).json();
+    let entry = &log[0];
+    let (start, end) = (
+        entry["started_ms"].as_u64().unwrap(),
+        entry["ended_ms"].as_u64().unwrap(),
+    );
+    assert!(start > 1_600_000_000_000, "{entry}");
+    assert!(
+        end >= start + 300,
+        "the latency is inside the entry: {entry}"
+    );
+}
+
+#[test]
 fn drop_closes_the_connection_without_an_answer() {
     let sim = Sim::start();
     sim.ctl("POST", "/faults", Some(json!({"count": 1, "drop": true})));

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use crate::data_sources::{vps_connection, vps_console, vps_private_key};
-use crate::resources::common::SharedCloud;
+use crate::shared::SharedCloud;
 use crate::tfplugin::schema::{Description, Schema};
 use crate::tfplugin::{DataSource, Diagnostics, DynamicEphemeralResource, EphemeralResource};
 

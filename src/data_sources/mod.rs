@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use crate::tfplugin::DynamicDataSource;
 
 use crate::provider::boxed_data_source;
-use crate::resources::common::SharedCloud;
+use crate::shared::SharedCloud;
 
 /// Every data source, keyed by its name without the `polycloud_` prefix.
 pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> {

@@ -9,7 +9,8 @@ use crate::tfplugin::value::Value;
 use crate::tfplugin::{AttributePath, Diagnostics};
 
 use crate::cloud::{Cloud, Feature};
-use crate::resources::common::{check_capability, known, Op, SharedCloud, StringList};
+use crate::resources::common::{check_capability, known, Op, StringList};
+use crate::shared::SharedCloud;
 
 /// The configured cloud, if `feature` can be read on it; otherwise adds the cloud's
 /// advice as an error (data sources are read at plan, so this fails the plan before

@@ -84,7 +84,7 @@ pub struct SlbBackend {
 }
 
 /// A load balancer's settings (what the user writes).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SlbSpec {
     /// Name.
     pub name: String,
@@ -116,6 +116,31 @@ pub struct SlbSpec {
     pub https_certificate: Option<String>,
     /// HTTPS private key (PEM, secret).
     pub https_private_key: Option<String>,
+}
+
+impl std::fmt::Debug for SlbSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlbSpec")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("protocol", &self.protocol)
+            .field("network_type", &self.network_type)
+            .field("frontend_ip", &self.frontend_ip)
+            .field("frontend_port", &self.frontend_port)
+            .field("backend_port", &self.backend_port)
+            .field("router_vps_id", &self.router_vps_id)
+            .field("policy", &self.policy)
+            .field("max_connections", &self.max_connections)
+            .field("url_path", &self.url_path)
+            .field("tenant_id", &self.tenant_id)
+            .field("health", &self.health)
+            .field("https_certificate", &self.https_certificate)
+            .field(
+                "https_private_key",
+                &crate::secrets::Hidden(&self.https_private_key),
+            )
+            .finish()
+    }
 }
 
 /// A load balancer as the cloud reports it (the private key is never readable).

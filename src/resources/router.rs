@@ -190,7 +190,10 @@ impl Resource for RouterResource {
         if let Err(message) =
             converge(cloud.as_ref(), &id, &Value::Null, &planned.vpc_ids, limit).await
         {
-            diags.root_error("Cannot attach the router's networks", message);
+            diags.root_error(
+                "Cannot attach the router's networks",
+                crate::secrets::redact(&message),
+            );
         }
         Some(state)
     }
@@ -208,7 +211,7 @@ impl Resource for RouterResource {
         if let Err(message) =
             converge(cloud.as_ref(), &id, &prior.vpc_ids, &planned.vpc_ids, limit).await
         {
-            diags.root_error("Cannot update the router", message);
+            diags.root_error("Cannot update the router", crate::secrets::redact(&message));
             return Some(prior);
         }
         let mut state = planned;

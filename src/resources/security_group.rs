@@ -464,7 +464,10 @@ impl Resource for SecurityGroupResource {
         match crate::http::within(deadline, converged).await {
             Ok(true) => check_effect(diags, cloud.as_ref(), &id).await,
             Ok(false) => {}
-            Err(message) => diags.root_error("Cannot finish the security group", message),
+            Err(message) => diags.root_error(
+                "Cannot finish the security group",
+                crate::secrets::redact(&message),
+            ),
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
         Some(state)
@@ -483,7 +486,10 @@ impl Resource for SecurityGroupResource {
         match crate::http::within(deadline, converge(cloud.as_ref(), &id, &prior, &planned)).await {
             Ok(true) => check_effect(diags, cloud.as_ref(), &id).await,
             Ok(false) => {}
-            Err(message) => diags.root_error("Cannot update the security group", message),
+            Err(message) => diags.root_error(
+                "Cannot update the security group",
+                crate::secrets::redact(&message),
+            ),
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
         Some(state)

@@ -926,7 +926,10 @@ impl Resource for SlbResource {
         let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Create));
         let converged = converge(cloud.as_ref(), &id, &prior, &planned);
         if let Err(message) = crate::http::within(deadline, converged).await {
-            diags.root_error("Cannot finish the load balancer", message);
+            diags.root_error(
+                "Cannot finish the load balancer",
+                crate::secrets::redact(&message),
+            );
         }
         let state = self.read_back(diags, cloud.as_ref(), state).await;
         Some(state)
@@ -952,7 +955,10 @@ impl Resource for SlbResource {
         let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
         let converged = converge(cloud.as_ref(), &id, &prior, &effective);
         if let Err(message) = crate::http::within(deadline, converged).await {
-            diags.root_error("Cannot update the load balancer", message);
+            diags.root_error(
+                "Cannot update the load balancer",
+                crate::secrets::redact(&message),
+            );
         }
         let state = self.read_back(diags, cloud.as_ref(), planned).await;
         Some(state)

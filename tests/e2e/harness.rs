@@ -45,6 +45,12 @@ pub struct Sim {
 impl Sim {
     /// Starts a simulator on a free loopback port with Vscale tasks of `task_ms`.
     pub fn start_with(task_ms: u64) -> Sim {
+        Self::start_args(&["--task-ms", &task_ms.to_string()])
+    }
+
+    /// Starts a simulator with these arguments (besides `--port 0`); `base` is
+    /// `https://…` when they include `--tls-cert`.
+    pub fn start_args(args: &[&str]) -> Sim {
         let binary = bin_dir().join("polycloud-sim");
         assert!(
             binary.is_file(),
@@ -52,7 +58,8 @@ impl Sim {
             binary.display()
         );
         let mut child = Command::new(&binary)
-            .args(["--port", "0", "--task-ms", &task_ms.to_string()])
+            .args(["--port", "0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -66,7 +73,7 @@ impl Sim {
             .trim()
             .rsplit(' ')
             .next()
-            .filter(|u| u.starts_with("http://127.0.0.1:"))
+            .filter(|u| u.starts_with("http://127.0.0.1:") || u.starts_with("https://127.0.0.1:"))
             .unwrap_or_else(|| panic!("unexpected simulator banner: {line:?}"))
             .to_string();
         Sim { child, base }
@@ -333,6 +340,11 @@ impl Workspace {
             .env_remove("POLYCLOUD_CLOUD")
             .env_remove("POLYCLOUD_TOKEN")
             .env_remove("POLYCLOUD_ENDPOINT");
+        for cloud in ["VSCALE", "INET", "ZOMRO", "STARVCENTER"] {
+            for what in ["TOKEN", "ENDPOINT", "USERNAME", "PASSWORD"] {
+                cmd.env_remove(format!("POLYCLOUD_{cloud}_{what}"));
+            }
+        }
         for (k, v) in &self.env {
             cmd.env(k, v);
         }

@@ -5,8 +5,11 @@
 
 mod cancel;
 mod chaos;
+mod credentials;
 mod examples;
 mod harness;
+mod hostile_answers;
+mod hostile_http;
 mod inet_data;
 mod inet_helpers;
 mod inet_reliability;
@@ -16,6 +19,7 @@ mod mirror;
 mod reliability;
 mod safe_create;
 mod secrets_out_of_state;
+mod secrets_sweep;
 mod starvcenter_common;
 mod starvcenter_data;
 mod starvcenter_net;
@@ -26,6 +30,7 @@ mod starvcenter_storage;
 mod starvcenter_vps;
 mod state_upgrade;
 mod strict_reads_and_waits;
+mod tls;
 mod user_docs;
 mod vscale_data;
 mod vscale_resources;

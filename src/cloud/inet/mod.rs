@@ -188,15 +188,7 @@ impl InetClient {
         let Credentials::Token(token) = &settings.credentials else {
             return Err(CloudError::Auth("iNET needs `token` (an API key)".into()));
         };
-        let http = HttpClient::new(
-            "inet",
-            HttpSettings {
-                request_timeout: settings.request_timeout,
-                max_retries: settings.max_retries,
-                insecure: settings.insecure,
-            },
-            Arc::new(InetBusy),
-        )?;
+        let http = HttpClient::new("inet", HttpSettings::of(settings), Arc::new(InetBusy))?;
         Ok(Self {
             http,
             base: settings.endpoint.trim_end_matches('/').to_string(),
@@ -472,7 +464,9 @@ impl Cloud for InetClient {
     async fn vps_private_key(&self, vps_id: &str, format: KeyFormat) -> Result<String, CloudError> {
         let id = require_vps_id(vps_id)?;
         let path = format!("/vps/{id}/privatekey?typeKey={}", format.as_str());
-        let key: wire::PrivateKey = self.get(&path).await?;
+        let key: wire::PrivateKey = self
+            .call(self.request(Method::Get, &path).secret_answer())
+            .await?;
         for line in key.private_key.lines() {
             crate::secrets::register(line);
         }
@@ -482,7 +476,13 @@ impl Cloud for InetClient {
 
     async fn vps_console_url(&self, vps_id: &str) -> Result<String, CloudError> {
         let id = require_vps_id(vps_id)?;
-        let console: wire::Console = self.get(&format!("/vps/{id}/console")).await?;
+        // The URL carries an access token: its answer is never logged, and the URL is
+        // masked wherever it appears from now on.
+        let request = self
+            .request(Method::Get, &format!("/vps/{id}/console"))
+            .secret_answer();
+        let console: wire::Console = self.call(request).await?;
+        crate::secrets::register(&console.url);
         Ok(console.url)
     }
 

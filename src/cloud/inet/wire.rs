@@ -170,18 +170,34 @@ pub struct KeyPair {
 }
 
 /// "Lấy Private Key" answer (shape: sim/README.md; the document shows none).
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrivateKey {
     /// PEM or PPK text.
     pub private_key: String,
 }
 
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("private_key", &crate::secrets::Hidden(&self.private_key))
+            .finish()
+    }
+}
+
 /// "URL Console VPS" answer (shape: sim/README.md).
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct Console {
     /// noVNC URL.
     pub url: String,
+}
+
+impl std::fmt::Debug for Console {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Console")
+            .field("url", &crate::secrets::Hidden(&self.url))
+            .finish()
+    }
 }
 
 /// A snapshot ("Danh sách Snapshot") or a backup ("Danh sách Backup").
@@ -246,5 +262,39 @@ impl Server {
             .flatten()
             .filter(|a| a["version"].as_i64().unwrap_or(4) == 4)
             .find_map(|a| a["addr"].as_str().map(str::to_string))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    mod properties {
+        use super::super::*;
+        use crate::http::arbitrary;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+            /// Every typed shape of iNET's answers, and `dataExtend` (JSON inside a
+            /// string), fed arbitrary JSON: an error, never a panic.
+            #[test]
+            fn every_inet_shape_decodes_or_fails_cleanly(json in arbitrary::json(), extend in "\\PC{0,40}") {
+                let _ = serde_json::from_value::<Envelope>(json.clone());
+                let _ = serde_json::from_value::<Page<VpsDetail>>(json.clone());
+                let _ = serde_json::from_value::<Server>(json.clone()).map(|s| s.first_ipv4());
+                let _ = serde_json::from_value::<KeyPair>(json.clone());
+                let _ = serde_json::from_value::<PrivateKey>(json.clone());
+                let _ = serde_json::from_value::<Console>(json.clone());
+                let _ = serde_json::from_value::<Vec<Image>>(json.clone());
+                let _ = serde_json::from_value::<Volume>(json.clone());
+                if let Ok(mut vps) = serde_json::from_value::<VpsDetail>(json.clone()) {
+                    let _ = vps.extend();
+                    vps.data_extend = Some(extend);
+                    let _ = vps.extend();
+                    vps.data_extend = Some(json.to_string());
+                    let _ = vps.extend();
+                }
+            }
+        }
     }
 }

@@ -60,11 +60,7 @@ impl StarVCenterClient {
         };
         let http = HttpClient::new(
             "starvcenter",
-            HttpSettings {
-                request_timeout: settings.request_timeout,
-                max_retries: settings.max_retries,
-                insecure: settings.insecure,
-            },
+            HttpSettings::of(settings),
             Arc::new(wire::LockedIsBusy),
         )?;
         Ok(Self {
@@ -191,6 +187,9 @@ impl StarVCenterClient {
     async fn search_all(&self, path: &str, filter: Value) -> Result<Vec<Value>, CloudError> {
         let mut out = Vec::new();
         for page in 1.. {
+            if page > crate::http::MAX_PAGES {
+                return Err(crate::http::endless_paging(path, out.len()));
+            }
             let mut params = filter.clone();
             params["page.startnum"] = json!(page.to_string());
             params["page.everypagenum"] = json!(PAGE.to_string());

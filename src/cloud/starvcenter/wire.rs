@@ -281,4 +281,68 @@ mod tests {
             "2024-05-01T10:00:00Z"
         );
     }
+
+    mod properties {
+        use super::*;
+        use crate::http::arbitrary;
+        use proptest::prelude::*;
+
+        fn encoded(status: u16, body: Vec<u8>) -> Response {
+            Response {
+                status,
+                headers: Vec::new(),
+                body: body.into(),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn every_starvcenter_answer_decodes_or_fails_cleanly(
+                json in arbitrary::json(),
+                status in prop::sample::select(vec![200u16, 201, 404, 500, 503]),
+                raw in prop::collection::vec(any::<u8>(), 0..64),
+            ) {
+                let b64 = base64::engine::general_purpose::STANDARD.encode(json.to_string());
+                for response in [encoded(status, b64.into_bytes()), encoded(status, raw)] {
+                    match decode(&response) {
+                        Ok(reply) => {
+                            for item in items(&reply.data) {
+                                for key in ["vm.id", "vm.state", "vm.vcpu.num", "result", "dataCount"] {
+                                    let _ = (text(&item, key), int(&item, key), flag(&item, key));
+                                }
+                            }
+                        }
+                        Err(e) => prop_assert!(!e.to_string().is_empty()),
+                    }
+                    let _ = LockedIsBusy.busy(&response);
+                }
+            }
+
+            #[test]
+            fn times_and_codes_never_panic(text in "\\PC{0,30}", y in any::<u32>(), rest in prop::collection::vec(any::<u32>(), 5)) {
+                let _ = to_rfc3339(&text);
+                let _ = to_rfc3339(&format!("{y}-{}-{} {}:{}:{}", rest[0], rest[1], rest[2], rest[3], rest[4]));
+                let _ = crate::timefmt::day_first_to_rfc3339(&text);
+                let _ = crate::timefmt::day_first_to_rfc3339(&format!("{}/{}/{y} {}:{}", rest[0], rest[1], rest[2], rest[3]));
+                let _ = crate::timefmt::day_first_to_rfc3339(&format!("{}.{}.{y} {}:{}:{}", rest[0], rest[1], rest[2], rest[3], rest[4]));
+                let _ = (state_word(&text), task_code_name(&text), is_lock_message(&text), is_not_found_message(&text));
+            }
+
+            #[test]
+            fn unix_times_never_panic(millis in any::<i64>()) {
+                let _ = crate::timefmt::rfc3339_from_unix_millis(millis);
+            }
+
+            #[test]
+            fn ssh_keys_decode_or_fail_cleanly(kind in prop::sample::select(crate::sshkey::KEY_TYPES.to_vec()), blob in prop::collection::vec(any::<u8>(), 0..64), text in "\\PC{0,60}") {
+                let b64 = base64::engine::general_purpose::STANDARD.encode(&blob);
+                for key in [format!("{kind} {b64} me@host"), format!("{kind} {text}"), text.clone()] {
+                    let _ = crate::sshkey::validate(&key);
+                    let _ = crate::sshkey::fingerprint(&key);
+                }
+            }
+        }
+    }
 }

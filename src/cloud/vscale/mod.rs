@@ -56,15 +56,7 @@ impl VscaleClient {
         let Credentials::Token(token) = &settings.credentials else {
             return Err(CloudError::Auth("Vscale needs `token`".into()));
         };
-        let http = HttpClient::new(
-            "vscale",
-            HttpSettings {
-                request_timeout: settings.request_timeout,
-                max_retries: settings.max_retries,
-                insecure: settings.insecure,
-            },
-            Arc::new(VscaleBusy),
-        )?;
+        let http = HttpClient::new("vscale", HttpSettings::of(settings), Arc::new(VscaleBusy))?;
         Ok(Self {
             http,
             base: settings.endpoint.clone(),

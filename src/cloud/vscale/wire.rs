@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Body of `POST /scalets` (SPEC §6: `location`, `keys` as integers).
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct CreateScalet<'a> {
     /// Image id.
     pub make_from: &'a str,
@@ -23,6 +23,20 @@ pub struct CreateScalet<'a> {
     pub password: Option<&'a str>,
     /// Data centre, e.g. `spb0`.
     pub location: &'a str,
+}
+
+impl std::fmt::Debug for CreateScalet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateScalet")
+            .field("make_from", &self.make_from)
+            .field("rplan", &self.rplan)
+            .field("do_start", &self.do_start)
+            .field("name", &self.name)
+            .field("keys", &self.keys)
+            .field("password", &crate::secrets::Hidden(&self.password))
+            .field("location", &self.location)
+            .finish()
+    }
 }
 
 /// An address block of a scalet; `{}` until assigned.
@@ -233,4 +247,33 @@ pub struct Balance {
     /// Unpaid.
     #[serde(default)]
     pub unpaid: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    mod properties {
+        use super::super::*;
+        use crate::http::arbitrary;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+            /// Every typed shape of Vscale's answers, fed arbitrary JSON (fields with
+            /// the wrong types, huge and negative numbers): an error, never a panic.
+            #[test]
+            fn every_vscale_shape_decodes_or_fails_cleanly(json in arbitrary::json()) {
+                let _ = serde_json::from_value::<Scalet>(json.clone());
+                let _ = serde_json::from_value::<Vec<Scalet>>(json.clone());
+                let _ = serde_json::from_value::<Vec<Task>>(json.clone());
+                let _ = serde_json::from_value::<SshKey>(json.clone());
+                let _ = serde_json::from_value::<Backup>(json.clone());
+                let _ = serde_json::from_value::<Vec<Image>>(json.clone());
+                let _ = serde_json::from_value::<Vec<Rplan>>(json.clone());
+                let _ = serde_json::from_value::<Vec<Location>>(json.clone());
+                let _ = serde_json::from_value::<Account>(json.clone());
+                let _ = serde_json::from_value::<Balance>(json);
+            }
+        }
+    }
 }

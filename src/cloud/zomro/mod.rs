@@ -86,15 +86,7 @@ impl<'a> Call<'a> {
 impl ZomroClient {
     /// A client for the configured account.
     pub fn new(settings: &Settings) -> Result<Self, CloudError> {
-        let http = HttpClient::new(
-            "zomro",
-            HttpSettings {
-                request_timeout: settings.request_timeout,
-                max_retries: settings.max_retries,
-                insecure: settings.insecure,
-            },
-            Arc::new(ZomroBusy),
-        )?;
+        let http = HttpClient::new("zomro", HttpSettings::of(settings), Arc::new(ZomroBusy))?;
         let session = match &settings.credentials {
             Credentials::Token(token) => Some(token.clone()),
             Credentials::UserPassword { .. } => None,
@@ -206,6 +198,9 @@ impl ZomroClient {
     async fn instances(&self) -> Result<Vec<wire::Instance>, CloudError> {
         let mut all = Vec::new();
         for page in 1.. {
+            if page > http::MAX_PAGES {
+                return Err(http::endless_paging("func=instances", all.len()));
+            }
             let call = Call::read("instances")
                 .field("p_num", page.to_string())
                 .field("p_cnt", PAGE_SIZE.to_string());

@@ -310,4 +310,39 @@ mod tests {
         );
         assert!(parse_doc(b"<doc/>").is_err());
     }
+
+    mod properties {
+        use super::*;
+        use crate::http::arbitrary;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn every_zomro_shape_decodes_or_fails_cleanly(doc in arbitrary::json(), raw in prop::collection::vec(any::<u8>(), 0..64)) {
+                let body = serde_json::json!({"doc": doc}).to_string();
+                let _ = session_of(body.as_bytes());
+                let _ = session_of(&raw);
+                let _ = parse_doc(&raw);
+                if let Ok(Ok(doc)) = parse_doc(body.as_bytes()) {
+                    let _ = decode::<InstancePage>(doc.clone());
+                    let _ = decode::<Catalog>(doc.clone());
+                    let _ = decode::<Ordered>(doc.clone());
+                    if let Ok(page) = decode::<InstancePage>(doc) {
+                        for i in page.elem {
+                            let _ = (number(&i.cpu), number(&i.ram), number(&i.disk));
+                        }
+                    }
+                } else if let Ok(Err(error)) = parse_doc(body.as_bytes()) {
+                    let _ = (error.message(), error.is_busy());
+                }
+            }
+
+            #[test]
+            fn numbers_never_panic(text in "\\PC{0,30}") {
+                let _ = number(&Some(text));
+            }
+        }
+    }
 }
