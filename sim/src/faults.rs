@@ -26,6 +26,10 @@ pub struct FaultRule {
     /// or any text (`"1e300"`, `"-1"`, an HTTP date) to test a client's parser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<HeaderText>,
+    /// With `status`: the message of the cloud's error shape (default `injected fault
+    /// N`), e.g. a not-found about another object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// With a 3xx `status`: send `Location` with this URL (a redirect).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -121,6 +125,9 @@ impl FaultRule {
         if self.status.is_some_and(|s| !(100..=599).contains(&s)) {
             return Err(SimError::new(400, "status must be between 100 and 599"));
         }
+        if self.message.is_some() && (self.status.is_none() || self.html) {
+            return Err(SimError::new(400, "message needs a status (and no html)"));
+        }
         if self.retry_after.is_some() && self.status.is_none() {
             return Err(SimError::new(400, "retry_after needs a status"));
         }
@@ -165,6 +172,8 @@ pub struct FaultAction {
     pub retry_after: Option<String>,
     /// Value of a `Location` header to add.
     pub location: Option<String>,
+    /// The message of the error shape, when not the default.
+    pub message: Option<String>,
     /// Sleep first.
     pub latency_ms: Option<u64>,
     /// Close the connection without an answer.
@@ -248,6 +257,7 @@ impl FaultQueue {
             status: rule.status,
             retry_after: rule.retry_after.as_ref().map(HeaderText::render),
             location: rule.location.clone(),
+            message: rule.message.clone(),
             latency_ms: rule.latency_ms,
             drop: rule.drop,
             after: rule.after,
@@ -430,6 +440,10 @@ mod tests {
         assert!(q.push(rule(r#"{"html": true}"#)).is_err());
         assert!(q.push(rule(r#"{"after": true, "drop": true}"#)).is_ok());
         assert!(q.push(rule(r#"{"html": true, "status": 404}"#)).is_ok());
+        assert!(q
+            .push(rule(r#"{"html": true, "status": 404, "message": "x"}"#))
+            .is_err());
+        assert!(q.push(rule(r#"{"status": 200, "message": "x"}"#)).is_ok());
     }
 
     #[test]

@@ -120,8 +120,9 @@ impl Sim {
         status: u16,
         retry_after: Option<String>,
         location: Option<String>,
+        message: Option<String>,
     ) -> ApiResponse {
-        let message = format!("injected fault {status}");
+        let message = message.unwrap_or_else(|| format!("injected fault {status}"));
         let mut resp = match self.cloud(cloud) {
             Some(api) => api.error_response(status, &message),
             None => ApiResponse::json(status, &json!({"error": message})),
@@ -274,9 +275,13 @@ async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dr
             let status = status.or(real.map(|r| r.status)).unwrap_or(502);
             proxy_page(status)
         }
-        (Some(status), false, _, _) => {
-            sim.fault_response(cloud, status, fault.retry_after, fault.location.clone())
-        }
+        (Some(status), false, _, _) => sim.fault_response(
+            cloud,
+            status,
+            fault.retry_after,
+            fault.location.clone(),
+            fault.message.clone(),
+        ),
         (None, false, _, Some(real)) => real,
         (None, false, _, None) => sim.dispatch(cloud, req, now_ms()),
     };

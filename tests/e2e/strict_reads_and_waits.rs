@@ -230,3 +230,34 @@ fn starvcenter_power_change_whose_answer_is_lost_is_watched_not_sent_twice() {
     assert_eq!(svc(&sim, "vms")[0]["vm.state"], "0");
     ws.assert_no_changes();
 }
+
+#[test]
+fn starvcenter_not_found_about_another_object_keeps_the_security_group() {
+    use crate::starvcenter_common::*;
+    let sim = Sim::start();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}resource \"polycloud_security_group\" \"g\" {{\n  name = \"web\"\n}}\n",
+        svc_provider(&sim)
+    ));
+    ws.apply().ok();
+    let id = ws.resource("polycloud_security_group.g")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The NIC sub-search answers that some NIC does not exist: not about the group.
+    sim.fault(json!({"count": 20, "status": 200, "message": "网卡不存在: vnic nic-9 not found", "cloud": "starvcenter", "path_contains": "cloudsegroup/vnic/search"}));
+    let run = ws.plan();
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(out.contains("Cannot read"), "{out}");
+    assert!(out.contains("vnic nic-9 not found"), "{out}");
+    assert_eq!(ws.resource("polycloud_security_group.g")["id"], id.as_str());
+    // StarVCenter's own answer that this group does not exist does drop it.
+    sim.call("DELETE", "/_sim/faults", None, &[]);
+    let gone = format!("安全组不存在: security group {id} not found");
+    sim.fault(json!({"count": 20, "status": 200, "message": gone, "cloud": "starvcenter", "path_contains": "cloudsegroup/rule/search"}));
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(run.stdout.contains("will be created"), "{}", run.stdout);
+}
