@@ -93,7 +93,7 @@ fn add_issues(diags: &mut Diagnostics, issues: Vec<ConfigIssue>) {
 
 #[async_trait]
 impl Provider for PolycloudProvider {
-    type Config<'a> = ProviderConfig;
+    type Config = ProviderConfig;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -111,16 +111,16 @@ impl Provider for PolycloudProvider {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::Config) -> Option<()> {
         add_issues(diags, config::validate_written(&config.raw()));
         Some(())
     }
 
-    async fn configure<'a>(
+    async fn configure(
         &self,
         diags: &mut Diagnostics,
         _terraform_version: String,
-        config: Self::Config<'a>,
+        config: Self::Config,
     ) -> Option<()> {
         for secret in [&config.token, &config.password]
             .into_iter()

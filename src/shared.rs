@@ -39,3 +39,23 @@ impl Shared {
 
 /// The shared handle each resource holds.
 pub type SharedCloud = Arc<Shared>;
+
+/// Declares a resource or data source type that holds the provider's shared cloud,
+/// with its `new(shared)` constructor.
+macro_rules! over_shared_cloud {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name {
+            shared: $crate::shared::SharedCloud,
+        }
+
+        impl $name {
+            /// Over the provider's shared cloud.
+            pub fn new(shared: $crate::shared::SharedCloud) -> Self {
+                Self { shared }
+            }
+        }
+    };
+}
+
+pub(crate) use over_shared_cloud;

@@ -1,5 +1,8 @@
 //! Date and time conversions: every cloud prints dates its own way; state holds RFC 3339.
 
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
 /// Formats a Unix time in milliseconds as RFC 3339 UTC with milliseconds.
 pub fn rfc3339_from_unix_millis(millis: i64) -> String {
     let secs = millis.div_euclid(1000);
@@ -34,6 +37,29 @@ pub fn day_first_to_rfc3339(text: &str) -> Option<String> {
         return None;
     }
     Some(rfc3339(y, mo, d, h, mi, s))
+}
+
+/// Reads a cloud's date as an instant and renders it as RFC 3339 in UTC (whole
+/// seconds, `Z`). `layouts` are `time` format descriptions of the cloud's own clock
+/// format, read in `offset` (each cloud's offset is a choice written down in
+/// docs/design/wire.md, "Dates"); RFC 3339 text is accepted too, with its own offset.
+/// `None` when the text matches no layout or names a day that does not exist
+/// (31.02): a caller turns that into an error, never into state.
+pub fn to_rfc3339_utc(text: &str, layouts: &[&str], offset: UtcOffset) -> Option<String> {
+    let text = text.trim();
+    let instant = OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| {
+        layouts.iter().find_map(|layout| {
+            let items = time::format_description::parse_borrowed::<2>(layout).ok()?;
+            PrimitiveDateTime::parse(text, &items)
+                .ok()
+                .map(|t| t.assume_offset(offset))
+        })
+    })?;
+    let utc = instant
+        .to_offset(UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .ok()?;
+    utc.format(&Rfc3339).ok()
 }
 
 /// Converts Unix seconds to (year, month, day, hour, minute, second) in UTC.
@@ -84,5 +110,34 @@ mod tests {
             Some("2024-11-05T09:30:00Z")
         );
         assert_eq!(day_first_to_rfc3339("yesterday"), None);
+    }
+
+    const DOTTED: &[&str] =
+        &["[day padding:none].[month padding:none].[year] [hour padding:none]:[minute]:[second]"];
+
+    #[test]
+    fn cloud_dates_become_utc_instants() {
+        assert_eq!(
+            to_rfc3339_utc("13.02.2018 08:58:57", DOTTED, UtcOffset::UTC).as_deref(),
+            Some("2018-02-13T08:58:57Z")
+        );
+        let moscow = UtcOffset::from_hms(3, 0, 0).unwrap();
+        assert_eq!(
+            to_rfc3339_utc("13.02.2018 08:58:57", DOTTED, moscow).as_deref(),
+            Some("2018-02-13T05:58:57Z")
+        );
+        assert_eq!(
+            to_rfc3339_utc("2026-03-25T17:07:09.250+03:00", DOTTED, UtcOffset::UTC).as_deref(),
+            Some("2026-03-25T14:07:09Z")
+        );
+        assert_eq!(
+            to_rfc3339_utc("31.02.2018 08:58:57", DOTTED, UtcOffset::UTC),
+            None
+        );
+        assert_eq!(
+            to_rfc3339_utc("02.13.2018 08:58:57", DOTTED, UtcOffset::UTC),
+            None
+        );
+        assert_eq!(to_rfc3339_utc("yesterday", DOTTED, UtcOffset::UTC), None);
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! A poll that fails transiently (no answer, 5xx, busy; [`CloudError::is_transient`])
 //! does not end the wait: it is logged, counted as the last status and polled again,
-//! so one hiccup of the cloud never taints a resource (SPEC §9). Every request of a
+//! so one hiccup of the cloud never taints a resource. Every request of a
 //! poll runs within the wait's deadline ([`crate::http::within`]).
 
 use std::future::Future;

@@ -125,6 +125,13 @@ struct SvcRuleEffectBody {
     resets: u32,
 }
 
+/// Body of `POST /_sim/inet/dates`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InetDatesBody {
+    date_ms: Option<u64>,
+}
+
 /// Serde default for counts.
 fn one() -> u32 {
     1
@@ -139,6 +146,7 @@ fn inet_route(sim: &mut Sim, req: &ApiRequest, segs: &[&str], now: u64) -> Resul
         ("DELETE", ["inet", "vps", id]) => inet.remove_vps(id, now),
         ("POST", ["inet", "vps", id, "backups"]) => inet.seed_backup(id, parse(req)?, now),
         ("DELETE", ["inet", "vps", id, kind, sub]) => inet.remove_sub(id, kind, sub),
+        ("POST", ["inet", "dates"]) => Ok(inet.set_dates(parse::<InetDatesBody>(req)?.date_ms)),
         _ => Err(SimError::new(404, "unknown control endpoint")),
     }
 }
@@ -189,6 +197,10 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             let body: FailBody = parse(req)?;
             sim.vscale.fail_next_tasks(body.count, body.method)?;
             Ok(ok())
+        }
+        ("POST", ["vscale", "shape"]) => {
+            let body: crate::vscale::ShapeBody = parse(req)?;
+            Ok(sim.vscale.set_shape(body))
         }
         ("POST", ["vscale", "tokens"]) => {
             let body: TokenBody = parse(req)?;

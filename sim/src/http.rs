@@ -120,7 +120,7 @@ pub enum Cloud {
 }
 
 impl Cloud {
-    /// Every cloud that has a module, with its path prefix (SPEC §2).
+    /// Every cloud that has a module, with its path prefix (docs/design/wire.md, "Endpoints and credentials").
     pub const PREFIXES: [(Cloud, &'static str); 4] = [
         (Cloud::Vscale, "/vscale/v1"),
         (Cloud::Inet, "/inet/api/gateway/v1"),

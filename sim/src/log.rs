@@ -171,7 +171,7 @@ fn decode_form(text: &str) -> Value {
     Value::Object(map)
 }
 
-/// SPEC §6: StarVCenter's `KEY_PARAM` is base64(UTF-8 JSON). Shown decoded when
+/// docs/design/wire.md: StarVCenter's `KEY_PARAM` is base64(UTF-8 JSON). Shown decoded when
 /// it is; otherwise the string as sent.
 fn decode_key_param(value: &str) -> Value {
     let engines = [

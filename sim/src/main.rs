@@ -1,6 +1,6 @@
 //! `polycloud-sim`: a stateful simulator of the Vscale, iNET, Zomro and
 //! StarVCenter APIs on one loopback port, for the quickstart and the tests of
-//! `terraform-provider-polycloud` (SPEC §1, §2).
+//! `terraform-provider-polycloud` (docs/design/wire.md, "Endpoints and credentials").
 //!
 //! Usage: `polycloud-sim [--port N] [--task-ms N] [--tls-cert PEM --tls-key PEM]`.
 

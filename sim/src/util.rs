@@ -66,6 +66,17 @@ pub fn task_date(ms: u64) -> String {
     )
 }
 
+/// RFC 3339 on Moscow time (`+03:00`, no daylight saving since 2014), e.g.
+/// `2015-08-27T13:03:07+03:00`: a form a Vscale answer might use instead of the
+/// document's `dd.mm.yyyy HH:MM:SS`.
+pub fn rfc3339_moscow(ms: u64) -> String {
+    let c = civil(ms + 3 * 3600 * 1000);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+03:00",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
 /// `dd/MM/yyyy HH:mm` in UTC, iNET's date format (iNET doc, "Danh sách Cloud
 /// VPS": `issueDate`, `expireDate`, `createdDate` are "dd/MM/yyyy HH:mm").
 pub fn inet_date(ms: u64) -> String {
@@ -133,6 +144,7 @@ mod tests {
         assert_eq!(task_date(ms), "2015-08-27 10:03:07");
         assert_eq!(task_date(951_782_400_000), "2000-02-29 00:00:00");
         assert_eq!(inet_date(ms), "27/08/2015 10:03");
+        assert_eq!(rfc3339_moscow(ms), "2015-08-27T13:03:07+03:00");
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub enum CloudError {
     /// The answer did not have the documented shape.
     #[error("unexpected answer: {0}")]
     Protocol(String),
-    /// A create whose outcome could not be settled (SPEC §9); the text names the
+    /// A create whose outcome could not be settled; the text names the
     /// possible object and what to check.
     #[error("{0}")]
     Unsettled(String),
@@ -101,7 +101,7 @@ impl CloudError {
 
     /// Whether asking again later may well succeed: no answer, a 5xx or 429, a busy
     /// answer that outlasted the retries, an answer that could not be read. Waits
-    /// ride these out instead of failing (SPEC §9).
+    /// ride these out instead of failing.
     pub fn is_transient(&self) -> bool {
         match self {
             CloudError::Http(HttpError::Cancelled(_)) => false,
@@ -137,7 +137,7 @@ impl From<HttpError> for CreateError {
     }
 }
 
-/// Every resource and data source of the capability matrix (SPEC §3).
+/// Every resource and data source of the capability matrix (README.md, "What each cloud can do").
 #[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Feature {

@@ -1,4 +1,4 @@
-//! Creating safely (SPEC §9): the one rule every create on every cloud follows.
+//! Creating safely: the one rule every create on every cloud follows.
 //!
 //! A create whose outcome is unknown (no answer, a 5xx, an accepted answer that
 //! cannot be read) may or may not have made the object. Sending it again blindly can

@@ -45,21 +45,14 @@ impl From<Account> for AccountState {
     }
 }
 
-/// The data source.
-pub struct AccountDataSource {
-    shared: SharedCloud,
-}
-
-impl AccountDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_account` data source, on the provider's configured cloud.
+    AccountDataSource
 }
 
 #[async_trait]
 impl DataSource for AccountDataSource {
-    type State<'a> = AccountState;
+    type State = AccountState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -97,11 +90,7 @@ impl DataSource for AccountDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, _config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataAccount)?;
         match cloud.account().await {
             Ok(account) => Some(account.into()),

@@ -77,16 +77,9 @@ pub struct AlarmsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct AlarmsDataSource {
-    shared: SharedCloud,
-}
-
-impl AlarmsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_alarms` data source, on the provider's configured cloud.
+    AlarmsDataSource
 }
 
 fn alarm_type() -> AttributeType {
@@ -118,7 +111,7 @@ fn one_of(diags: &mut Diagnostics, value: &Value<String>, attribute: &str, allow
 
 #[async_trait]
 impl DataSource for AlarmsDataSource {
-    type State<'a> = AlarmsState;
+    type State = AlarmsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::String as Str;
@@ -134,18 +127,14 @@ impl DataSource for AlarmsDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         one_of(diags, &config.level, "level", &LEVELS);
         one_of(diags, &config.relieve_way, "relieve_way", &WAYS);
         refuse_empty(diags, &config.object_id, "object_id");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataAlarms)?;
         let filter = AlarmFilter {
             level: filter(&config.level),

@@ -54,16 +54,9 @@ pub struct BackupsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct BackupsDataSource {
-    shared: SharedCloud,
-}
-
-impl BackupsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_backups` data source, on the provider's configured cloud.
+    BackupsDataSource
 }
 
 /// The attribute types of one backup.
@@ -80,7 +73,7 @@ fn backup_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for BackupsDataSource {
-    type State<'a> = BackupsState;
+    type State = BackupsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -93,16 +86,12 @@ impl DataSource for BackupsDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.vps_id, "vps_id");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataBackups)?;
         let vps_id = filter(&config.vps_id);
         let backups: Vec<Backup> = match cloud.list_backups(vps_id.as_deref().map(str::trim)).await

@@ -33,7 +33,7 @@ impl<D> EphemeralResource for EphemeralOf<D>
 where
     D: DataSource,
 {
-    type State<'a> = D::State<'a>;
+    type State = D::State;
 
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
         let mut schema = self.source.schema(diags)?;
@@ -41,15 +41,11 @@ where
         Some(schema)
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         self.source.validate(diags, config).await
     }
 
-    async fn open<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn open(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         self.source.read(diags, config).await
     }
 }

@@ -77,16 +77,9 @@ pub struct HostsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct HostsDataSource {
-    shared: SharedCloud,
-}
-
-impl HostsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_hosts` data source, on the provider's configured cloud.
+    HostsDataSource
 }
 
 fn host_type() -> AttributeType {
@@ -111,7 +104,7 @@ fn host_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for HostsDataSource {
-    type State<'a> = HostsState;
+    type State = HostsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -123,11 +116,7 @@ impl DataSource for HostsDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataHosts)?;
         let hosts = match cloud.hosts().await {
             Ok(all) => all,

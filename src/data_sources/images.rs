@@ -51,16 +51,9 @@ pub struct ImagesState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct ImagesDataSource {
-    shared: SharedCloud,
-}
-
-impl ImagesDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_images` data source, on the provider's configured cloud.
+    ImagesDataSource
 }
 
 /// The attribute types of one image.
@@ -76,7 +69,7 @@ fn image_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for ImagesDataSource {
-    type State<'a> = ImagesState;
+    type State = ImagesState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -89,16 +82,12 @@ impl DataSource for ImagesDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.location, "location");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataImages)?;
         let location = filter(&config.location);
         let images = match cloud.images(location.as_deref()).await {

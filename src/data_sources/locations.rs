@@ -49,16 +49,9 @@ pub struct LocationsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct LocationsDataSource {
-    shared: SharedCloud,
-}
-
-impl LocationsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_locations` data source, on the provider's configured cloud.
+    LocationsDataSource
 }
 
 /// The attribute types of one location.
@@ -74,7 +67,7 @@ fn location_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for LocationsDataSource {
-    type State<'a> = LocationsState;
+    type State = LocationsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -86,11 +79,7 @@ impl DataSource for LocationsDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataLocations)?;
         let locations = match cloud.locations().await {
             Ok(locations) => locations,

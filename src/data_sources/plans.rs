@@ -64,16 +64,9 @@ pub struct PlansState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct PlansDataSource {
-    shared: SharedCloud,
-}
-
-impl PlansDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_plans` data source, on the provider's configured cloud.
+    PlansDataSource
 }
 
 /// The attribute types of one plan.
@@ -91,7 +84,7 @@ fn plan_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for PlansDataSource {
-    type State<'a> = PlansState;
+    type State = PlansState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -104,16 +97,12 @@ impl DataSource for PlansDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.location, "location");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataPlans)?;
         let location = filter(&config.location);
         let plans = match cloud.plans(location.as_deref()).await {

@@ -50,21 +50,14 @@ pub struct PublicIpsState {
     pub free_addresses: StringList,
 }
 
-/// The data source.
-pub struct PublicIpsDataSource {
-    shared: SharedCloud,
-}
-
-impl PublicIpsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_public_ips` data source, on the provider's configured cloud.
+    PublicIpsDataSource
 }
 
 #[async_trait]
 impl DataSource for PublicIpsDataSource {
-    type State<'a> = PublicIpsState;
+    type State = PublicIpsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let item = object_list(&[
@@ -86,11 +79,7 @@ impl DataSource for PublicIpsDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataPublicIps)?;
         let ips = match cloud.public_ips().await {
             Ok(ips) => ips,

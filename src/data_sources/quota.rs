@@ -25,21 +25,14 @@ pub struct QuotaState {
     pub public_ip: Value<i64>,
 }
 
-/// The data source.
-pub struct QuotaDataSource {
-    shared: SharedCloud,
-}
-
-impl QuotaDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_quota` data source, on the provider's configured cloud.
+    QuotaDataSource
 }
 
 #[async_trait]
 impl DataSource for QuotaDataSource {
-    type State<'a> = QuotaState;
+    type State = QuotaState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::{Number, String as Str};
@@ -54,11 +47,7 @@ impl DataSource for QuotaDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataQuota)?;
         let quota = match cloud.pool_quota().await {
             Ok(q) => q,

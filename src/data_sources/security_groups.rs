@@ -49,21 +49,14 @@ pub struct SecurityGroupsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct SecurityGroupsDataSource {
-    shared: SharedCloud,
-}
-
-impl SecurityGroupsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_security_groups` data source, on the provider's configured cloud.
+    SecurityGroupsDataSource
 }
 
 #[async_trait]
 impl DataSource for SecurityGroupsDataSource {
-    type State<'a> = SecurityGroupsState;
+    type State = SecurityGroupsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let item = object_list(&[
@@ -82,16 +75,12 @@ impl DataSource for SecurityGroupsDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.name_contains, "name_contains");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataSecurityGroups)?;
         let text = filter(&config.name_contains);
         let groups: Vec<SecurityGroup> = match cloud.list_security_groups().await {

@@ -54,16 +54,9 @@ pub struct SnapshotsState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct SnapshotsDataSource {
-    shared: SharedCloud,
-}
-
-impl SnapshotsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_snapshots` data source, on the provider's configured cloud.
+    SnapshotsDataSource
 }
 
 fn snapshot_type() -> AttributeType {
@@ -79,7 +72,7 @@ fn snapshot_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for SnapshotsDataSource {
-    type State<'a> = SnapshotsState;
+    type State = SnapshotsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -92,16 +85,12 @@ impl DataSource for SnapshotsDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.vps_id, "vps_id");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataSnapshots)?;
         let vps_id = filter(&config.vps_id);
         let snapshots = match cloud.list_snapshots(vps_id.as_deref().map(str::trim)).await {

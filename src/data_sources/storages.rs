@@ -72,16 +72,9 @@ pub struct StoragesState {
     pub ids: StringList,
 }
 
-/// The data source.
-pub struct StoragesDataSource {
-    shared: SharedCloud,
-}
-
-impl StoragesDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_storages` data source, on the provider's configured cloud.
+    StoragesDataSource
 }
 
 fn storage_type() -> AttributeType {
@@ -104,7 +97,7 @@ fn storage_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for StoragesDataSource {
-    type State<'a> = StoragesState;
+    type State = StoragesState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -116,11 +109,7 @@ impl DataSource for StoragesDataSource {
         )
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataStorages)?;
         let storages = match cloud.storages().await {
             Ok(all) => all,

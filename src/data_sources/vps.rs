@@ -81,16 +81,9 @@ impl From<Vps> for VpsDataState {
     }
 }
 
-/// The data source.
-pub struct VpsDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps` data source, on the provider's configured cloud.
+    VpsDataSource
 }
 
 /// `name (id)` of each server, for messages.
@@ -185,7 +178,7 @@ impl VpsDataSource {
 
 #[async_trait]
 impl DataSource for VpsDataSource {
-    type State<'a> = VpsDataState;
+    type State = VpsDataState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -213,7 +206,7 @@ impl DataSource for VpsDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         match (written(&config.id), written(&config.name)) {
             (true, true) => diags.error(
                 "Conflicting arguments",
@@ -231,11 +224,7 @@ impl DataSource for VpsDataSource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVps)?;
         let vps = match (known(&config.id), known(&config.name)) {
             (Some(id), _) => self.by_id(diags, cloud.as_ref(), id.trim()).await?,

@@ -26,21 +26,14 @@ pub struct ConnectionState {
     pub vnc_port: Value<i64>,
 }
 
-/// The data source.
-pub struct VpsConnectionDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsConnectionDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_connection` data source, on the provider's configured cloud.
+    VpsConnectionDataSource
 }
 
 #[async_trait]
 impl DataSource for VpsConnectionDataSource {
-    type State<'a> = ConnectionState;
+    type State = ConnectionState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -54,16 +47,12 @@ impl DataSource for VpsConnectionDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.vps_id, "vps_id");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsConnection)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();
         let connection = match cloud.vps_connection(&vps_id).await {

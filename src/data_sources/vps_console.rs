@@ -21,21 +21,14 @@ pub struct ConsoleState {
     pub url: Value<String>,
 }
 
-/// The data source.
-pub struct VpsConsoleDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsConsoleDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_console` data source, on the provider's configured cloud.
+    VpsConsoleDataSource
 }
 
 #[async_trait]
 impl DataSource for VpsConsoleDataSource {
-    type State<'a> = ConsoleState;
+    type State = ConsoleState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -47,16 +40,12 @@ impl DataSource for VpsConsoleDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.vps_id, "vps_id");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsConsole)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();
         let url = match cloud.vps_console_url(&vps_id).await {

@@ -25,21 +25,14 @@ pub struct KeypairState {
     pub fingerprint: Value<String>,
 }
 
-/// The data source.
-pub struct VpsKeypairDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsKeypairDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_keypair` data source, on the provider's configured cloud.
+    VpsKeypairDataSource
 }
 
 #[async_trait]
 impl DataSource for VpsKeypairDataSource {
-    type State<'a> = KeypairState;
+    type State = KeypairState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -53,16 +46,12 @@ impl DataSource for VpsKeypairDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.vps_id, "vps_id");
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsKeypair)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();
         let pair = match cloud.vps_keypair(&vps_id).await {

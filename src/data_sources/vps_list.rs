@@ -77,16 +77,9 @@ impl VpsListState {
     }
 }
 
-/// The data source.
-pub struct VpsListDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsListDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_list` data source, on the provider's configured cloud.
+    VpsListDataSource
 }
 
 /// The attribute types of one server.
@@ -109,7 +102,7 @@ fn server_type() -> AttributeType {
 
 #[async_trait]
 impl DataSource for VpsListDataSource {
-    type State<'a> = VpsListState;
+    type State = VpsListState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -124,7 +117,7 @@ impl DataSource for VpsListDataSource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         for (value, attribute) in [
             (&config.name, "name"),
             (&config.status, "status"),
@@ -135,11 +128,7 @@ impl DataSource for VpsListDataSource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsList)?;
         let wanted = config.filter();
         let servers: Vec<Vps> = match cloud.find_vps(&wanted).await {

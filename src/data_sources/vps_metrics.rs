@@ -113,16 +113,9 @@ pub struct MetricsState {
     pub network_history: Value<Vec<Value<NetPoint>>>,
 }
 
-/// The data source.
-pub struct VpsMetricsDataSource {
-    shared: SharedCloud,
-}
-
-impl VpsMetricsDataSource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_metrics` data source, on the provider's configured cloud.
+    VpsMetricsDataSource
 }
 
 fn interval_of(state: &MetricsState) -> Option<MetricsInterval> {
@@ -216,13 +209,13 @@ fn apply(state: &mut MetricsState, m: VpsMetrics) {
 
 #[async_trait]
 impl DataSource for VpsMetricsDataSource {
-    type State<'a> = MetricsState;
+    type State = MetricsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         refuse_empty(diags, &config.vps_id, "vps_id");
         if interval_of(&config).is_none() {
             diags.error(
@@ -237,11 +230,7 @@ impl DataSource for VpsMetricsDataSource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let cloud = ready(&self.shared, diags, Feature::DataVpsMetrics)?;
         let vps_id = known(&config.vps_id).unwrap_or_default().trim().to_string();
         let interval = interval_of(&config)?;

@@ -145,21 +145,14 @@ fn check(diags: &mut Diagnostics, c: &AccessRuleState) {
     }
 }
 
-/// The resource.
-pub struct AccessRuleResource {
-    shared: SharedCloud,
-}
-
-impl AccessRuleResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_access_rule` resource, on the provider's configured cloud.
+    AccessRuleResource
 }
 
 #[async_trait]
 impl Resource for AccessRuleResource {
-    type State<'a> = AccessRuleState;
+    type State = AccessRuleState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::String as Str;
@@ -180,29 +173,24 @@ impl Resource for AccessRuleResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         check(diags, &config);
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_access_rule(&id).await;
-        let state = refreshed(diags, &format!("access rule {id}"), state, result, apply)?;
-        Some(state)
+        refreshed(diags, &format!("access rule {id}"), state, result, apply)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::AccessRule, Op::Create) {
                 return None;
@@ -212,13 +200,13 @@ impl Resource for AccessRuleResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         _diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         let texts = [
             ("vps_id", &prior.vps_id, &proposed.vps_id),
@@ -241,12 +229,12 @@ impl Resource for AccessRuleResource {
         Some((proposed, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
         match cloud.create_access_rule(&planned.spec()).await {
@@ -261,7 +249,7 @@ impl Resource for AccessRuleResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -271,13 +259,12 @@ impl Resource for AccessRuleResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::AccessRule, Op::Read) {
             return None;
         }
         let result = cloud.read_access_rule(&id).await;
-        let state = imported(diags, &format!("access rule {id:?}"), result, apply)?;
-        Some(state)
+        imported(diags, &format!("access rule {id:?}"), result, apply)
     }
 }

@@ -31,16 +31,9 @@ pub struct BackupState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct BackupResource {
-    shared: SharedCloud,
-}
-
-impl BackupResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_backup` resource, on the provider's configured cloud.
+    BackupResource
 }
 
 fn apply_backup(state: &mut BackupState, backup: Backup) {
@@ -59,7 +52,7 @@ fn apply_backup(state: &mut BackupState, backup: Backup) {
 
 #[async_trait]
 impl Resource for BackupResource {
-    type State<'a> = BackupState;
+    type State = BackupState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -90,7 +83,7 @@ impl Resource for BackupResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
             diags.error(
                 "Invalid vps_id",
@@ -102,24 +95,19 @@ impl Resource for BackupResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_backup(&id).await;
-        let state = refreshed(diags, &format!("backup {id}"), state, result, apply_backup)?;
-        Some(state)
+        refreshed(diags, &format!("backup {id}"), state, result, apply_backup)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Backup, Op::Create) {
                 return None;
@@ -140,13 +128,13 @@ impl Resource for BackupResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.vps_id != prior.vps_id {
             replace.push(AttributePath::new("vps_id"));
@@ -205,12 +193,12 @@ impl Resource for BackupResource {
         Some((proposed, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
         let spec = BackupSpec {
@@ -254,13 +242,13 @@ impl Resource for BackupResource {
         }
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let name = (planned.name != prior.name)
@@ -281,7 +269,7 @@ impl Resource for BackupResource {
         Some(planned)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -292,10 +280,9 @@ impl Resource for BackupResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_backup(&id).await;
-        let state = imported(diags, &format!("backup {id:?}"), result, apply_backup)?;
-        Some(state)
+        imported(diags, &format!("backup {id:?}"), result, apply_backup)
     }
 }

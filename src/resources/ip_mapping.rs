@@ -60,21 +60,14 @@ fn apply(state: &mut IpMappingState, m: IpMapping) {
     state.shared_ip = val(m.shared_ip);
 }
 
-/// The resource.
-pub struct IpMappingResource {
-    shared: SharedCloud,
-}
-
-impl IpMappingResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_ip_mapping` resource, on the provider's configured cloud.
+    IpMappingResource
 }
 
 #[async_trait]
 impl Resource for IpMappingResource {
-    type State<'a> = IpMappingState;
+    type State = IpMappingState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::String as Str;
@@ -90,7 +83,7 @@ impl Resource for IpMappingResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
             diags.error(
                 "Invalid vps_id",
@@ -101,24 +94,19 @@ impl Resource for IpMappingResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_ip_mapping(&id).await;
-        let state = refreshed(diags, &format!("IP mapping {id}"), state, result, apply)?;
-        Some(state)
+        refreshed(diags, &format!("IP mapping {id}"), state, result, apply)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::IpMapping, Op::Create) {
                 return None;
@@ -128,13 +116,13 @@ impl Resource for IpMappingResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         _diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         let texts = [
             ("vps_id", &prior.vps_id, &proposed.vps_id),
@@ -150,12 +138,12 @@ impl Resource for IpMappingResource {
         Some((proposed, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
         match cloud.create_ip_mapping(&planned.spec()).await {
@@ -169,7 +157,7 @@ impl Resource for IpMappingResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -179,13 +167,12 @@ impl Resource for IpMappingResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::IpMapping, Op::Read) {
             return None;
         }
         let result = cloud.read_ip_mapping(&id).await;
-        let state = imported(diags, &format!("IP mapping {id:?}"), result, apply)?;
-        Some(state)
+        imported(diags, &format!("IP mapping {id:?}"), result, apply)
     }
 }

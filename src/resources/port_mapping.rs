@@ -95,21 +95,14 @@ fn port(diags: &mut Diagnostics, value: &Value<i64>, name: &'static str) {
     }
 }
 
-/// The resource.
-pub struct PortMappingResource {
-    shared: SharedCloud,
-}
-
-impl PortMappingResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_port_mapping` resource, on the provider's configured cloud.
+    PortMappingResource
 }
 
 #[async_trait]
 impl Resource for PortMappingResource {
-    type State<'a> = PortMappingState;
+    type State = PortMappingState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         use AttributeType::{Number, String as Str};
@@ -129,7 +122,7 @@ impl Resource for PortMappingResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         port(diags, &config.public_port, "public_port");
         port(diags, &config.private_port, "private_port");
         if let Some(p) = known(&config.protocol) {
@@ -144,24 +137,19 @@ impl Resource for PortMappingResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_port_mapping(&id).await;
-        let state = refreshed(diags, &format!("port mapping {id}"), state, result, apply)?;
-        Some(state)
+        refreshed(diags, &format!("port mapping {id}"), state, result, apply)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Create) {
                 return None;
@@ -174,13 +162,13 @@ impl Resource for PortMappingResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         _diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         let texts = [
             ("public_ip", &prior.public_ip, &proposed.public_ip),
@@ -205,12 +193,12 @@ impl Resource for PortMappingResource {
         Some((proposed, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
         match cloud.create_port_mapping(&planned.spec()).await {
@@ -230,7 +218,7 @@ impl Resource for PortMappingResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -240,13 +228,12 @@ impl Resource for PortMappingResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Read) {
             return None;
         }
         let result = cloud.read_port_mapping(&id).await;
-        let state = imported(diags, &format!("port mapping {id:?}"), result, apply)?;
-        Some(state)
+        imported(diags, &format!("port mapping {id:?}"), result, apply)
     }
 }

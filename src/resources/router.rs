@@ -70,21 +70,14 @@ async fn converge(
     Ok(())
 }
 
-/// The resource.
-pub struct RouterResource {
-    shared: SharedCloud,
-}
-
-impl RouterResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_router` resource, on the provider's configured cloud.
+    RouterResource
 }
 
 #[async_trait]
 impl Resource for RouterResource {
-    type State<'a> = RouterState;
+    type State = RouterState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -101,7 +94,7 @@ impl Resource for RouterResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
             diags.error(
                 "Invalid name",
@@ -113,24 +106,19 @@ impl Resource for RouterResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_router(&id).await;
-        let state = refreshed(diags, &format!("router {id}"), state, result, apply_router)?;
-        Some(state)
+        refreshed(diags, &format!("router {id}"), state, result, apply_router)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Router, Op::Create) {
                 return None;
@@ -140,13 +128,13 @@ impl Resource for RouterResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if prior.name != proposed.name {
             replace.push(AttributePath::new("name"));
@@ -166,12 +154,12 @@ impl Resource for RouterResource {
         Some((proposed, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let limit = timeout(&planned.timeouts, Phase::Create);
         let name = known(&planned.name).unwrap_or_default().to_string();
@@ -198,13 +186,13 @@ impl Resource for RouterResource {
         Some(state)
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&planned.timeouts, Phase::Update);
@@ -226,7 +214,7 @@ impl Resource for RouterResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -236,13 +224,12 @@ impl Resource for RouterResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Router, Op::Read) {
             return None;
         }
         let result = cloud.read_router(&id).await;
-        let state = imported(diags, &format!("router {id:?}"), result, apply_router)?;
-        Some(state)
+        imported(diags, &format!("router {id:?}"), result, apply_router)
     }
 }

@@ -330,7 +330,7 @@ fn plan_rules(planned: &mut SecurityGroupState) {
 
 #[async_trait]
 impl Resource for SecurityGroupResource {
-    type State<'a> = SecurityGroupState;
+    type State = SecurityGroupState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -346,7 +346,7 @@ impl Resource for SecurityGroupResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
             diags.error(
                 "Invalid name",
@@ -363,11 +363,7 @@ impl Resource for SecurityGroupResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_security_group(&id).await;
@@ -381,12 +377,12 @@ impl Resource for SecurityGroupResource {
         Some(state)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Create) {
                 return None;
@@ -397,13 +393,13 @@ impl Resource for SecurityGroupResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut planned = proposed;
         let mut replace = Vec::new();
         for (name, old, new) in [
@@ -426,12 +422,12 @@ impl Resource for SecurityGroupResource {
         Some((planned, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let id = match cloud
@@ -473,13 +469,13 @@ impl Resource for SecurityGroupResource {
         Some(state)
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
@@ -495,7 +491,7 @@ impl Resource for SecurityGroupResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let deadline = crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete));
@@ -523,7 +519,7 @@ impl Resource for SecurityGroupResource {
         deleted(diags, &what, result)
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Read) {
             return None;

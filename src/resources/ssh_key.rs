@@ -23,16 +23,9 @@ pub struct SshKeyState {
     pub fingerprint: Value<String>,
 }
 
-/// The resource.
-pub struct SshKeyResource {
-    shared: SharedCloud,
-}
-
-impl SshKeyResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_ssh_key` resource, on the provider's configured cloud.
+    SshKeyResource
 }
 
 fn apply_key(state: &mut SshKeyState, key: SshKey) {
@@ -52,7 +45,7 @@ fn apply_key(state: &mut SshKeyState, key: SshKey) {
 
 #[async_trait]
 impl Resource for SshKeyResource {
-    type State<'a> = SshKeyState;
+    type State = SshKeyState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -65,7 +58,7 @@ impl Resource for SshKeyResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if let Some(key) = known(&config.public_key) {
             if let Err(detail) = crate::sshkey::validate(key) {
                 diags.error(
@@ -85,24 +78,19 @@ impl Resource for SshKeyResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_ssh_key(&id).await;
-        let state = refreshed(diags, &format!("SSH key {id}"), state, result, apply_key)?;
-        Some(state)
+        refreshed(diags, &format!("SSH key {id}"), state, result, apply_key)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::SshKey, Op::Create) {
                 return None;
@@ -117,13 +105,13 @@ impl Resource for SshKeyResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         _diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.name != prior.name {
             replace.push(AttributePath::new("name"));
@@ -145,12 +133,12 @@ impl Resource for SshKeyResource {
         Some((planned, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let public_key = known(&planned.public_key).unwrap_or_default().to_string();
@@ -167,17 +155,16 @@ impl Resource for SshKeyResource {
         }
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let result = cloud.delete_ssh_key(&id).await.map(|()| Deleted::Gone);
         deleted(diags, &format!("SSH key {id}"), result)
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_ssh_key(&id).await;
-        let state = imported(diags, &format!("SSH key {id:?}"), result, apply_key)?;
-        Some(state)
+        imported(diags, &format!("SSH key {id:?}"), result, apply_key)
     }
 }

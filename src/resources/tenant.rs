@@ -114,16 +114,9 @@ fn apply_tenant(state: &mut TenantState, tenant: Tenant) {
     }
 }
 
-/// The resource.
-pub struct TenantResource {
-    shared: SharedCloud,
-}
-
-impl TenantResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_tenant` resource, on the provider's configured cloud.
+    TenantResource
 }
 
 /// The schema (also documented in docs/resources/tenant.md).
@@ -150,13 +143,13 @@ pub fn schema() -> Schema {
 
 #[async_trait]
 impl Resource for TenantResource {
-    type State<'a> = TenantState;
+    type State = TenantState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
             diags.error(
                 "Invalid name",
@@ -179,24 +172,19 @@ impl Resource for TenantResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_tenant(&id).await;
-        let state = refreshed(diags, &format!("tenant {id}"), state, result, apply_tenant)?;
-        Some(state)
+        refreshed(diags, &format!("tenant {id}"), state, result, apply_tenant)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Create) {
                 return None;
@@ -214,13 +202,13 @@ impl Resource for TenantResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut planned = proposed;
         let mut replace = Vec::new();
         for (attribute, old, new) in [
@@ -265,12 +253,12 @@ impl Resource for TenantResource {
         Some((planned, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let spec = TenantSpec {
             name: known(&planned.name).unwrap_or_default().to_string(),
@@ -292,13 +280,13 @@ impl Resource for TenantResource {
         }
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let mut state = planned;
@@ -327,7 +315,7 @@ impl Resource for TenantResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         deleted(
@@ -337,13 +325,12 @@ impl Resource for TenantResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Tenant, Op::Read) {
             return None;
         }
         let result = cloud.read_tenant(&id).await;
-        let state = imported(diags, &format!("tenant {id:?}"), result, apply_tenant)?;
-        Some(state)
+        imported(diags, &format!("tenant {id:?}"), result, apply_tenant)
     }
 }

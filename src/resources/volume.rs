@@ -33,16 +33,9 @@ pub struct VolumeState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct VolumeResource {
-    shared: SharedCloud,
-}
-
-impl VolumeResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_volume` resource, on the provider's configured cloud.
+    VolumeResource
 }
 
 /// Arguments whose meaning each cloud decides.
@@ -161,13 +154,13 @@ fn plan_changes(
 
 #[async_trait]
 impl Resource for VolumeResource {
-    type State<'a> = VolumeState;
+    type State = VolumeState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
             diags.error(
                 "Invalid vps_id",
@@ -193,24 +186,19 @@ impl Resource for VolumeResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_volume(&id).await;
-        let state = refreshed(diags, &format!("volume {id}"), state, result, apply_volume)?;
-        Some(state)
+        refreshed(diags, &format!("volume {id}"), state, result, apply_volume)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Volume, Op::Create) {
                 return None;
@@ -227,13 +215,13 @@ impl Resource for VolumeResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         if proposed.vps_id != prior.vps_id {
             replace.push(AttributePath::new("vps_id"));
@@ -262,12 +250,12 @@ impl Resource for VolumeResource {
         Some((proposed, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let spec = VolumeSpec {
             vps_id: known(&planned.vps_id).unwrap_or_default().to_string(),
@@ -304,13 +292,13 @@ impl Resource for VolumeResource {
         }
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let size = planned.size_gb.as_ref_option().copied();
@@ -337,7 +325,7 @@ impl Resource for VolumeResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -348,13 +336,12 @@ impl Resource for VolumeResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Volume, Op::Read) {
             return None;
         }
         let result = cloud.read_volume(&id).await;
-        let state = imported(diags, &format!("volume {id:?}"), result, apply_volume)?;
-        Some(state)
+        imported(diags, &format!("volume {id:?}"), result, apply_volume)
     }
 }

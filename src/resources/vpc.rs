@@ -46,21 +46,14 @@ fn apply_vpc(state: &mut VpcState, vpc: Vpc) {
     state.created_at = val(vpc.created_at);
 }
 
-/// The resource.
-pub struct VpcResource {
-    shared: SharedCloud,
-}
-
-impl VpcResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vpc` resource, on the provider's configured cloud.
+    VpcResource
 }
 
 #[async_trait]
 impl Resource for VpcResource {
-    type State<'a> = VpcState;
+    type State = VpcState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -77,7 +70,7 @@ impl Resource for VpcResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
             diags.error(
                 "Invalid name",
@@ -89,24 +82,19 @@ impl Resource for VpcResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vpc(&id).await;
-        let state = refreshed(diags, &format!("VPC {id}"), state, result, apply_vpc)?;
-        Some(state)
+        refreshed(diags, &format!("VPC {id}"), state, result, apply_vpc)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Create) {
                 return None;
@@ -116,13 +104,13 @@ impl Resource for VpcResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let changed = proposed.name != prior.name || proposed.description != prior.description;
         if changed {
             if let Some(cloud) = self.shared.get() {
@@ -134,12 +122,12 @@ impl Resource for VpcResource {
         Some((proposed, Vec::new()))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let description = known(&planned.description).map(String::from);
@@ -158,13 +146,13 @@ impl Resource for VpcResource {
         }
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let name = (planned.name != prior.name)
@@ -190,7 +178,7 @@ impl Resource for VpcResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let deadline = crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete));
@@ -198,13 +186,12 @@ impl Resource for VpcResource {
         deleted(diags, &format!("VPC {id}"), result)
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Vpc, Op::Read) {
             return None;
         }
         let result = cloud.read_vpc(&id).await;
-        let state = imported(diags, &format!("VPC {id:?}"), result, apply_vpc)?;
-        Some(state)
+        imported(diags, &format!("VPC {id:?}"), result, apply_vpc)
     }
 }

@@ -61,16 +61,9 @@ pub struct VpsState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct VpsResource {
-    shared: SharedCloud,
-}
-
-impl VpsResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps` resource, on the provider's configured cloud.
+    VpsResource
 }
 
 /// Attributes whose meaning each cloud decides (`Cloud::rule(Feature::Vps, ..)`).
@@ -486,7 +479,7 @@ fn validate_write_only_password(diags: &mut Diagnostics, config: &VpsState) {
 
 #[async_trait]
 impl Resource for VpsResource {
-    type State<'a> = VpsState;
+    type State = VpsState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -518,29 +511,24 @@ impl Resource for VpsResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         validate_config(diags, &config);
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vps(&id).await;
-        let state = refreshed(diags, &format!("server {id}"), state, result, apply_vps)?;
-        Some(state)
+        refreshed(diags, &format!("server {id}"), state, result, apply_vps)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         let mut planned = proposed;
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Create) {
@@ -574,13 +562,13 @@ impl Resource for VpsResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut planned = proposed;
         if config.power_state.is_null() {
             planned.power_state = Value::Value(PowerState::Running.as_str().into());
@@ -618,12 +606,12 @@ impl Resource for VpsResource {
         Some((planned, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let mut spec = spec_of(&planned);
         spec.password = password_of(&planned, &config);
@@ -668,13 +656,13 @@ impl Resource for VpsResource {
         }
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&planned.timeouts, Phase::Update);
@@ -695,7 +683,7 @@ impl Resource for VpsResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
         let limit = timeout(&prior.timeouts, Phase::Delete);
@@ -706,13 +694,12 @@ impl Resource for VpsResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Read) {
             return None;
         }
         let result = cloud.read_vps(&id).await;
-        let state = imported(diags, &format!("server {id:?}"), result, apply_vps)?;
-        Some(state)
+        imported(diags, &format!("server {id:?}"), result, apply_vps)
     }
 }

@@ -97,52 +97,40 @@ fn check_not_empty(diags: &mut Diagnostics, config: &VpsNicState) {
     }
 }
 
-/// The resource.
-pub struct VpsNicResource {
-    shared: SharedCloud,
-}
-
-impl VpsNicResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_nic` resource, on the provider's configured cloud.
+    VpsNicResource
 }
 
 #[async_trait]
 impl Resource for VpsNicResource {
-    type State<'a> = VpsNicState;
+    type State = VpsNicState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         check_not_empty(diags, &config);
         validate_timeouts(diags, &config.timeouts);
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let vps = known(&state.vps_id).unwrap_or_default().to_string();
         let id = known(&state.id).unwrap_or_default().to_string();
         let result = cloud.read_vps_nic(&vps, &id).await;
         let what = format!("NIC {id} of VPS {vps}");
-        let state = refreshed(diags, &what, state, result, apply)?;
-        Some(state)
+        refreshed(diags, &what, state, result, apply)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::VpsNic, Op::Create) {
                 return None;
@@ -153,13 +141,13 @@ impl Resource for VpsNicResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         _diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         for (name, a, b) in [
             ("vps_id", &prior.vps_id, &proposed.vps_id),
@@ -176,12 +164,12 @@ impl Resource for VpsNicResource {
         Some((planned, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let vps = known(&planned.vps_id).unwrap_or_default().to_string();
         let network = known(&planned.network_id).unwrap_or_default().to_string();
@@ -205,7 +193,7 @@ impl Resource for VpsNicResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let vps = known(&prior.vps_id).unwrap_or_default().to_string();
         let id = known(&prior.id).unwrap_or_default().to_string();
@@ -216,7 +204,7 @@ impl Resource for VpsNicResource {
         )
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         if !check_capability(diags, cloud.as_ref(), Feature::VpsNic, Op::Read) {
             return None;
@@ -230,8 +218,7 @@ impl Resource for VpsNicResource {
         };
         let result = cloud.read_vps_nic(vps, nic).await;
         let what = format!("NIC {nic:?} of VPS {vps:?}");
-        let state = imported(diags, &what, result, apply)?;
-        Some(state)
+        imported(diags, &what, result, apply)
     }
 }
 

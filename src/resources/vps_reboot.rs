@@ -88,7 +88,7 @@ fn check_hard(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &RebootState) 
 
 #[async_trait]
 impl Resource for VpsRebootResource {
-    type State<'a> = RebootState;
+    type State = RebootState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -103,7 +103,7 @@ impl Resource for VpsRebootResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
             diags.error(
                 "Invalid vps_id",
@@ -115,24 +115,19 @@ impl Resource for VpsRebootResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
         let result = cloud.read_vps(&vps_id).await;
-        let state = refreshed(diags, &format!("server {vps_id}"), state, result, |_, _| {})?;
-        Some(state)
+        refreshed(diags, &format!("server {vps_id}"), state, result, |_, _| {})
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::VpsReboot, Op::Create) {
                 return None;
@@ -146,13 +141,13 @@ impl Resource for VpsRebootResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut planned = proposed;
         if planned.hard.is_null() {
             planned.hard = Value::Value(false);
@@ -172,23 +167,23 @@ impl Resource for VpsRebootResource {
         Some((planned, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let mut state = planned;
         self.reboot(diags, &mut state).await.then_some(state)
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let mut state = planned;
         if !state.rebooted_at.is_unknown() {
             // Adopting written values after an import: no reboot.
@@ -201,11 +196,11 @@ impl Resource for VpsRebootResource {
         }
     }
 
-    async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, _diags: &mut Diagnostics, _prior: Self::State) -> Option<()> {
         Some(())
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let result = cloud.read_vps(&id).await;
         let state = imported(

@@ -32,16 +32,9 @@ pub struct RestoreState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct VpsRestoreResource {
-    shared: SharedCloud,
-}
-
-impl VpsRestoreResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
+crate::shared::over_shared_cloud! {
+    /// The `polycloud_vps_restore` resource, on the provider's configured cloud.
+    VpsRestoreResource
 }
 
 fn source_of(state: &RestoreState) -> Option<RestoreSource> {
@@ -69,7 +62,7 @@ fn now_rfc3339() -> String {
 
 #[async_trait]
 impl Resource for VpsRestoreResource {
-    type State<'a> = RestoreState;
+    type State = RestoreState;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(
@@ -85,7 +78,7 @@ impl Resource for VpsRestoreResource {
         )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         let both_known = !config.backup_id.is_unknown() && !config.snapshot_id.is_unknown();
         if both_known && config.backup_id.is_null() == config.snapshot_id.is_null() {
             diags.error(
@@ -102,11 +95,7 @@ impl Resource for VpsRestoreResource {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
         match cloud.read_vps(&vps_id).await {
@@ -119,12 +108,12 @@ impl Resource for VpsRestoreResource {
         }
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         if let Some(cloud) = self.shared.get() {
             if !check_capability(diags, cloud.as_ref(), Feature::VpsRestore, Op::Create) {
                 return None;
@@ -144,13 +133,13 @@ impl Resource for VpsRestoreResource {
         Some(planned)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         _diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)> {
+        prior: Self::State,
+        proposed: Self::State,
+        _config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)> {
         let mut replace = Vec::new();
         for (name, changed) in [
             ("vps_id", proposed.vps_id != prior.vps_id),
@@ -165,12 +154,12 @@ impl Resource for VpsRestoreResource {
         Some((proposed, replace))
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        _config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        planned: Self::State,
+        _config: Self::State,
+    ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
         let Some(source) = source_of(&planned) else {
@@ -194,11 +183,11 @@ impl Resource for VpsRestoreResource {
         Some(state)
     }
 
-    async fn destroy<'a>(&self, _diags: &mut Diagnostics, _prior: Self::State<'a>) -> Option<()> {
+    async fn destroy(&self, _diags: &mut Diagnostics, _prior: Self::State) -> Option<()> {
         Some(())
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let parts: Vec<&str> = id.splitn(3, ':').collect();
         let (vps_id, kind, source) = match parts.as_slice() {
             [v, k @ ("backup" | "snapshot"), s] if !v.is_empty() && !s.is_empty() => (*v, *k, *s),

@@ -48,69 +48,65 @@ pub fn to_tree<T: Serialize>(diags: &mut Diagnostics, what: &str, value: &T) -> 
 #[async_trait]
 pub trait Resource: Send + Sync {
     /// The state (also the shape of the configuration and the plan).
-    type State<'a>: Serialize + DeserializeOwned + Send;
+    type State: Serialize + DeserializeOwned + Send;
 
     /// The schema.
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
 
     /// Checks the configuration (no API call).
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         let _ = (diags, config);
         Some(())
     }
 
     /// Refreshes the state; `None` without an error means the object is gone.
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-    ) -> Option<Self::State<'a>>;
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State>;
 
     /// Plans a new object.
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         let _ = (diags, config);
         Some(proposed)
     }
 
     /// Plans a change; also returns the attributes that force a replacement.
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        proposed: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<(Self::State<'a>, Vec<AttributePath>)>;
+        prior: Self::State,
+        proposed: Self::State,
+        config: Self::State,
+    ) -> Option<(Self::State, Vec<AttributePath>)>;
 
     /// Creates the object.
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
-        planned: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>>;
+        planned: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State>;
 
     /// Changes the object in place (the default: nothing to change remotely).
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior: Self::State<'a>,
-        planned: Self::State<'a>,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>> {
+        prior: Self::State,
+        planned: Self::State,
+        config: Self::State,
+    ) -> Option<Self::State> {
         let _ = (diags, prior, config);
         Some(planned)
     }
 
     /// Deletes the object.
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: Self::State<'a>) -> Option<()>;
+    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()>;
 
     /// Reads an existing object by the id the user gave.
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State<'a>> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let _ = id;
         diags.root_error(
             "Import is not supported",
@@ -124,12 +120,12 @@ pub trait Resource: Send + Sync {
     ///
     /// The default knows this provider's own history ([`super::upgrade::to_current`]);
     /// a resource whose state changes shape adds its own step on top of it.
-    async fn upgrade<'a>(
+    async fn upgrade(
         &self,
         diags: &mut Diagnostics,
         version: i64,
         prior: Json,
-    ) -> Option<Self::State<'a>> {
+    ) -> Option<Self::State> {
         let schema = Resource::schema(self, diags)?;
         let tree = super::upgrade::to_current(diags, &schema, version, prior)?;
         from_tree(diags, STATE, tree)
@@ -256,23 +252,19 @@ impl<R: Resource> DynamicResource for R {
 #[async_trait]
 pub trait DataSource: Send + Sync {
     /// Configuration and result.
-    type State<'a>: Serialize + DeserializeOwned + Send;
+    type State: Serialize + DeserializeOwned + Send;
 
     /// The schema.
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
 
     /// Checks the configuration (no API call).
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         let _ = (diags, config);
         Some(())
     }
 
     /// Reads the data.
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>>;
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State>;
 }
 
 /// The type-erased form of [`DataSource`].
@@ -307,23 +299,19 @@ impl<D: DataSource> DynamicDataSource for D {
 #[async_trait]
 pub trait EphemeralResource: Send + Sync {
     /// Configuration and result.
-    type State<'a>: Serialize + DeserializeOwned + Send;
+    type State: Serialize + DeserializeOwned + Send;
 
     /// The schema.
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
 
     /// Checks the configuration (no API call).
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
         let _ = (diags, config);
         Some(())
     }
 
     /// Produces the value.
-    async fn open<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-    ) -> Option<Self::State<'a>>;
+    async fn open(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State>;
 }
 
 /// The type-erased form of [`EphemeralResource`].
@@ -357,23 +345,23 @@ impl<E: EphemeralResource> DynamicEphemeralResource for E {
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     /// The provider block.
-    type Config<'a>: Serialize + DeserializeOwned + Send;
+    type Config: Serialize + DeserializeOwned + Send;
 
     /// The provider block's schema.
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
 
     /// Checks the provider block (no API call).
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::Config) -> Option<()> {
         let _ = (diags, config);
         Some(())
     }
 
     /// Sets the provider up for the resources.
-    async fn configure<'a>(
+    async fn configure(
         &self,
         diags: &mut Diagnostics,
         terraform_version: String,
-        config: Self::Config<'a>,
+        config: Self::Config,
     ) -> Option<()>;
 
     /// Managed resources by name without the provider prefix.

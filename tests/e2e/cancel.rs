@@ -64,6 +64,7 @@ fn interrupted_apply(sim: &Sim, ws: &Workspace, whom: Interrupt) -> (Duration, S
     assert!(status.success());
     let exit = child.wait().unwrap();
     let took = interrupted.elapsed();
+    eprintln!("the apply ended {took:?} after the interrupt");
     let output = std::fs::read_to_string(&out_path).unwrap();
     assert!(!exit.success(), "an interrupted apply fails:\n{output}");
     (took, output)

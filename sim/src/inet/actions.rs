@@ -92,7 +92,7 @@ impl Inet {
 
     /// `POST /vps/{id}/start|shutdown|reboot-soft|reboot-hard` with `{}`
     /// ("Hành động"): answers at once; `getserver` shows the transition until
-    /// it ends (SPEC §5). Refused with 409 while another transition runs, when
+    /// it ends (docs/design/wire.md, "iNET"). Refused with 409 while another transition runs, when
     /// the server already is in the wanted state, or a reboot of a shut-down
     /// server; a suspended or expired service refuses every action (403).
     pub(super) fn power(&mut self, id: u64, action: &str, now: u64) -> Result<Value, SimError> {
@@ -139,12 +139,13 @@ impl Inet {
         let sub = self.next_sub_id;
         self.next_sub_id += 1;
         let ms = self.transition_ms;
+        let created_ms = self.stamp(now);
         let vps = self.vps.get_mut(&id).expect("checked");
         let snapshot = Snapshot {
             id: sub,
             name: format!("snapshot-{id}-{sub}"),
             size: vps.disk,
-            created_ms: now,
+            created_ms,
             ready_ms: now + ms,
         };
         let value = snapshot.render(now);
@@ -191,6 +192,7 @@ impl Inet {
         };
         let sub = self.next_sub_id;
         self.next_sub_id += 1;
+        let created_ms = self.stamp(now);
         let vps = self.vps.get_mut(&id).expect("checked");
         let letter = (b'b'..=b'z')
             .map(char::from)
@@ -205,7 +207,7 @@ impl Inet {
             image,
             size: 20,
             device: format!("/dev/vd{letter}"),
-            created_ms: now,
+            created_ms,
         };
         let value = volume.render();
         vps.volumes.insert(sub, volume);

@@ -1,5 +1,5 @@
 //! The iNET Cloud VPS gateway (`/inet/api/gateway/v1`), following the iNET
-//! document (seeds/000, "Quản lý Cloud VPS") and SPEC §6 where it is
+//! document (iNET API, "Quản lý Cloud VPS") and docs/design/wire.md, "iNET" where it is
 //! ambiguous: `page` is 1-based and `number` echoes it; every answer is
 //! `{"success", "data", "meta"}`; a failure is `success: false` with
 //! `meta.message` and a 4xx/5xx status.
@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use wire::{envelope, Vps};
 
-/// Path prefix of this API on the simulator's port (SPEC §2).
+/// Path prefix of this API on the simulator's port (docs/design/wire.md, "Endpoints and credentials").
 const PREFIX: &str = "/inet/api/gateway/v1";
 
 /// The token accepted at startup (iNET doc, "Authentication": "API key Bearer
@@ -36,6 +36,9 @@ pub struct Inet {
     vps: BTreeMap<u64, Vps>,
     next_vps_id: u64,
     next_sub_id: u64,
+    /// A fixed instant (Unix ms) for the dates of objects made from now on
+    /// (`POST /_sim/inet/dates`), instead of the clock.
+    date_ms: Option<u64>,
 }
 
 impl Inet {
@@ -47,7 +50,21 @@ impl Inet {
             vps: BTreeMap::new(),
             next_vps_id: 1001,
             next_sub_id: 501,
+            date_ms: None,
         }
+    }
+
+    /// `POST /_sim/inet/dates` with `{"date_ms": N}` (or `null` for the clock):
+    /// every server, snapshot, backup and volume made from now on is dated N, so a
+    /// test can choose a day above 12 and tell dd/MM from MM/dd by value.
+    pub fn set_dates(&mut self, date_ms: Option<u64>) -> Value {
+        self.date_ms = date_ms;
+        json!({"ok": true, "date_ms": date_ms})
+    }
+
+    /// The creation instant of an object made at `now`.
+    pub(super) fn stamp(&self, now: u64) -> u64 {
+        self.date_ms.unwrap_or(now)
     }
 
     /// Sets how long start/shutdown/reboot and snapshot creation take.
@@ -143,7 +160,7 @@ impl Inet {
     }
 
     /// `GET /vps` ("Danh sách Cloud VPS"): `name` (contains, case-insensitive),
-    /// `status` (exact), `page` (1-based, SPEC §6), `pageSize`. `data` is the
+    /// `status` (exact), `page` (1-based, docs/design/wire.md, "iNET"), `pageSize`. `data` is the
     /// page object; `number` echoes `page`.
     fn list(&self, req: &ApiRequest) -> Result<Value, SimError> {
         let q = query(&req.query);
@@ -216,7 +233,7 @@ impl CloudApi for Inet {
         }
     }
 
-    // SPEC §6: every answer is `{"success": bool, "data": ..., "meta": {...}}`; a
+    // docs/design/wire.md, "iNET": every answer is `{"success": bool, "data": ..., "meta": {...}}`; a
     // failure is `success: false` with `meta.message` (and a 4xx/5xx status).
     fn error_response(&self, status: u16, message: &str) -> ApiResponse {
         let body = json!({"success": false, "data": null, "meta": {"message": message}});

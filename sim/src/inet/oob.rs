@@ -108,7 +108,9 @@ impl Inet {
             } else {
                 format!("{}-{n}", seed.name)
             };
-            let vps = new_vps(id, name, &seed, power.clone(), now);
+            let mut vps = new_vps(id, name, &seed, power.clone(), now);
+            vps.created_ms = self.stamp(now);
+            vps.issue_ms = vps.created_ms;
             made.push(vps.render_detail());
             self.vps.insert(id, vps);
         }
@@ -165,12 +167,13 @@ impl Inet {
         let id = self.vps_id(id)?;
         let sub = self.next_sub_id;
         self.next_sub_id += 1;
+        let created_ms = self.stamp(now);
         let vps = self.vps.get_mut(&id).expect("checked");
         let backup = Backup {
             id: sub,
             name: seed.name.unwrap_or_else(|| format!("backup-{id}-{sub}")),
             size: vps.disk,
-            created_ms: now,
+            created_ms,
         };
         let value = backup.render();
         vps.backups.insert(sub, backup);

@@ -154,7 +154,7 @@ impl Vps {
     }
 
     /// `dataExtend`: JSON inside a string ("Chi tiết Cloud VPS": "JSON chứa
-    /// thông số kỹ thuật VPS (CPU, RAM, disk, IP, volume...)"; SPEC §6).
+    /// thông số kỹ thuật VPS (CPU, RAM, disk, IP, volume...)"; docs/design/wire.md, "iNET").
     pub fn data_extend(&self) -> String {
         let volumes: Vec<Value> = self.volumes.values().map(Volume::render).collect();
         json!({"cpu": self.cpu, "ram": self.ram, "disk": self.disk, "ip": self.ip,
@@ -285,7 +285,7 @@ impl Volume {
 }
 
 /// `{"success": true, "data": ..., "meta": {...}}` (document intro, "Response
-/// wrapper"; SPEC §6).
+/// wrapper"; docs/design/wire.md, "iNET").
 pub fn envelope(data: Value, meta: Map<String, Value>) -> Value {
     json!({"success": true, "data": data, "meta": Value::Object(meta)})
 }

@@ -1,6 +1,6 @@
 //! The StarVCenter API (`/starvcenter/services/cloudresource`), written from the
-//! StarVCenter document (seeds/003, "1、接口说明" and "2、接口定义") and the wire
-//! decisions of SPEC §6.
+//! StarVCenter document (StarVCenter API, "1、接口说明" and "2、接口定义") and the wire
+//! decisions of docs/design/wire.md, "StarVCenter".
 //!
 //! Codec (doc 1.2 "请求参数说明", 1.3 "返回结果"): the tenant token travels in the
 //! `KEY_TOKEN` header; POST/PUT carry one form field `KEY_PARAM` = base64(UTF-8 JSON);
@@ -390,13 +390,13 @@ impl CloudApi for StarVCenter {
         }
     }
 
-    // SPEC §6: every response body is base64(JSON), `result` a string, "1" = failed
+    // docs/design/wire.md, "StarVCenter": every response body is base64(JSON), `result` a string, "1" = failed
     // with `resultinfo`. An injected fault keeps the injected status.
     fn error_response(&self, status: u16, message: &str) -> ApiResponse {
         encode(status, &json!({"result": "1", "resultinfo": message}))
     }
 
-    /// `result: "1"` naming a VM lock (seeds/003 附表2, as `tasks.rs` answers).
+    /// `result: "1"` naming a VM lock (the StarVCenter API document's lock-code table 附表2, as `tasks.rs` answers).
     fn busy_response(&self) -> ApiResponse {
         encode(
             200,

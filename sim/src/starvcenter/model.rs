@@ -392,7 +392,7 @@ impl Task {
         (now.saturating_sub(self.start_ms) * 100 / span).min(99)
     }
 
-    /// The `data` of the task-log query (SPEC §5).
+    /// The `data` of the task-log query (docs/design/wire.md, "StarVCenter").
     pub fn render(&self, now: u64) -> Value {
         let code = self.code(now);
         let info = match code {

@@ -1,4 +1,4 @@
-//! Objects of StarVCenter's networking part 2 (seeds/003 2.3.5–2.3.12, 2.9, 2.11–2.13,
+//! Objects of StarVCenter's networking part 2 (StarVCenter API 2.3.5–2.3.12, 2.9, 2.11–2.13,
 //! 2.17–2.18) and how the API renders them. Kept apart from `model.rs` so that part 1
 //! and part 2 evolve in separate files.
 

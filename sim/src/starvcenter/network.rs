@@ -11,7 +11,7 @@ impl StarVCenter {
         Some(match (call.method, call.segs) {
             ("POST", ["cloudnetwork", "vpc", "create"]) => self.create_vpc(call),
             ("PUT", ["cloudnetwork", "vpc", "modify"]) => self.modify_vpc(call),
-            // SPEC §6: VPC delete is POST, as printed.
+            // docs/design/wire.md, "StarVCenter": VPC delete is POST, as printed.
             ("POST", ["cloudnetwork", "vpc", "delete"]) => self.delete_vpc(call),
             ("POST", ["cloudnetwork", "vpc", "search"]) => self.search_vpcs(call),
             ("POST", ["cloudvm", "vnic", "search"]) => self.search_nics(call),

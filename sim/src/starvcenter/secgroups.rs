@@ -2,7 +2,7 @@
 //! rules that are not in effect on the hosts (2.18.5) and their re-application
 //! (2.18.6). Keys printed with stray spaces (`" securitygroup.id"`,
 //! `"aclrule. securitygroupid"`) are accepted trimmed or not; answers render them as
-//! printed. The unbind path is served without the document's typo space (SPEC §6).
+//! printed. The unbind path is served without the document's typo space (docs/design/wire.md, "StarVCenter").
 
 use super::netmodel::{SecGroup, SgRule};
 use super::{fail, paginate, Answer, Call, Fail, Params, StarVCenter};
@@ -30,7 +30,7 @@ impl StarVCenter {
             ("POST", ["search"]) => self.search_groups(call),
             ("POST", ["create"]) => self.create_group(call),
             ("POST", ["vnic", "bind"]) => self.bind_nics(call, true),
-            // SPEC §6: printed "cloudsegroup /vnic/unbind"; the space is a typo.
+            // docs/design/wire.md, "StarVCenter": printed "cloudsegroup /vnic/unbind"; the space is a typo.
             ("POST", ["vnic", "unbind"]) => self.bind_nics(call, false),
             ("POST", ["vnic", "search"]) => self.group_nics(call),
             ("POST", ["rule", "search"]) => self.search_rules(call),

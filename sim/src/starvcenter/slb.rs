@@ -3,7 +3,7 @@
 //! front-end port 50–65535, back-end 1–65535, retries 2–10, interval 1–50 s, timeout
 //! 1–300 s, idle 1–120 s, connections 10–10000, weight 1–10. `slb.vmid` names the
 //! router VM (2.9) serving it; the id is `slb_<router VM id>` (2.12.3 "slb_虚拟机ID").
-//! The modify path is served without the document's typo space (SPEC §6).
+//! The modify path is served without the document's typo space (docs/design/wire.md, "StarVCenter").
 
 use super::netmodel::{RealNode, Slb, OUTER_IPS};
 use super::{fail, paginate, Answer, Call, Fail, Params, StarVCenter};
@@ -58,7 +58,7 @@ impl StarVCenter {
         Some(match (call.method, &call.segs[1..]) {
             ("POST", ["search"]) => self.search_slbs(call),
             ("POST", ["add"]) => self.add_slb(call),
-            // SPEC §6: printed "cloud slb/modify"; the space is a typo.
+            // docs/design/wire.md, "StarVCenter": printed "cloud slb/modify"; the space is a typo.
             ("PUT", ["modify"]) => self.modify_slb(call),
             ("POST", [action @ ("start" | "stop")]) => self.switch_slb(call, *action == "start"),
             ("PUT", ["https", "cert", "conf"]) => self.slb_cert(call),

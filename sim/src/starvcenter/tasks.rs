@@ -1,4 +1,4 @@
-//! Asynchronous work (doc 1.4: "异步" calls answer `startid`), the task log (SPEC §5:
+//! Asynchronous work (doc 1.4: "异步" calls answer `startid`), the task log (docs/design/wire.md, "StarVCenter":
 //! `POST cloudtask/search` with `{"task.startid"}`; codes of doc 附表4) and VM locks
 //! (附表2): while a task runs, every other change to its VM answers `result: "1"`
 //! naming the lock. Tasks end lazily by wall-clock time.
@@ -186,7 +186,7 @@ impl StarVCenter {
         ))
     }
 
-    /// `POST cloudtask/search` (SPEC §5); 404 when switched off by the control API.
+    /// `POST cloudtask/search` (docs/design/wire.md, "StarVCenter"); 404 when switched off by the control API.
     pub(super) fn task_log_call(&mut self, call: &Call) -> Option<Result<Answer, Fail>> {
         if call.segs != ["cloudtask", "search"] || call.method != "POST" || !self.task_log {
             return None;

@@ -1,23 +1,26 @@
 //! The Vscale API v1 (`/vscale/v1`), following the Vscale document
-//! (seeds/001, "Работа с API Vscale") and, where it is silent, the real public
+//! (Vscale API, "Работа с API Vscale") and, where it is silent, the real public
 //! Vscale API v1.
 
 mod catalog;
 mod oob;
 mod resources;
 mod scalets;
+mod shape;
 mod tasks;
 mod wire;
+
+pub use shape::ShapeBody;
 
 use crate::http::{segments, strip_prefix, ApiRequest, ApiResponse, CloudApi, SimError};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use wire::{render, Backup, Scalet, SshKey, Task};
 
-/// Path prefix of this API on the simulator's port (SPEC §2).
+/// Path prefix of this API on the simulator's port (docs/design/wire.md, "Endpoints and credentials").
 const PREFIX: &str = "/vscale/v1";
 
-/// Header that carries the id of the task an action started (SPEC §5).
+/// Header that carries the id of the task an action started (docs/design/wire.md, "Vscale").
 const TASK_HEADER: &str = "VSCALE-TASK-ID";
 
 /// Header that carries the error description (Vscale doc, intro: "При
@@ -47,6 +50,8 @@ pub struct Vscale {
     next_ctid: u64,
     next_key_id: u64,
     next_address: u64,
+    /// Answer shapes chosen through `POST /_sim/vscale/shape`.
+    shape: shape::Shape,
 }
 
 impl Vscale {
@@ -69,6 +74,7 @@ impl Vscale {
             next_ctid: 12600,
             next_key_id: 92,
             next_address: 0,
+            shape: shape::Shape::default(),
         }
     }
 
@@ -191,7 +197,7 @@ impl<'a> Resource<'a> {
     }
 
     /// Methods the path accepts. Vscale doc: `upgrade` is POST, `restart`,
-    /// `stop`, `start` are PATCH, delete is DELETE (SPEC §6 confirms);
+    /// `stop`, `start` are PATCH, delete is DELETE (docs/design/wire.md, "Vscale" confirms);
     /// `rebuild` (PATCH), `backup` (POST) and `PATCH /scalets/{ctid}` follow the
     /// real Vscale API v1.
     fn allowed_methods(self) -> &'static [&'static str] {
@@ -210,17 +216,19 @@ impl<'a> Resource<'a> {
 impl CloudApi for Vscale {
     fn handle(&mut self, req: &ApiRequest, now: u64) -> ApiResponse {
         self.advance(now);
-        self.route(req, now)
-            .unwrap_or_else(|e| self.error_response(e.status, &e.message))
+        let response = self
+            .route(req, now)
+            .unwrap_or_else(|e| self.error_response(e.status, &e.message));
+        self.shape.answer(response)
     }
 
     // Vscale doc, intro: the error is the HTTP status plus the
-    // `Vscale-Error-Message` header (SPEC §6); the body is `{}`.
+    // `Vscale-Error-Message` header (docs/design/wire.md, "Vscale"); the body is `{}`.
     fn error_response(&self, status: u16, message: &str) -> ApiResponse {
         ApiResponse::json(status, &json!({})).with_header(ERROR_HEADER, message)
     }
 
-    /// seeds/001 intro: errors are the status plus `Vscale-Error-Message`; a scalet
+    /// Vscale API, intro: errors are the status plus `Vscale-Error-Message`; a scalet
     /// a task holds answers 409 "locked" (as `tasks.rs` does for real locks).
     fn busy_response(&self) -> ApiResponse {
         self.error_response(409, "scalet is locked by a running task")

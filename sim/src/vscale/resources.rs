@@ -5,7 +5,7 @@ use super::scalets::required_str;
 use super::wire::{render, Backup, Effect, SshKey};
 use super::{catalog, with_task, Vscale};
 use crate::http::{ApiRequest, ApiResponse, SimError};
-use crate::util::{uuid_v4, vscale_date};
+use crate::util::uuid_v4;
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
@@ -47,7 +47,7 @@ impl Vscale {
             location: scalet.location.clone(),
             scalet: ctid,
             size: 0,
-            created: vscale_date(now),
+            created: self.shape.date(now),
             status: "creating".into(),
             active: false,
             extra: Map::new(),

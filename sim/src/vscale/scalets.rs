@@ -4,7 +4,6 @@
 use super::wire::{render, Effect, KeyRef, Scalet};
 use super::{catalog, with_task, Vscale};
 use crate::http::{ApiRequest, ApiResponse, SimError};
-use crate::util::vscale_date;
 use serde_json::{Map, Value};
 
 /// A required non-empty string field of a JSON body.
@@ -36,7 +35,7 @@ fn optional_bool(body: &Map<String, Value>, field: &str) -> Result<Option<bool>,
     }
 }
 
-/// The `keys` field: an array of integers (SPEC §6).
+/// The `keys` field: an array of integers (docs/design/wire.md, "Vscale").
 fn key_ids(body: &Map<String, Value>) -> Result<Vec<u64>, SimError> {
     let invalid = || SimError::new(400, "keys must be an array of integers");
     match body.get("keys") {
@@ -82,18 +81,23 @@ impl Vscale {
 
     /// `GET /scalets`.
     pub(super) fn list_scalets(&self) -> ApiResponse {
-        let items: Vec<Value> = self.scalets.values().map(render).collect();
+        let items: Vec<Value> = self
+            .scalets
+            .values()
+            .map(|s| self.shape.scalet(render(s)))
+            .collect();
         ApiResponse::json(200, &Value::Array(items))
     }
 
     /// `GET /scalets/{ctid}`.
     pub(super) fn get_scalet(&self, id: &str) -> Result<ApiResponse, SimError> {
         let ctid = self.scalet_ctid(id)?;
-        Ok(ApiResponse::json(200, &render(&self.scalets[&ctid])))
+        let body = self.shape.scalet(render(&self.scalets[&ctid]));
+        Ok(ApiResponse::json(200, &body))
     }
 
     /// `POST /scalets` (Vscale doc, "Создаём новый сервер"): body `make_from`,
-    /// `rplan`, `do_start`, `name`, `keys`, `password`, `location` (SPEC §6: the
+    /// `rplan`, `do_start`, `name`, `keys`, `password`, `location` (docs/design/wire.md, "Vscale": the
     /// field is `location`, `keys` integers). The doc's parameter list spells it
     /// `locations`, so that spelling is accepted when `location` is absent.
     /// Answer 201 with the scalet `defined`, locked, and `VSCALE-TASK-ID`.
@@ -126,7 +130,7 @@ impl Vscale {
             rplan,
             made_from: make_from,
             hostname: format!("cs{ctid}.vscale.io"),
-            created: vscale_date(now),
+            created: self.shape.date(now),
             keys,
             public_address: Map::new(),
             private_address: Map::new(),
@@ -135,7 +139,7 @@ impl Vscale {
             deleted: None,
             extra: Map::new(),
         };
-        let body = render(&scalet);
+        let body = self.shape.scalet(render(&scalet));
         self.scalets.insert(ctid, scalet);
         let task = self.start_task(ctid, &location, Effect::Create { do_start }, now);
         Ok(with_task(201, &body, &task))
@@ -151,6 +155,7 @@ impl Vscale {
         let scalet = self.scalet_mut(ctid)?;
         scalet.locked = true;
         let (body, location) = (render(scalet), scalet.location.clone());
+        let body = self.shape.scalet(body);
         let task = self.start_task(ctid, &location, effect, now);
         Ok(with_task(200, &body, &task))
     }
@@ -214,6 +219,7 @@ impl Vscale {
         }
         let status = std::mem::replace(&mut scalet.status, "updated".into());
         let (body, location) = (render(scalet), scalet.location.clone());
+        let body = self.shape.scalet(body);
         let task = self.start_task(ctid, &location, Effect::Upgrade { rplan, status }, now);
         Ok(with_task(200, &body, &task))
     }
@@ -268,7 +274,8 @@ impl Vscale {
                 scalet.keys.push(key);
             }
         }
-        Ok(ApiResponse::json(200, &render(scalet)))
+        let body = render(scalet);
+        Ok(ApiResponse::json(200, &self.shape.scalet(body)))
     }
 
     /// `DELETE /scalets/{ctid}` (Vscale doc, "Удаление сервера": "В ответе будут

@@ -90,6 +90,10 @@ impl Vscale {
             return;
         }
         let address = self.next_address;
+        let (assign_public, keep_updated) = (
+            self.shape.public_address,
+            self.shape.upgrade_status == super::shape::UpgradeStatus::Updated,
+        );
         let Some(scalet) = self.scalets.get_mut(&ctid) else {
             return;
         };
@@ -98,7 +102,7 @@ impl Vscale {
             Effect::Create { do_start } => {
                 scalet.status = if *do_start { "started" } else { "stopped" }.into();
                 scalet.active = true;
-                if scalet.public_address.is_empty() {
+                if scalet.public_address.is_empty() && assign_public {
                     scalet.public_address = public_address(address);
                     scalet.private_address = private_address(&scalet.location, address);
                     self.next_address += 1;
@@ -108,7 +112,9 @@ impl Vscale {
             Effect::Stop => scalet.status = "stopped".into(),
             Effect::Upgrade { rplan, status } => {
                 scalet.rplan = rplan.clone();
-                scalet.status = status.clone();
+                if !keep_updated {
+                    scalet.status = status.clone();
+                }
             }
             Effect::Rebuild { made_from } => {
                 scalet.status = "started".into();

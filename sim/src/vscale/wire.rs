@@ -22,7 +22,7 @@ pub struct KeyRef {
 pub struct Scalet {
     /// Server id (starts at 12600 as in the doc's example).
     pub ctid: u64,
-    /// Name given at creation (SPEC §6: kept, unlike the doc's example).
+    /// Name given at creation (docs/design/wire.md, "Vscale": kept, unlike the doc's example).
     pub name: String,
     /// `defined`, `started`, `stopped`, `updated`.
     pub status: String,
@@ -163,7 +163,7 @@ impl Effect {
 /// An asynchronous operation on a scalet.
 #[derive(Clone, Debug)]
 pub struct Task {
-    /// UUID, also sent as the `VSCALE-TASK-ID` header (SPEC §5).
+    /// UUID, also sent as the `VSCALE-TASK-ID` header (docs/design/wire.md, "Vscale").
     pub id: String,
     /// Location of the scalet.
     pub location: String,

@@ -2,7 +2,7 @@
 //! operating systems and the account's SSH keys, as `v2.instances.order.pricelist`
 //! answers them. It never changes at run time.
 //!
-//! The document (seeds/002, parameter table) says the OS UID (`select_rebuild`) and
+//! The document (Zomro API, parameter table) says the OS UID (`select_rebuild`) and
 //! the SSH key id (`ssh_keys`) are obtained from `v2.instances.order.pricelist`, and
 //! its example reinstalls AlmaLinux 8 = `18d0ee2e-4d57-4f40-9b56-03c1773b5831` over
 //! Ubuntu 20.04, with SSH key `490`. The other ids are ours.
@@ -50,7 +50,7 @@ pub struct Os {
 
 /// An SSH key stored in the account.
 pub struct SshKey {
-    /// Numeric id (seeds/002: `ssh_keys 490`).
+    /// Numeric id (Zomro API: `ssh_keys 490`).
     pub id: &'static str,
     /// Name.
     pub name: &'static str,

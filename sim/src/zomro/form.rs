@@ -1,6 +1,6 @@
 //! Request parameters: the query string, then the body as
 //! `application/x-www-form-urlencoded` or `multipart/form-data` (the document's
-//! example uses `curl --form`, i.e. multipart; seeds/002 "Treść zapytania (Form-data)").
+//! example uses `curl --form`, i.e. multipart; Zomro API, "Treść zapytania (Form-data)").
 
 use super::Params;
 use crate::http::ApiRequest;

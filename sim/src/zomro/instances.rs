@@ -1,9 +1,9 @@
 //! Instances: the list (`instances`, paged with `p_num`/`p_cnt`), order
-//! (`v2.instances.order.param`), rebuild (`instances.fleio.rebuild`, seeds/002),
+//! (`v2.instances.order.param`), rebuild (`instances.fleio.rebuild`, Zomro API),
 //! power (`service.start|stop|reboot`), `service.changepricelist` and
 //! `instances.delete`. Every operation takes `op_ms` and passes through
 //! intermediate `instance_status` values; while one runs, any other operation on the
-//! instance answers "Request in process, please wait" (SPEC §5).
+//! instance answers "Request in process, please wait" (docs/design/wire.md, "Zomro").
 
 use super::wire::{doc, ok, put_list, DocError};
 use super::{catalog, t, Params, Zomro};
@@ -95,7 +95,7 @@ fn required<'a>(params: &'a Params, field: &str) -> Result<&'a str, DocError> {
         .ok_or_else(|| DocError::empty(field))
 }
 
-/// seeds/002, `password`: "Hasło musi zawierać co najmniej 1 wielką literę, 1 cyfrę,
+/// Zomro API, `password`: "Hasło musi zawierać co najmniej 1 wielką literę, 1 cyfrę,
 /// minimalna liczba znaków to 8."
 pub fn check_password(password: &str) -> Result<(), DocError> {
     let long = password.chars().count() >= 8;
@@ -124,7 +124,7 @@ fn ssh_keys(params: &Params) -> Result<Vec<String>, DocError> {
         .collect()
 }
 
-/// Whether the operation was confirmed (`sok=ok`, seeds/002 "Potwierdzenie operacji").
+/// Whether the operation was confirmed (`sok=ok`, Zomro API, "Potwierdzenie operacji").
 fn confirmed(params: &Params) -> bool {
     params.get("sok").map(String::as_str) == Some("ok")
 }
@@ -214,7 +214,7 @@ impl Zomro {
         }
     }
 
-    /// `v2.instances.order.param` with `sok=ok` and `skipbasket=on` (SPEC §6): orders
+    /// `v2.instances.order.param` with `sok=ok` and `skipbasket=on` (docs/design/wire.md, "Zomro"): orders
     /// an instance; it is `creating`, then `building`, then `active`.
     pub(super) fn order(
         &mut self,
@@ -282,7 +282,7 @@ impl Zomro {
         Ok(ok(func, vec![("id", t(id))]))
     }
 
-    /// `instances.fleio.rebuild`, exactly as seeds/002 documents it: `elid`,
+    /// `instances.fleio.rebuild`, exactly as Zomro API documents it: `elid`,
     /// `zone=image`, `select_rebuild` (OS UID), `enablessh` (`on`/`off`), `password`
     /// (needed when `enablessh=off`; ≥ 8 characters, 1 upper-case letter, 1 digit),
     /// `ssh_keys` (needed when `enablessh=on`), `sok=ok`.

@@ -1,5 +1,5 @@
 //! Zomro's BILLmanager API (`/zomro/billmgr`), following the Zomro document
-//! (seeds/002, `instances.fleio.rebuild`) and SPEC §6 for the rest of the wire: one
+//! (Zomro API, `instances.fleio.rebuild`) and docs/design/wire.md, "Zomro" for the rest of the wire: one
 //! endpoint, parameters as a form (POST, or the query string), `func` names the
 //! function, `auth` carries the session, `out=json`; answers are `{"doc": {...}}`
 //! with `$`-keys and errors come with HTTP 200 as `doc.error`.
@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use wire::{doc, text, DocError};
 
-/// Path prefix of this API on the simulator's port (SPEC §2).
+/// Path prefix of this API on the simulator's port (docs/design/wire.md, "Endpoints and credentials").
 const PREFIX: &str = "/zomro/billmgr";
 
 /// The user `func=auth` accepts, and its password.
@@ -65,7 +65,7 @@ impl Zomro {
             sessions: HashMap::new(),
             instances: BTreeMap::new(),
             errors: Vec::new(),
-            // seeds/002, parameter table: `elid 5113119`.
+            // Zomro API, parameter table: `elid 5113119`.
             next_id: 5113119,
             next_address: 0,
         }
@@ -131,7 +131,7 @@ impl Zomro {
 
     /// Checks the envelope, signs in or authenticates, then runs `func`.
     fn route(&mut self, params: &Params, now: u64) -> Result<ApiResponse, DocError> {
-        // seeds/002: `out json` is obligatory ("Tak").
+        // Zomro API: `out json` is obligatory ("Tak").
         if params.get("out").map(String::as_str) != Some("json") {
             return Err(DocError::value(
                 "out",
@@ -200,14 +200,14 @@ impl CloudApi for Zomro {
         self.route(&params, now).unwrap_or_else(|e| e.render(200))
     }
 
-    // SPEC §6: errors come with HTTP 200 as `doc.error` (`$type`, `msg.$`). An
+    // docs/design/wire.md, "Zomro": errors come with HTTP 200 as `doc.error` (`$type`, `msg.$`). An
     // injected fault keeps the injected HTTP status but the same body shape.
     fn error_response(&self, status: u16, message: &str) -> ApiResponse {
         let kind = if status == 200 { "unknown" } else { "injected" };
         DocError::new(kind, "", message).render(status)
     }
 
-    /// HTTP 200 `doc.error` "Request in process, please wait" (SPEC §5).
+    /// HTTP 200 `doc.error` "Request in process, please wait": busy, not failure (docs/design/wire.md, "Zomro").
     fn busy_response(&self) -> ApiResponse {
         DocError::busy().render(200)
     }

@@ -1,4 +1,4 @@
-//! BILLmanager's JSON rendering (SPEC §6): every answer is `{"doc": {...}}`, text
+//! BILLmanager's JSON rendering (docs/design/wire.md, "Zomro"): every answer is `{"doc": {...}}`, text
 //! values are `{"$": "..."}`, attributes are `"$name"` keys, a list of one element
 //! is rendered as that element (the XML→JSON conversion BILLmanager does), an empty
 //! list is left out, and errors come with HTTP 200 as `doc.error` (`$type`,
@@ -8,7 +8,7 @@ use crate::http::ApiResponse;
 use serde_json::{json, Map, Value};
 
 /// The message BILLmanager answers while an operation runs on a service; the client
-/// must treat it as "busy, retry" (SPEC §5).
+/// must treat it as "busy, retry" (docs/design/wire.md, "Zomro").
 pub const BUSY_MESSAGE: &str = "Request in process, please wait";
 
 /// `{"$": text}`.
@@ -91,7 +91,7 @@ impl DocError {
         Self::new("missed", "elid", format!("Service {elid} not found"))
     }
 
-    /// An operation runs on the service (SPEC §5: busy, not failure).
+    /// An operation runs on the service (docs/design/wire.md, "Zomro": busy, not failure).
     pub fn busy() -> Self {
         Self::new("busy", "elid", BUSY_MESSAGE)
     }

@@ -1,11 +1,11 @@
 //! iNET Cloud VPS: the gateway at `developers.inet.vn/api/gateway/v1` with
-//! `Authorization: Bearer` (seeds/000).
+//! `Authorization: Bearer` (iNET API).
 //!
 //! Every answer is `{success, data, meta}`; `success: false` is a failure whatever
-//! the HTTP status, with `meta.message` (SPEC §6). The API manages servers it cannot
+//! the HTTP status, with `meta.message` (docs/design/wire.md, "iNET"). The API manages servers it cannot
 //! create, so `polycloud_vps` adopts them (import) and forgets them on destroy.
 //! Actions answer at once; the waiter polls `GET /vps/{id}/getserver` until `status`
-//! and `OS-EXT-STS:power_state` reach the target (SPEC §5).
+//! and `OS-EXT-STS:power_state` reach the target (docs/design/wire.md, "iNET").
 
 mod objects;
 mod rules;
@@ -75,7 +75,7 @@ fn error_of(status: u16, message: Option<String>) -> CloudError {
 }
 
 /// The `data` of an answer, or the failure it carries. `success: false` is a
-/// failure even with HTTP 200 (SPEC §6).
+/// failure even with HTTP 200 (docs/design/wire.md, "iNET").
 fn unwrap_envelope<T: DeserializeOwned>(response: &Response) -> Result<T, CloudError> {
     let envelope: wire::Envelope = match serde_json::from_slice(&response.body) {
         Ok(e) => e,
@@ -155,10 +155,14 @@ fn power_of(server: &wire::Server) -> Option<PowerState> {
 }
 
 /// The domain VPS from the detail and, when read, `getserver`.
-fn to_vps(detail: wire::VpsDetail, server: Option<&wire::Server>) -> Vps {
+fn to_vps(detail: wire::VpsDetail, server: Option<&wire::Server>) -> Result<Vps, CloudError> {
+    let created_at = wire::created_at(
+        detail.created_date.as_deref(),
+        &format!("VPS {}", detail.id),
+    )?;
     let extend = detail.extend();
     let flavor = server.and_then(|s| s.flavor.as_ref());
-    Vps {
+    Ok(Vps {
         id: detail.id,
         name: detail.name,
         image: detail.image,
@@ -173,13 +177,10 @@ fn to_vps(detail: wire::VpsDetail, server: Option<&wire::Server>) -> Vps {
             .ip
             .filter(|ip| !ip.is_empty())
             .or_else(|| server.and_then(wire::Server::first_ipv4)),
-        created_at: detail
-            .created_date
-            .as_deref()
-            .and_then(crate::timefmt::day_first_to_rfc3339),
+        created_at,
         auto_snapshot_days: detail.auto_snapshot,
         ..Default::default()
-    }
+    })
 }
 
 impl InetClient {
@@ -244,7 +245,7 @@ impl InetClient {
         self.call(request).await
     }
 
-    /// `GET /vps` page after page until `totalPages` (page is 1-based, SPEC §6).
+    /// `GET /vps` page after page until `totalPages` (page is 1-based, docs/design/wire.md, "iNET").
     async fn list_pages(
         &self,
         name: Option<&str>,
@@ -255,7 +256,9 @@ impl InetClient {
         loop {
             let path = list_path(page, name, status);
             let data: wire::Page<wire::VpsDetail> = self.get(&path).await?;
-            out.extend(data.content.into_iter().map(|d| to_vps(d, None)));
+            for detail in data.content {
+                out.push(to_vps(detail, None)?);
+            }
             if page >= data.total_pages.min(MAX_PAGES) {
                 tracing::debug!(
                     pages = page,
@@ -279,10 +282,10 @@ impl InetClient {
             return Ok(None);
         };
         let server = self.server(id).await?;
-        Ok(Some(to_vps(detail, server.as_ref())))
+        to_vps(detail, server.as_ref()).map(Some)
     }
 
-    /// Polls `getserver` until the server is settled in `target` (SPEC §5).
+    /// Polls `getserver` until the server is settled in `target` (docs/design/wire.md, "iNET").
     async fn wait_power(
         &self,
         id: u64,
@@ -584,7 +587,7 @@ mod tests {
             "dataExtend": "{\"cpu\": 2, \"ram\": \"2048\", \"disk\": 40, \"ip\": \"103.1.2.3\"}"
         }))
         .unwrap();
-        let vps = to_vps(detail, None);
+        let vps = to_vps(detail, None).unwrap();
         assert_eq!(
             (vps.cpu, vps.memory_mb, vps.disk_gb),
             (Some(2), Some(2048), Some(40))

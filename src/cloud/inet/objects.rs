@@ -13,36 +13,34 @@ use crate::model::*;
 use crate::waiter::{self, Poll};
 
 /// The domain snapshot/backup from the wire.
-fn image_to_model(vps: u64, image: wire::Image) -> Backup {
-    Backup {
+fn image_to_model(vps: u64, image: wire::Image) -> Result<Backup, CloudError> {
+    let what = format!("snapshot or backup {} of VPS {vps}", image.id);
+    let created_at = wire::created_at(image.created_date.as_deref(), &what)?;
+    Ok(Backup {
         id: format!("{vps}/{}", image.id),
         vps_id: vps.to_string(),
         name: image.name,
         description: None,
         status: image.status,
         size_gb: image.size,
-        created_at: image
-            .created_date
-            .as_deref()
-            .and_then(crate::timefmt::day_first_to_rfc3339),
+        created_at,
         location: None,
-    }
+    })
 }
 
 /// The domain volume from the wire.
-fn volume_to_model(vps: u64, volume: wire::Volume) -> Volume {
-    Volume {
+fn volume_to_model(vps: u64, volume: wire::Volume) -> Result<Volume, CloudError> {
+    let what = format!("volume {} of VPS {vps}", volume.id);
+    let created_at = wire::created_at(volume.created_date.as_deref(), &what)?;
+    Ok(Volume {
         id: format!("{vps}/{}", volume.id),
         vps_id: vps.to_string(),
         size_gb: volume.size,
         description: None,
         image: volume.image,
         device_name: volume.device,
-        created_at: volume
-            .created_date
-            .as_deref()
-            .and_then(crate::timefmt::day_first_to_rfc3339),
-    }
+        created_at,
+    })
 }
 
 impl InetClient {
@@ -50,7 +48,8 @@ impl InetClient {
     async fn images_of(&self, vps: u64, kind: &str) -> Result<Option<Vec<Backup>>, CloudError> {
         // iNET doc, "Danh sách Snapshot" / "Danh sách Backup": GET /vps/{id}/snapshot|backup.
         let list: Option<Vec<wire::Image>> = self.find(&format!("/vps/{vps}/{kind}")).await?;
-        Ok(list.map(|l| l.into_iter().map(|i| image_to_model(vps, i)).collect()))
+        list.map(|l| l.into_iter().map(|i| image_to_model(vps, i)).collect())
+            .transpose()
     }
 
     /// One snapshot or backup; `None` when it (or its VPS) does not exist.
@@ -181,11 +180,11 @@ impl InetClient {
         vps: u64,
         sub: &str,
     ) -> Result<Option<Volume>, CloudError> {
-        Ok(self
-            .volumes_of(vps)
+        self.volumes_of(vps)
             .await?
             .and_then(|list| list.into_iter().find(|v| v.id == sub))
-            .map(|v| volume_to_model(vps, v)))
+            .map(|v| volume_to_model(vps, v))
+            .transpose()
     }
 
     /// `POST /vps/{id}/volume` with `{"image"}` (iNET doc, "Tạo Volume"), then

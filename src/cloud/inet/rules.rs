@@ -1,5 +1,5 @@
-//! What iNET can do (SPEC §3 "inet" column) and how each attribute behaves there
-//! (SPEC §4), so that plan refuses the rest with advice before any API call.
+//! What iNET can do (the capability matrix, README.md "What each cloud can do", iNET column) and how each attribute behaves there
+//! (the attribute table of polycloud_vps in docs/resources/vps.md), so that plan refuses the rest with advice before any API call.
 
 use crate::cloud::{AttrRule, Capability, Change, Feature, Setting};
 

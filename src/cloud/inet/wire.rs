@@ -1,10 +1,12 @@
-//! iNET's wire shapes (seeds/000, "Quản lý Cloud VPS"; SPEC §6 for the envelope,
+//! iNET's wire shapes (iNET API, "Quản lý Cloud VPS"; docs/design/wire.md, "iNET" for the envelope,
 //! paging and dates). The document types ids as integers and the power state as a
 //! string; both are accepted either way, since the document's examples and tables
 //! disagree in places.
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+use crate::cloud::CloudError;
 
 /// iNET doc, intro "Response wrapper": every answer is `{success, data, meta}`.
 #[derive(Debug, Deserialize)]
@@ -14,7 +16,7 @@ pub struct Envelope {
     /// The payload.
     #[serde(default)]
     pub data: Value,
-    /// `message` on failure (SPEC §6).
+    /// `message` on failure (docs/design/wire.md, "iNET").
     #[serde(default)]
     pub meta: Option<Meta>,
 }
@@ -49,7 +51,7 @@ fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
-    /// Page number (1-based, echoes `page`: SPEC §6).
+    /// Page number (1-based, echoes `page`: docs/design/wire.md, "iNET").
     #[serde(default)]
     pub number: i64,
     /// The servers of this page.
@@ -243,7 +245,7 @@ pub struct Volume {
 }
 
 impl VpsDetail {
-    /// `dataExtend` parsed from its JSON-in-a-string (SPEC §6); empty when absent
+    /// `dataExtend` parsed from its JSON-in-a-string (docs/design/wire.md, "iNET"); empty when absent
     /// or not JSON.
     pub fn extend(&self) -> DataExtend {
         self.data_extend
@@ -265,8 +267,57 @@ impl Server {
     }
 }
 
+/// Layouts of iNET's dates (docs/design/wire.md, "Dates"): `dd/MM/yyyy HH:mm`
+/// as the document prints them, and the same with seconds; RFC 3339 is read too.
+const DATE_LAYOUTS: [&str; 2] = [
+    "[day padding:none]/[month padding:none]/[year] [hour padding:none]:[minute]",
+    "[day padding:none]/[month padding:none]/[year] [hour padding:none]:[minute]:[second]",
+];
+
+/// A `createdDate` as RFC 3339 in UTC (iNET's clock is taken as UTC,
+/// docs/design/wire.md, "Dates"). Absent or empty is `None`; a text that is no date
+/// (or a day that does not exist, such as a month above 12 from a MM/dd reading) is
+/// an error naming `what`, never state.
+pub fn created_at(created: Option<&str>, what: &str) -> Result<Option<String>, CloudError> {
+    let Some(text) = created.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    crate::timefmt::to_rfc3339_utc(text, &DATE_LAYOUTS, time::UtcOffset::UTC)
+        .map(Some)
+        .ok_or_else(|| {
+            CloudError::Protocol(format!(
+                "iNET answered `createdDate: {text:?}` for {what}: not a date in the form iNET \
+                 prints (dd/MM/yyyy HH:mm)"
+            ))
+        })
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_day_first_instants_or_errors() {
+        let read = |t| created_at(Some(t), "VPS 1001");
+        assert_eq!(
+            read("25/03/2026 14:07").unwrap().as_deref(),
+            Some("2026-03-25T14:07:00Z")
+        );
+        assert_eq!(
+            read("5/3/2026 14:07:09").unwrap().as_deref(),
+            Some("2026-03-05T14:07:09Z")
+        );
+        assert_eq!(created_at(None, "VPS 1001").unwrap(), None);
+        for bad in [
+            "03/25/2026 14:07",
+            "31/02/2026 10:00",
+            "example_createdDate",
+        ] {
+            let error = read(bad).unwrap_err().to_string();
+            assert!(error.contains(bad) && error.contains("VPS 1001"), "{error}");
+        }
+    }
+
     mod properties {
         use super::super::*;
         use crate::http::arbitrary;

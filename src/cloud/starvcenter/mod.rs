@@ -1,8 +1,8 @@
-//! StarVCenter: the on-premises private-cloud API (seeds/003) at
+//! StarVCenter: the on-premises private-cloud API (StarVCenter API) at
 //! `{endpoint}` = `http://host:18081/starvcenter/services/cloudresource`.
 //!
 //! Asynchronous calls answer `startid` (or `jobstartid` per created VM); they are
-//! waited on through the task log (SPEC §5: `POST cloudtask/search`). Because that
+//! waited on through the task log (docs/design/wire.md, "StarVCenter": `POST cloudtask/search`). Because that
 //! path is the project's assumption, a task log answering not-found switches this
 //! provider instance to polling the objects themselves. Calls refused because the VM
 //! is locked (附表2) are busy answers: the HTTP layer retries them, then the waiter
@@ -42,7 +42,7 @@ pub struct StarVCenterClient {
     http: HttpClient,
     base: String,
     token: String,
-    /// Whether `cloudtask/search` exists on this installation (SPEC §5 fallback).
+    /// Whether `cloudtask/search` exists on this installation (docs/design/wire.md, "StarVCenter" fallback).
     task_log: AtomicBool,
     /// Backup id → VM id, learnt from creates and scans (backups are listed per VM).
     backup_vms: Mutex<HashMap<String, String>>,
@@ -205,7 +205,7 @@ impl StarVCenterClient {
         Ok(out)
     }
 
-    /// `POST path` under the safe-create rule (SPEC §9, [`safe_create_ids`]): `list`
+    /// `POST path` under the safe-create rule ([`safe_create_ids`]): `list`
     /// gives the ids of the objects matching the request; `id_of` reads the new id
     /// from the answer. The answer is `None` when the look-up found the object.
     pub(super) async fn post_safely<L, LF>(
@@ -243,8 +243,8 @@ impl StarVCenterClient {
         {
             return Ok(Some(vm));
         }
-        // Missing from the search: confirmed by the direct read (seeds/003 2.2.3,
-        // `GET cloudvm/{id}`) before anyone takes it for gone (SPEC §9).
+        // Missing from the search: confirmed by the direct read (StarVCenter API 2.2.3,
+        // `GET cloudvm/{id}`) before anyone takes it for gone.
         match self
             .read(Method::Get, &format!("cloudvm/{}", id.trim()), None)
             .await
@@ -684,7 +684,7 @@ impl Cloud for StarVCenterClient {
     ) -> Result<(), CloudError> {
         match change {
             VpsChange::Name(name) => {
-                // seeds/003 2.2.8: PUT cloudvm/modify, synchronous.
+                // StarVCenter API 2.2.8: PUT cloudvm/modify, synchronous.
                 let params = json!({"vm.id": id, "vm.name": name});
                 self.change(Method::Put, "cloudvm/modify", params, timeout)
                     .await
@@ -700,7 +700,7 @@ impl Cloud for StarVCenterClient {
                 self.resize(id, *cpu, *memory_mb, timeout).await
             }
             VpsChange::Password(pwd) => {
-                // seeds/003 2.2.10: POST cloudvm/setadminpwd, asynchronous.
+                // StarVCenter API 2.2.10: POST cloudvm/setadminpwd, asynchronous.
                 let params = json!({"vm.id": id, "pwd": pwd});
                 let target = Target::VmSettled(id.into());
                 self.run(Method::Post, "cloudvm/setadminpwd", params, target, timeout)
@@ -718,7 +718,7 @@ impl Cloud for StarVCenterClient {
         if self.vm_raw(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
-        // seeds/003 2.2.7: DELETE cloudvm/{vmId}, answering startid.
+        // StarVCenter API 2.2.7: DELETE cloudvm/{vmId}, answering startid.
         let request = self.request(Method::Delete, &format!("cloudvm/{}", id.trim()), None);
         let reply = match self.send(request).await {
             Err(CloudError::Http(HttpError::Busy { .. })) => {
@@ -877,7 +877,7 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn plans(&self, _location: Option<&str>) -> Result<Vec<Plan>, CloudError> {
-        // seeds/003 2.2.17: GET cloudvm/model → types with their models.
+        // StarVCenter API 2.2.17: GET cloudvm/model → types with their models.
         let reply = self.read(Method::Get, "cloudvm/model", None).await?;
         let mut out = Vec::new();
         for ty in items(&reply.data) {
@@ -926,7 +926,7 @@ impl Cloud for StarVCenterClient {
                 params.insert(key.into(), json!(v.to_string()));
             }
         }
-        // seeds/003 documents no tenant list: an unknown outcome cannot be looked up.
+        // the StarVCenter API document lists no tenants: an unknown outcome cannot be looked up.
         let intent = Intent::new(
             "starvcenter tenant",
             format!("StarVCenter tenant {:?}", spec.name),
@@ -971,7 +971,7 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn update_tenant_quotas(&self, id: &str, quotas: &Quotas) -> Result<(), CloudError> {
-        // seeds/003 2.10.2: every quota is required, so unchanged ones are sent as they are.
+        // StarVCenter API 2.10.2: every quota is required, so unchanged ones are sent as they are.
         let now = self
             .read_tenant(id)
             .await?
@@ -1005,7 +1005,7 @@ impl Cloud for StarVCenterClient {
     ) -> Result<Vpc, CreateError> {
         let mut params = json!({ "vpc.name": name });
         if let Some(d) = description {
-            // Printed as " vpc.desc" in seeds/003 2.3.1; sent trimmed (SPEC §6).
+            // Printed as " vpc.desc" in StarVCenter API 2.3.1; sent trimmed (docs/design/wire.md, "StarVCenter").
             params["vpc.desc"] = json!(d);
         }
         let intent = Intent::new(
@@ -1080,8 +1080,9 @@ impl Cloud for StarVCenterClient {
         if self.read_vpc(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
-        // SPEC §6: VPC delete is POST; deleting one id twice is harmless (the second
-        // answers that it does not exist), so it is retried like any delete.
+        // docs/design/wire.md, "StarVCenter": VPC delete is POST. Deleting one id twice
+        // is harmless (the second answers that it does not exist), so it is retried
+        // like any delete.
         let request = self
             .request(
                 Method::Post,

@@ -1,4 +1,4 @@
-//! StarVCenter monitoring (seeds/003 2.8), physical hosts (2.14), alarms (2.15) and
+//! StarVCenter monitoring (StarVCenter API 2.8), physical hosts (2.14), alarms (2.15) and
 //! storages (2.16), in the domain model. Monitoring values the API gives as an empty
 //! string mean "no data" (2.8.1 说明) and become `None`.
 
@@ -24,7 +24,7 @@ fn time(value: &Value, key: &str) -> Option<String> {
     text(value, key).and_then(|t| wire::to_rfc3339(&t))
 }
 
-/// The words `status` shows for host state codes (seeds/003 附表3 主机状态码).
+/// The words `status` shows for host state codes (StarVCenter API 附表3 主机状态码).
 fn host_state_word(code: &str) -> String {
     match code {
         "0" => "stopped",

@@ -1,4 +1,4 @@
-//! StarVCenter part 2 (seeds/003 2.3.5–2.3.12, 2.9, 2.11–2.13, 2.17–2.18): security
+//! StarVCenter part 2 (StarVCenter API 2.3.5–2.3.12, 2.9, 2.11–2.13, 2.17–2.18): security
 //! groups and rules, load balancers and back-end nodes, routers, IP/port mappings,
 //! access rules and the outer IP pool. Keys the document prints with stray spaces
 //! (`" securitygroup.id"`, `"aclrule. securitygroupid"`, `"slb.vmid "`) are sent
@@ -296,7 +296,7 @@ impl StarVCenterClient {
         rule: &SecurityRule,
     ) -> Result<String, CloudError> {
         let mut p = Map::new();
-        // Printed "aclrule. securitygroupid"; sent without the stray space (SPEC §6).
+        // Printed "aclrule. securitygroupid"; sent without the stray space (docs/design/wire.md, "StarVCenter").
         p.insert("aclrule.securitygroupid".into(), json!(group));
         p.insert("aclrule.direction".into(), json!(rule.direction));
         put(&mut p, "aclrule.protocal", rule.protocol.as_ref());
@@ -327,7 +327,7 @@ impl StarVCenterClient {
         .map(|_| ())
     }
 
-    /// `POST cloudsegroup/vnic/bind` (2.17.4) or `.../unbind` (2.17.5, SPEC §6 path).
+    /// `POST cloudsegroup/vnic/bind` (2.17.4) or `.../unbind` (2.17.5, docs/design/wire.md, "StarVCenter" path).
     pub(super) async fn sg_bind(
         &self,
         group: &str,
@@ -416,7 +416,7 @@ impl StarVCenterClient {
             .ok_or_else(|| CloudError::Protocol("cloudslb/add answered no slb.id".into()))
     }
 
-    /// Creates an SLB under the safe-create rule (SPEC §9).
+    /// Creates an SLB under the safe-create rule.
     pub(super) async fn slb_create(
         &self,
         spec: &SlbSpec,
@@ -461,7 +461,7 @@ impl StarVCenterClient {
         Ok(Some(slb))
     }
 
-    /// `PUT cloudslb/modify` (2.12.3, SPEC §6 path).
+    /// `PUT cloudslb/modify` (2.12.3, docs/design/wire.md, "StarVCenter" path).
     pub(super) async fn slb_update(&self, id: &str, spec: &SlbSpec) -> Result<(), CloudError> {
         let mut p = slb_settings(spec);
         p.insert("slb.id".into(), json!(id));
@@ -586,7 +586,7 @@ impl StarVCenterClient {
         timeout: Duration,
     ) -> Result<Router, CreateError> {
         let params = json!({"vroute.name": name, "vroute.ha.enable": ha.to_string()});
-        // seeds/003 2.9 has no router list: an unknown outcome cannot be looked up.
+        // the StarVCenter API document (2.9) lists no routers: an unknown outcome cannot be looked up.
         let intent = Intent::new(
             "starvcenter router",
             format!("StarVCenter router {name:?}"),

@@ -1,4 +1,4 @@
-//! Extra NICs of a VM (seeds/003 2.5): `POST cloudvm/vnic/search` (2.5.1, by
+//! Extra NICs of a VM (StarVCenter API 2.5): `POST cloudvm/vnic/search` (2.5.1, by
 //! `vnic.vmid`) and `POST cloudvm/vnic/add` (2.5.2, `vnic.vmid` + `vnic.portgroupid`,
 //! answering `vnic.id` at once: no task to wait on). The document has no NIC delete,
 //! so a NIC can only be forgotten. The `Cloud` trait methods in `mod.rs` delegate here.
@@ -64,7 +64,7 @@ impl StarVCenterClient {
     ) -> Result<VpsNic, CreateError> {
         let params = json!({ "vnic.vmid": vps_id, "vnic.portgroupid": network_id });
         // A NIC cannot be deleted through the API: an orphan would be permanent, so the
-        // create follows the safe-create rule like every other (SPEC §9).
+        // create follows the safe-create rule like every other.
         let intent = Intent::new(
             "starvcenter nic",
             format!(

@@ -1,4 +1,4 @@
-//! StarVCenter snapshots (seeds/003 2.7) and VM disks (2.4). The API lists both per
+//! StarVCenter snapshots (StarVCenter API 2.7) and VM disks (2.4). The API lists both per
 //! VM (`GET cloudvm/snapshot/{vmId}`, `POST cloudvm/vdisk/search {"vdisk.vmid"}`) but
 //! changes them by their own id, so Terraform ids are the API's ids; the VM of an id
 //! is remembered from creates and scans, else found by asking every VM in turn.

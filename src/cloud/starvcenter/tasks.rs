@@ -1,5 +1,5 @@
-//! Waiting on StarVCenter tasks (SPEC §5): the task log first (`POST cloudtask/search`
-//! with `{"task.startid"}`, codes of seeds/003 附表4), then the object itself once the
+//! Waiting on StarVCenter tasks (docs/design/wire.md, "StarVCenter"): the task log first (`POST cloudtask/search`
+//! with `{"task.startid"}`, codes of StarVCenter API 附表4), then the object itself once the
 //! task is done — or instead of the task log when it answers not-found.
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,4 +1,4 @@
-//! The StarVCenter codec (seeds/003 §1.2–1.4, SPEC §6): requests carry `KEY_TOKEN`
+//! The StarVCenter codec (StarVCenter API, 1、接口说明; docs/design/wire.md, "StarVCenter"): requests carry `KEY_TOKEN`
 //! and, on POST/PUT, one form field `KEY_PARAM` = base64(UTF-8 JSON); every answer is
 //! base64(JSON) whose string `result` is "0" (ok), "1" (failed, `resultinfo`) or
 //! "1003" (bad token). Keys the document prints with stray spaces are sent trimmed
@@ -119,7 +119,7 @@ pub fn items(data: &Value) -> Vec<Value> {
     }
 }
 
-/// Whether a `resultinfo` says the VM is locked (seeds/003 附表2: a locked VM
+/// Whether a `resultinfo` says the VM is locked (StarVCenter API 附表2: a locked VM
 /// "不能做任何操作" until it is unlocked).
 pub fn is_lock_message(message: &str) -> bool {
     let lower = message.to_lowercase();
@@ -134,7 +134,7 @@ pub fn is_not_found_message(message: &str) -> bool {
 /// Whether a `resultinfo` says that the object `id` does not exist: a not-found
 /// message that names it (as a whole word). A not-found about another object (a NIC,
 /// a template, the task log) is an error, never a reason to drop `id` from state
-/// (SPEC §9).
+///.
 pub fn is_not_found_of(message: &str, id: &str) -> bool {
     let id = id.trim();
     !id.is_empty()
@@ -187,7 +187,7 @@ pub fn to_rfc3339(text: &str) -> Option<String> {
     Some(parse().unwrap_or_else(|| t.to_string()))
 }
 
-/// The words `status` shows for VM state codes (seeds/003 附表1).
+/// The words `status` shows for VM state codes (StarVCenter API 附表1).
 pub fn state_word(code: &str) -> String {
     match code {
         "0" => "stopped",
@@ -202,7 +202,7 @@ pub fn state_word(code: &str) -> String {
     .to_string()
 }
 
-/// The name of a task-log code (seeds/003 附表4).
+/// The name of a task-log code (StarVCenter API 附表4).
 pub fn task_code_name(code: &str) -> &'static str {
     match code {
         "0" => "成功 succeeded",

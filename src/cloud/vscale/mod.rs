@@ -1,8 +1,8 @@
-//! Vscale: the REST API at `api.vscale.io/v1` with the `X-Token` header (seeds/001).
+//! Vscale: the REST API at `api.vscale.io/v1` with the `X-Token` header (Vscale API).
 //!
 //! Every change answers at once with a `VSCALE-TASK-ID` header; the work is done when
-//! `GET /tasks` reports the task `done` and the scalet is no longer `locked` (SPEC §5).
-//! Errors are the HTTP status plus the `Vscale-Error-Message` header (SPEC §6).
+//! `GET /tasks` reports the task `done` and the scalet is no longer `locked` (docs/design/wire.md, "Vscale").
+//! Errors are the HTTP status plus the `Vscale-Error-Message` header (docs/design/wire.md, "Vscale").
 
 pub mod wire;
 
@@ -27,7 +27,7 @@ use crate::waiter::{self, Poll};
 /// synchronous call, so a settling window of 30 s at most).
 const CREATE_LIMIT: Duration = Duration::from_secs(60);
 
-/// Vscale's plans from smallest to largest (seeds/001: "small, medium, large, huge,
+/// Vscale's plans from smallest to largest (Vscale API: "small, medium, large, huge,
 /// monster (в порядке возрастания)"); used when `GET /rplans` lacks sizes.
 const PLAN_ORDER: [&str; 5] = ["small", "medium", "large", "huge", "monster"];
 
@@ -101,7 +101,7 @@ impl VscaleClient {
             Some(id) => self.rplans().await?.iter().find(|p| &p.id == id).cloned(),
             None => None,
         };
-        Ok(scalet_to_vps(scalet, plan.as_ref()))
+        scalet_to_vps(scalet, plan.as_ref())
     }
 
     /// Waits for the task named by the answer's `VSCALE-TASK-ID`, then for the scalet
@@ -110,6 +110,19 @@ impl VscaleClient {
         &self,
         response: &Response,
         ctid: i64,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        self.wait_task_for(response, ctid, None, timeout).await
+    }
+
+    /// [`Self::wait_task`], and when `plan` is given the scalet must also show that
+    /// `rplan`: the document's upgrade answer already reads `updated` and unlocked
+    /// while it still shows the old plan (docs/design/wire.md, "Vscale", row "upgrade settled").
+    async fn wait_task_for(
+        &self,
+        response: &Response,
+        ctid: i64,
+        plan: Option<&str>,
         timeout: Duration,
     ) -> Result<(), CloudError> {
         let task_id = response.header("vscale-task-id").map(str::to_string);
@@ -132,24 +145,37 @@ impl VscaleClient {
                     }
                 }
             }
-            self.scalet_settled(ctid).await
+            self.scalet_settled_for(ctid, plan).await
         })
         .await
     }
 
     async fn scalet_settled(&self, ctid: i64) -> Result<Poll<()>, CloudError> {
+        self.scalet_settled_for(ctid, None).await
+    }
+
+    /// Settled: unlocked, a settled status ([`wire::settled_status`]) and, when
+    /// given, the plan asked for. An unknown status is still pending, named.
+    async fn scalet_settled_for(
+        &self,
+        ctid: i64,
+        plan: Option<&str>,
+    ) -> Result<Poll<()>, CloudError> {
         let Some(scalet) = self
             .find::<wire::Scalet>(&format!("/scalets/{ctid}"))
             .await?
         else {
             return Ok(Poll::Done(()));
         };
-        if !scalet.locked && matches!(scalet.status.as_str(), "started" | "stopped") {
+        let plan_reached = plan.is_none_or(|p| scalet.rplan.as_deref() == Some(p));
+        if !scalet.locked && wire::settled_status(&scalet.status) && plan_reached {
             Ok(Poll::Done(()))
         } else {
             Ok(Poll::Pending(format!(
-                "status {}, locked {}",
-                scalet.status, scalet.locked
+                "status {}, locked {}, rplan {}",
+                scalet.status,
+                scalet.locked,
+                scalet.rplan.as_deref().unwrap_or("(none)")
             )))
         }
     }
@@ -257,11 +283,10 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, CloudError> {
     })
 }
 
-/// Maps a non-2xx answer: the status plus `Vscale-Error-Message` (seeds/001 intro).
+/// Maps a non-2xx answer: the status plus `Vscale-Error-Message` (Vscale API, intro).
 ///
 /// Only a 404 carrying `Vscale-Error-Message` is Vscale's own not-found; a bare 404
-/// (a proxy's or a load balancer's page) is an error, so nothing leaves state on it
-/// (SPEC §9).
+/// (a proxy's or a load balancer's page) is an error, so nothing leaves state on it.
 fn error_of(response: &Response) -> CloudError {
     let vendor = response
         .header("vscale-error-message")
@@ -286,13 +311,10 @@ fn error_of(response: &Response) -> CloudError {
     }
 }
 
-fn scalet_to_vps(s: wire::Scalet, plan: Option<&wire::Rplan>) -> Vps {
-    let power_state = match s.status.as_str() {
-        "started" => Some(PowerState::Running),
-        "stopped" => Some(PowerState::Stopped),
-        _ => None,
-    };
-    Vps {
+fn scalet_to_vps(s: wire::Scalet, plan: Option<&wire::Rplan>) -> Result<Vps, CloudError> {
+    let power_state = wire::power_of(&s.status);
+    let created_at = wire::created_at(s.created.as_deref(), &format!("scalet {}", s.ctid))?;
+    Ok(Vps {
         id: s.ctid.to_string(),
         name: s.name,
         image: s.made_from,
@@ -306,43 +328,32 @@ fn scalet_to_vps(s: wire::Scalet, plan: Option<&wire::Rplan>) -> Vps {
         description: None,
         power_state,
         status: s.status,
-        ip_address: s
-            .public_address
-            .and_then(|a| a.address)
-            .filter(|a| !a.is_empty()),
-        private_ip_address: s
-            .private_address
-            .and_then(|a| a.address)
-            .filter(|a| !a.is_empty()),
+        ip_address: s.public_address.and_then(|a| a.address),
+        private_ip_address: s.private_address.and_then(|a| a.address),
         hostname: s.hostname,
-        created_at: s
-            .created
-            .as_deref()
-            .and_then(crate::timefmt::day_first_to_rfc3339),
+        created_at,
         nic_ids: Vec::new(),
         auto_snapshot_days: None,
-    }
+    })
 }
 
-fn backup_from_wire(b: wire::Backup) -> Backup {
+fn backup_from_wire(b: wire::Backup) -> Result<Backup, CloudError> {
+    let created_at = wire::created_at(b.created.as_deref(), &format!("backup {}", b.id))?;
     let vps_id = match b.scalet {
         Some(serde_json::Value::Number(n)) => n.to_string(),
         Some(serde_json::Value::String(s)) => s,
         _ => String::new(),
     };
-    Backup {
+    Ok(Backup {
         id: b.id,
         vps_id,
         name: b.name,
         description: None,
         status: b.status,
         size_gb: b.size.map(|s| s.round() as i64),
-        created_at: b
-            .created
-            .as_deref()
-            .and_then(crate::timefmt::day_first_to_rfc3339),
+        created_at,
         location: b.location,
-    }
+    })
 }
 
 fn parse_key_ids(ids: &[String]) -> Result<Vec<i64>, CloudError> {
@@ -520,18 +531,18 @@ impl Cloud for VscaleClient {
         let ctid = parse_ctid(id)?;
         match change {
             VpsChange::Plan(plan) => {
-                // seeds/001 "Апгрейд конфигурации": POST /scalets/{ctid}/upgrade {"rplan"}.
-                self.action(
-                    Method::Post,
-                    ctid,
-                    "/upgrade",
-                    json!({ "rplan": plan }),
-                    timeout,
-                )
-                .await
+                // docs/design/wire.md, "Vscale", row "upgrade settled" (Vscale API, "Апгрейд
+                // конфигурации"): POST /scalets/{ctid}/upgrade {"rplan"}; settled once
+                // the task is done and the scalet shows the new plan.
+                let request = self
+                    .request(Method::Post, &format!("/scalets/{ctid}/upgrade"))
+                    .body(Body::Json(json!({ "rplan": plan })));
+                let response = self.call(request).await?;
+                self.wait_task_for(&response, ctid, Some(plan), timeout)
+                    .await
             }
             VpsChange::Power(state) => {
-                // seeds/001 "Выключение и включение сервера": PATCH .../stop|start {"id"}.
+                // Vscale API, "Выключение и включение сервера": PATCH .../stop|start {"id"}.
                 let path = match state {
                     PowerState::Running => "/start",
                     PowerState::Stopped => "/stop",
@@ -553,7 +564,7 @@ impl Cloud for VscaleClient {
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let ctid = parse_ctid(id)?;
-        // seeds/001 "Удаление сервера": DELETE /scalets/{ctid}.
+        // Vscale API, "Удаление сервера": DELETE /scalets/{ctid}.
         let request = self.request(Method::Delete, &format!("/scalets/{ctid}"));
         match http::within(http::deadline_in(timeout), self.call(request)).await {
             Ok(response) => self
@@ -704,7 +715,7 @@ impl Cloud for VscaleClient {
                 }
             }
             match self.find::<wire::Backup>(&format!("/backups/{id}")).await? {
-                Some(b) if b.status == "finished" => Ok(Poll::Done(backup_from_wire(b))),
+                Some(b) if b.status == "finished" => Ok(Poll::Done(backup_from_wire(b)?)),
                 Some(b) => Ok(Poll::Pending(format!("status {}", b.status))),
                 None => Ok(Poll::Failed(
                     "the backup disappeared while it was being made".into(),
@@ -719,10 +730,10 @@ impl Cloud for VscaleClient {
     }
 
     async fn read_backup(&self, id: &str) -> Result<Option<Backup>, CloudError> {
-        Ok(self
-            .find::<wire::Backup>(&format!("/backups/{}", id.trim()))
+        self.find::<wire::Backup>(&format!("/backups/{}", id.trim()))
             .await?
-            .map(backup_from_wire))
+            .map(backup_from_wire)
+            .transpose()
     }
 
     async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
@@ -736,9 +747,12 @@ impl Cloud for VscaleClient {
 
     async fn list_backups(&self, vps_id: Option<&str>) -> Result<Vec<Backup>, CloudError> {
         let backups: Vec<wire::Backup> = self.get("/backups").await?;
-        Ok(backups
+        let backups = backups
             .into_iter()
             .map(backup_from_wire)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(backups
+            .into_iter()
             .filter(|b| vps_id.is_none_or(|v| b.vps_id == v.trim()))
             .collect())
     }
@@ -748,7 +762,7 @@ impl Cloud for VscaleClient {
             return Err(CloudError::Unsupported(NO_HARD_REBOOT.into()));
         }
         let ctid = parse_ctid(id)?;
-        // seeds/001 "Перезагрузка сервера": PATCH /scalets/{ctid}/restart {"id"}.
+        // Vscale API, "Перезагрузка сервера": PATCH /scalets/{ctid}/restart {"id"}.
         self.action(
             Method::Patch,
             ctid,

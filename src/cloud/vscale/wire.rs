@@ -1,10 +1,13 @@
-//! Vscale's wire shapes (seeds/001: "Создаём новый сервер", "Статус текущих операций",
-//! "Апгрейд конфигурации"; SPEC §6 for `location` and `keys`). Fields the document
+//! Vscale's wire shapes (Vscale API: "Создаём новый сервер", "Статус текущих операций",
+//! "Апгрейд конфигурации"; docs/design/wire.md, "Vscale" for `location` and `keys`). Fields the document
 //! does not show (backups, SSH keys, catalog, account) follow the public Vscale API v1.
 
 use serde::{Deserialize, Serialize};
 
-/// Body of `POST /scalets` (SPEC §6: `location`, `keys` as integers).
+use crate::cloud::CloudError;
+use crate::model::PowerState;
+
+/// Body of `POST /scalets` (docs/design/wire.md, "Vscale": `location`, `keys` as integers).
 #[derive(Serialize)]
 pub struct CreateScalet<'a> {
     /// Image id.
@@ -13,7 +16,7 @@ pub struct CreateScalet<'a> {
     pub rplan: &'a str,
     /// Start after install.
     pub do_start: bool,
-    /// Server name (kept as given, SPEC §6).
+    /// Server name (kept as given, docs/design/wire.md, "Vscale").
     pub name: &'a str,
     /// SSH key ids.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -39,12 +42,76 @@ impl std::fmt::Debug for CreateScalet<'_> {
     }
 }
 
-/// An address block of a scalet; `{}` until assigned.
-#[derive(Debug, Default, Deserialize)]
+/// An address block of a scalet. The document shows `{}` until one is assigned;
+/// `null`, a missing field, an empty `address` and a bare address string are read
+/// too (docs/design/wire.md, "Vscale", row "no address").
+#[derive(Debug, Default)]
 pub struct Address {
-    /// IPv4 address.
-    #[serde(default)]
+    /// IPv4 address; `None` when the scalet has none.
     pub address: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let address = match &value {
+            serde_json::Value::Object(map) => map.get("address").and_then(|a| a.as_str()),
+            serde_json::Value::String(s) => Some(s.as_str()),
+            _ => None,
+        };
+        Ok(Address {
+            address: address
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
+        })
+    }
+}
+
+/// Layouts of Vscale's dates besides RFC 3339 (docs/design/wire.md, "Dates"): `27.08.2015 10:03:07` as the document's answers and public clients show
+/// `created`, and `2015-08-28 12:37:48` as the document shows task dates.
+const DATE_LAYOUTS: [&str; 2] = [
+    "[day padding:none].[month padding:none].[year] [hour padding:none]:[minute]:[second]",
+    "[year]-[month]-[day] [hour]:[minute]:[second]",
+];
+
+/// `created` of a scalet or backup as RFC 3339 in UTC (Vscale's clock is taken as
+/// UTC, docs/design/wire.md, "Dates"). Absent or empty is `None`; a text that is no
+/// date (or a day that does not exist) is an error naming `what`, never state.
+pub fn created_at(created: Option<&str>, what: &str) -> Result<Option<String>, CloudError> {
+    let Some(text) = created.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    crate::timefmt::to_rfc3339_utc(text, &DATE_LAYOUTS, time::UtcOffset::UTC)
+        .map(Some)
+        .ok_or_else(|| {
+            CloudError::Protocol(format!(
+                "Vscale answered `created: {text:?}` for {what}: not a date in any form Vscale prints \
+                 (dd.mm.yyyy HH:MM:SS, yyyy-mm-dd HH:MM:SS, RFC 3339)"
+            ))
+        })
+}
+
+/// Whether a scalet's status is a settled one, in any case: `started`, `stopped`,
+/// or `updated`, the status the document's upgrade answer shows ("Апгрейд
+/// конфигурации"), which a scalet may keep after the upgrade.
+pub fn settled_status(status: &str) -> bool {
+    ["started", "stopped", "updated"]
+        .iter()
+        .any(|s| status.trim().eq_ignore_ascii_case(s))
+}
+
+/// The power state a status names, in any case; `None` for `updated`, `defined`
+/// and words the client does not know (the resource then keeps what it knew).
+pub fn power_of(status: &str) -> Option<PowerState> {
+    let status = status.trim();
+    if status.eq_ignore_ascii_case("started") {
+        Some(PowerState::Running)
+    } else if status.eq_ignore_ascii_case("stopped") {
+        Some(PowerState::Stopped)
+    } else {
+        None
+    }
 }
 
 /// A key as listed inside a scalet.
@@ -77,7 +144,7 @@ pub struct Scalet {
     /// Host name.
     #[serde(default)]
     pub hostname: Option<String>,
-    /// `dd.mm.yyyy HH:MM:SS`.
+    /// `dd.mm.yyyy HH:MM:SS` as the document shows, or RFC 3339 (see [`created_at`]).
     #[serde(default)]
     pub created: Option<String>,
     /// Installed keys.
@@ -251,6 +318,65 @@ pub struct Balance {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shape_of_no_address_reads_as_none() {
+        for json in [
+            r#"{"ctid": 1, "public_address": {}}"#,
+            r#"{"ctid": 1, "public_address": null}"#,
+            r#"{"ctid": 1}"#,
+            r#"{"ctid": 1, "public_address": {"address": ""}}"#,
+            r#"{"ctid": 1, "public_address": []}"#,
+        ] {
+            let scalet: Scalet = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                scalet.public_address.and_then(|a| a.address),
+                None,
+                "{json}"
+            );
+        }
+        let bare: Scalet =
+            serde_json::from_str(r#"{"ctid": 1, "public_address": "95.213.195.101"}"#).unwrap();
+        assert_eq!(
+            bare.public_address.and_then(|a| a.address).as_deref(),
+            Some("95.213.195.101")
+        );
+    }
+
+    #[test]
+    fn status_words_are_read_in_any_case() {
+        assert!(
+            settled_status("Updated") && settled_status("STARTED") && settled_status("stopped")
+        );
+        assert!(!settled_status("defined") && !settled_status("rebooting"));
+        assert_eq!(power_of("Started"), Some(PowerState::Running));
+        assert_eq!(power_of("updated"), None);
+    }
+
+    #[test]
+    fn created_is_an_instant_or_an_error() {
+        let read = |t| created_at(Some(t), "scalet 1");
+        assert_eq!(
+            read("13.02.2018 08:58:57").unwrap().as_deref(),
+            Some("2018-02-13T08:58:57Z")
+        );
+        assert_eq!(
+            read("2018-02-13 08:58:57").unwrap().as_deref(),
+            Some("2018-02-13T08:58:57Z")
+        );
+        assert_eq!(
+            read("2018-02-13T11:58:57+03:00").unwrap().as_deref(),
+            Some("2018-02-13T08:58:57Z")
+        );
+        assert_eq!(created_at(Some(" "), "scalet 1").unwrap(), None);
+        let error = read("31.02.2018 08:58:57").unwrap_err().to_string();
+        assert!(
+            error.contains("31.02.2018 08:58:57") && error.contains("scalet 1"),
+            "{error}"
+        );
+    }
+
     mod properties {
         use super::super::*;
         use crate::http::arbitrary;

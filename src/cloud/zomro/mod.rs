@@ -1,4 +1,4 @@
-//! Zomro: the BILLmanager form API (seeds/002; SPEC §6 for everything the document
+//! Zomro: the BILLmanager form API (Zomro API; docs/design/wire.md, "Zomro" for everything the document
 //! does not show). Every call is a form POST to the endpoint with `func`, `auth` (the
 //! session), `out=json` and the function's fields; answers are `{"doc": ...}` and
 //! errors come with HTTP 200 as `doc.error`.
@@ -7,7 +7,7 @@
 //! with `func=auth`, and when an answer says the session expired the client signs in
 //! again once and repeats the call. There are no task ids: after an operation the
 //! client polls `func=instances` until `instance_status` is settled (`active`,
-//! `stopped`; `error` fails) (SPEC §5). "Request in process, please wait" is busy and
+//! `stopped`; `error` fails) (docs/design/wire.md, "Zomro"). "Request in process, please wait" is busy and
 //! retried by the shared HTTP layer ([`ZomroBusy`]).
 
 pub mod wire;
@@ -279,7 +279,7 @@ impl ZomroClient {
         self.wait(id, func, timeout, done).await
     }
 
-    /// `v2.instances.order.param` (SPEC §6).
+    /// `v2.instances.order.param` (docs/design/wire.md, "Zomro").
     async fn order(&self, spec: &VpsSpec) -> Result<String, CloudError> {
         let mut call = Call::change("v2.instances.order.param", false)
             .field("sok", "ok")
@@ -319,7 +319,7 @@ impl ZomroClient {
             .collect())
     }
 
-    /// `instances.fleio.rebuild` with exactly the document's fields (seeds/002):
+    /// `instances.fleio.rebuild` with exactly the document's fields (Zomro API):
     /// `elid`, `zone=image`, `select_rebuild`, `enablessh`, then `password` and/or
     /// `ssh_keys`.
     async fn rebuild(
@@ -433,7 +433,7 @@ fn protocol(func: &str) -> impl Fn(String) -> CloudError + '_ {
     move |e| CloudError::Protocol(format!("Zomro {func} answer: {e}"))
 }
 
-/// seeds/002, `password`: at least 8 characters, one upper-case letter, one digit.
+/// Zomro API, `password`: at least 8 characters, one upper-case letter, one digit.
 pub fn password_problem(password: &str) -> Option<String> {
     let long = password.chars().count() >= 8;
     let upper = password.chars().any(char::is_uppercase);
@@ -612,7 +612,7 @@ impl Cloud for ZomroClient {
         if hard {
             return Err(CloudError::Unsupported(NO_HARD_REBOOT.into()));
         }
-        // SPEC §6: power = `service.start|stop|reboot`; the instance passes through
+        // docs/design/wire.md, "Zomro": power = `service.start|stop|reboot`; the instance passes through
         // `rebooting` back to `active`.
         let call = Call::change("service.reboot", true);
         self.operate(call, id, timeout, |i| i.instance_status == "active")

@@ -1,17 +1,17 @@
-//! Zomro's BILLmanager wire (SPEC §6): answers are `{"doc": {...}}` whose text values
+//! Zomro's BILLmanager wire (docs/design/wire.md, "Zomro"): answers are `{"doc": {...}}` whose text values
 //! are `{"$": "..."}` and whose attributes are `"$name"` keys; a list of one element
 //! may arrive as the element itself; errors come with HTTP 200 as `doc.error`
 //! (`$type`, `$object`, `msg.$`). [`normalize`] turns `{"$": v}` into `v`, and
 //! [`one_or_many`] accepts both list shapes, so the typed shapes below stay plain.
 //! Field names of the list and catalog answers are BILLmanager's (`elem`, `p_elems`,
-//! `instance_status`); seeds/002 names `elid`, `select_rebuild` (an OS UID) and
+//! `instance_status`); Zomro API names `elid`, `select_rebuild` (an OS UID) and
 //! `ssh_keys` (a key id), both "from `v2.instances.order.pricelist`".
 
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The answer BILLmanager gives while an operation runs on a service (SPEC §5: busy,
+/// The answer BILLmanager gives while an operation runs on a service (docs/design/wire.md, "Zomro": busy,
 /// not failure).
 pub const BUSY_MESSAGE: &str = "request in process";
 
