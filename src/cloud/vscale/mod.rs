@@ -537,7 +537,9 @@ impl Cloud for VscaleClient {
                 let request = self
                     .request(Method::Post, &format!("/scalets/{ctid}/upgrade"))
                     .body(Body::Json(json!({ "rplan": plan })));
-                let response = self.call(request).await?;
+                // A locked scalet (409) is waited out until the operation's timeout.
+                let deadline = http::deadline_in(timeout);
+                let response = http::within(deadline, self.call(request)).await?;
                 self.wait_task_for(&response, ctid, Some(plan), timeout)
                     .await
             }
