@@ -7,7 +7,11 @@
 //! and the cloud's own "busy" answers. A non-idempotent request (a create) is retried
 //! only when it certainly was not processed (connect error, 429, "busy"); when its
 //! outcome is unknown the error says so ([`HttpError::is_ambiguous`]) and
-//! [`create_with_lookup`] looks the object up before trying again.
+//! [`crate::cloud::safe_create`] looks the object up before trying again.
+//!
+//! An operation with a `timeouts` value runs its requests [`within`] its deadline:
+//! then busy/locked answers are waited out (with backoff) until the deadline instead of
+//! for `max_retries` attempts, and no retry or backoff sleep goes past it.
 //!
 //! Nothing a server sends can make this layer panic: `Retry-After` is parsed with
 //! every form a server may send (seconds, fractions, HTTP dates, garbage, `1e300`)
@@ -397,6 +401,28 @@ impl HttpError {
     }
 }
 
+tokio::task_local! {
+    static DEADLINE: Instant;
+}
+
+/// Runs `work` with every request it sends bound to `deadline`: busy answers are
+/// retried until then, and no retry sleeps past it. Nested calls keep the earlier
+/// deadline.
+pub async fn within<F: Future>(deadline: Instant, work: F) -> F::Output {
+    let deadline = current_deadline().map_or(deadline, |d| d.min(deadline));
+    DEADLINE.scope(deadline, work).await
+}
+
+/// The deadline `timeout` from now (for [`within`]).
+pub fn deadline_in(timeout: Duration) -> Instant {
+    Instant::now() + timeout
+}
+
+/// The deadline of the operation under way, if it has one.
+pub fn current_deadline() -> Option<Instant> {
+    DEADLINE.try_with(|d| *d).ok()
+}
+
 /// Connection settings of one provider instance.
 #[derive(Clone, Debug)]
 pub struct HttpSettings {
@@ -557,7 +583,27 @@ impl HttpClient {
                     other => other,
                 };
             };
-            if attempt >= self.settings.max_retries {
+            if matches!(reason, RetryReason::After(after) if after > MAX_RETRY_AFTER) {
+                tracing::warn!(
+                    cloud = self.cloud,
+                    "{} {} answered with a Retry-After longer than {}: not retrying",
+                    method_name(request.method),
+                    redact_url(&request.url),
+                    crate::duration::display(MAX_RETRY_AFTER)
+                );
+                return outcome.and_then(|r| Err(HttpError::Status(r)));
+            }
+            let deadline = current_deadline();
+            let delay = match &reason {
+                RetryReason::After(after) => *after,
+                _ => backoff(attempt),
+            };
+            // With a deadline, busy answers are waited out until it; nothing sleeps past it.
+            let wake = Instant::now().checked_add(delay);
+            let busy_with_time = matches!(reason, RetryReason::Busy(_))
+                && deadline.is_some_and(|d| wake.is_some_and(|w| w < d));
+            let past_deadline = deadline.is_some_and(|d| wake.is_none_or(|w| w >= d));
+            if (attempt >= self.settings.max_retries && !busy_with_time) || past_deadline {
                 return match (outcome, reason) {
                     (Ok(_), RetryReason::Busy(reason)) => Err(HttpError::Busy {
                         attempts: attempt + 1,
@@ -567,20 +613,6 @@ impl HttpClient {
                     (Err(e), _) => Err(e),
                 };
             }
-            let delay = match reason {
-                RetryReason::After(after) if after > MAX_RETRY_AFTER => {
-                    tracing::warn!(
-                        cloud = self.cloud,
-                        "{} {} answered with a Retry-After longer than {}: not retrying",
-                        method_name(request.method),
-                        redact_url(&request.url),
-                        crate::duration::display(MAX_RETRY_AFTER)
-                    );
-                    return outcome.and_then(|r| Err(HttpError::Status(r)));
-                }
-                RetryReason::After(after) => after,
-                _ => backoff(attempt),
-            };
             tracing::debug!(
                 cloud = self.cloud,
                 attempt = attempt + 1,
@@ -621,6 +653,15 @@ impl HttpClient {
         let mut builder = self
             .client
             .request(request.method.as_reqwest(), &request.url);
+        if let Some(deadline) = current_deadline() {
+            // No attempt outlives the operation's deadline (by more than a second).
+            let left = deadline.saturating_duration_since(Instant::now());
+            builder = builder.timeout(
+                self.settings
+                    .request_timeout
+                    .min(left.max(Duration::from_secs(1))),
+            );
+        }
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -697,45 +738,6 @@ impl HttpClient {
             tracing::trace!(cloud = self.cloud, body = %body, "response {status} {url}");
         }
         Ok(response)
-    }
-}
-
-/// Runs a create that must not be repeated blindly: when `attempt`'s outcome is
-/// unknown, `lookup` searches for the object it may have made; only if it is absent is
-/// the create sent again (up to the client's retry budget).
-pub async fn create_with_lookup<T, A, AF, L, LF>(
-    http: &HttpClient,
-    mut attempt: A,
-    mut lookup: L,
-) -> Result<T, CloudError>
-where
-    A: FnMut() -> AF,
-    AF: Future<Output = Result<T, CloudError>>,
-    L: FnMut() -> LF,
-    LF: Future<Output = Result<Option<T>, CloudError>>,
-{
-    let mut tries = 0;
-    loop {
-        match attempt().await {
-            Err(CloudError::Http(e)) if e.is_ambiguous() && tries < http.max_retries() => {
-                tracing::info!(
-                    cloud = http.cloud,
-                    "create outcome unknown ({e}); looking it up before trying again"
-                );
-                crate::cancel::sleep(backoff(tries))
-                    .await
-                    .map_err(HttpError::from)?;
-                if let Some(found) = lookup().await? {
-                    tracing::info!(
-                        cloud = http.cloud,
-                        "the create had gone through; adopting the object it made"
-                    );
-                    return Ok(found);
-                }
-                tries += 1;
-            }
-            other => return other,
-        }
     }
 }
 

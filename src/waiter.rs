@@ -4,6 +4,11 @@
 //! (0.5 s growing to a 10 s cap, so a 30-minute wait costs tens of requests), logs
 //! progress at INFO, and ends on success, on the cloud's own failure message, or when
 //! the user's `timeouts` value runs out, with a message naming the task.
+//!
+//! A poll that fails transiently (no answer, 5xx, busy; [`CloudError::is_transient`])
+//! does not end the wait: it is logged, counted as the last status and polled again,
+//! so one hiccup of the cloud never taints a resource. Every request of a
+//! poll runs within the wait's deadline ([`crate::http::within`]).
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -55,7 +60,22 @@ where
             });
         }
         polls += 1;
-        match poll().await? {
+        let seen = crate::http::within(started + timeout, poll()).await;
+        let seen = match seen {
+            Ok(seen) => seen,
+            Err(e) if e.is_transient() => {
+                let text = crate::secrets::redact(&e.to_string());
+                tracing::info!(
+                    polls,
+                    "waiting for {what}: poll failed ({text}); polling again"
+                );
+                last_status = format!("the last poll failed: {text}");
+                delay = delay.mul_f64(GROWTH).min(MAX_DELAY);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match seen {
             Poll::Done(value) => {
                 tracing::info!(
                     polls,
@@ -138,6 +158,26 @@ mod tests {
         .await
         .unwrap_err();
         assert!(failed.to_string().contains("disk full") && failed.to_string().contains("task t2"));
+
+        let flaky = AtomicU32::new(0);
+        let done = wait_for("task t4", Duration::from_secs(60), || async {
+            match flaky.fetch_add(1, Ordering::SeqCst) {
+                0 | 1 => Err(CloudError::Api {
+                    status: 503,
+                    message: "gateway".into(),
+                }),
+                _ => Ok(Poll::Done("ok")),
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(done, "ok");
+        let fatal = wait_for::<(), _, _>("task t5", Duration::from_secs(60), || async {
+            Err(CloudError::Auth("token".into()))
+        })
+        .await
+        .unwrap_err();
+        assert!(matches!(fatal, CloudError::Auth(_)));
 
         let timeout = wait_for::<(), _, _>("task t3", Duration::from_secs(5), || async {
             Ok(Poll::Pending("queued".into()))

@@ -1,9 +1,9 @@
 //! The control API under `/_sim/` used by tests and the quickstart: health,
-//! reset, state dump, request log, faults, config, Vscale drift helpers and Zomro
+//! reset, state dump, request log, faults, random faults (chaos), config, Vscale drift helpers and Zomro
 //! session/error/drift helpers.
 //! Control requests are never logged and never subject to faults.
 
-use crate::faults::FaultRule;
+use crate::faults::{ChaosConfig, FaultRule};
 use crate::http::{segments, ApiRequest, ApiResponse, SimError};
 use crate::server::{lock, Shared, Sim};
 use crate::util::now_ms;
@@ -174,6 +174,15 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
         ("DELETE", ["faults"]) => {
             sim.faults.clear();
             Ok(ok())
+        }
+        ("GET", ["chaos"]) => Ok(sim.chaos.render()),
+        ("POST", ["chaos"]) => {
+            sim.chaos.start(parse::<ChaosConfig>(req)?)?;
+            Ok(ok())
+        }
+        ("DELETE", ["chaos"]) => {
+            sim.chaos.stop();
+            Ok(sim.chaos.render())
         }
         ("POST", ["config"]) => {
             if let Some(task_ms) = parse::<ConfigBody>(req)?.task_ms {

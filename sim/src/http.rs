@@ -172,6 +172,8 @@ pub trait CloudApi: Send {
     fn handle(&mut self, req: &ApiRequest, now: u64) -> ApiResponse;
     /// A failure answered in this API's own error shape.
     fn error_response(&self, status: u16, message: &str) -> ApiResponse;
+    /// The API's own "busy, try again" answer (the request was not carried out).
+    fn busy_response(&self) -> ApiResponse;
     /// The cloud's objects as its API renders them (for `GET /_sim/state`).
     fn dump(&mut self, now: u64) -> Value;
     /// Back to the startup state.

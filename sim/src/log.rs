@@ -17,6 +17,8 @@ pub struct LogEntry {
     headers: Map<String, Value>,
     body: Value,
     status: u16,
+    fault: Option<String>,
+    processed: bool,
     started_ms: u64,
     ended_ms: u64,
 }
@@ -33,9 +35,19 @@ impl LogEntry {
             headers: header_map(&req.headers),
             body: decode_body(req.header("content-type"), &req.body),
             status,
+            fault: None,
+            processed: true,
             started_ms: 0,
             ended_ms: 0,
         }
+    }
+
+    /// Notes the fault served (its label, see `FaultAction::label`) and whether the
+    /// cloud carried the request out.
+    pub fn with_fault(mut self, fault: Option<String>, processed: bool) -> Self {
+        self.fault = fault;
+        self.processed = processed;
+        self
     }
 
     /// Sets when the request arrived and when its answer (or the drop) was decided,
@@ -57,6 +69,8 @@ impl LogEntry {
             "headers": self.headers,
             "body": self.body,
             "status": self.status,
+            "fault": self.fault,
+            "processed": self.processed,
             "started_ms": self.started_ms,
             "ended_ms": self.ended_ms,
         })

@@ -2,7 +2,7 @@
 //! keep-alive), request capture, fault injection and dispatch by path prefix.
 
 use crate::control;
-use crate::faults::{FaultAction, FaultQueue};
+use crate::faults::{Chaos, FaultQueue};
 use crate::http::{ApiRequest, ApiResponse, Cloud, CloudApi};
 use crate::inet::Inet;
 use crate::log::{LogEntry, RequestLog};
@@ -46,6 +46,8 @@ pub struct Sim {
     pub log: RequestLog,
     /// Pending fault rules.
     pub faults: FaultQueue,
+    /// Random faults and their figures.
+    pub chaos: Chaos,
 }
 
 impl Sim {
@@ -58,6 +60,7 @@ impl Sim {
             starvcenter: StarVCenter::new(config.task_ms),
             log: RequestLog::default(),
             faults: FaultQueue::default(),
+            chaos: Chaos::default(),
         }
     }
 
@@ -70,6 +73,7 @@ impl Sim {
         }
         self.log.clear();
         self.faults.clear();
+        self.chaos = Chaos::default();
     }
 
     /// The module serving a cloud.
@@ -101,6 +105,14 @@ impl Sim {
         }
     }
 
+    /// The cloud's own busy answer.
+    fn busy_response(&mut self, cloud: Cloud) -> ApiResponse {
+        match self.cloud(cloud) {
+            Some(api) => api.busy_response(),
+            None => not_found(),
+        }
+    }
+
     /// An injected status fault in the cloud's own error shape.
     fn fault_response(
         &mut self,
@@ -108,8 +120,9 @@ impl Sim {
         status: u16,
         retry_after: Option<String>,
         location: Option<String>,
+        message: Option<String>,
     ) -> ApiResponse {
-        let message = format!("injected fault {status}");
+        let message = message.unwrap_or_else(|| format!("injected fault {status}"));
         let mut resp = match self.cloud(cloud) {
             Some(api) => api.error_response(status, &message),
             None => ApiResponse::json(status, &json!({"error": message})),
@@ -221,39 +234,74 @@ async fn capture(req: Request<Incoming>) -> Option<ApiRequest> {
     })
 }
 
-/// An API request: consume a fault, sleep/drop/fail as it says, else run it
-/// in its cloud; log it with the status actually sent (0 when dropped).
+/// An API request: consume a fault (a queued rule first, else a chaos draw),
+/// sleep/drop/fail as it says, else run it in its cloud; log it with the status
+/// actually sent (0 when dropped) and the fault served. An `after` fault runs the
+/// request in its cloud first and then loses the answer.
 async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dropped> {
     let cloud = Cloud::from_path(&req.path);
     let started_ms = now_ms();
     let (seq, fault) = {
         let mut sim = lock(shared);
-        let fault = sim.faults.take(cloud, &req.method, &req.path);
+        let body = String::from_utf8_lossy(&req.body);
+        let fault = match sim.faults.take(cloud, &req.method, &req.path, &body) {
+            Some(fault) => Some(fault),
+            None => sim.chaos.draw(cloud),
+        };
         (sim.log.reserve_seq(), fault.unwrap_or_default())
     };
-    let FaultAction {
-        status,
-        retry_after,
-        location,
-        latency_ms,
-        drop,
-    } = fault;
-    if let Some(ms) = latency_ms {
+    let label = fault.label();
+    if let Some(ms) = fault.latency_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     let mut sim = lock(shared);
-    if drop {
-        sim.log
-            .push(LogEntry::new(seq, cloud, req, 0).timed(started_ms, now_ms()));
+    let real =
+        if fault.after || (fault.status.is_none() && !fault.drop && !fault.busy && !fault.html) {
+            Some(sim.dispatch(cloud, req, now_ms()))
+        } else {
+            None
+        };
+    if fault.drop {
+        sim.log.push(
+            LogEntry::new(seq, cloud, req, 0)
+                .with_fault(label, real.is_some())
+                .timed(started_ms, now_ms()),
+        );
         return Err(Dropped);
     }
-    let resp = match status {
-        Some(status) => sim.fault_response(cloud, status, retry_after, location),
-        None => sim.dispatch(cloud, req, now_ms()),
+    let resp = match (fault.status, fault.html, fault.busy, real) {
+        (_, _, true, _) => sim.busy_response(cloud),
+        (status, true, _, real) => {
+            let status = status.or(real.map(|r| r.status)).unwrap_or(502);
+            proxy_page(status)
+        }
+        (Some(status), false, _, _) => sim.fault_response(
+            cloud,
+            status,
+            fault.retry_after,
+            fault.location.clone(),
+            fault.message.clone(),
+        ),
+        (None, false, _, Some(real)) => real,
+        (None, false, _, None) => sim.dispatch(cloud, req, now_ms()),
     };
-    sim.log
-        .push(LogEntry::new(seq, cloud, req, resp.status).timed(started_ms, now_ms()));
+    let processed = fault.after || label.as_deref().is_none_or(|l| l == "latency");
+    sim.log.push(
+        LogEntry::new(seq, cloud, req, resp.status)
+            .with_fault(label, processed)
+            .timed(started_ms, now_ms()),
+    );
     Ok(resp)
+}
+
+/// What a reverse proxy or load balancer in front of an API answers on its own: an
+/// HTML page, none of the cloud's error shape.
+fn proxy_page(status: u16) -> ApiResponse {
+    ApiResponse::text(
+        status,
+        "text/html",
+        format!("<html><head><title>{status}</title></head><body><center><h1>{status}</h1></center><hr><center>nginx</center></body></html>"),
+    )
 }
 
 /// Turns an [`ApiResponse`] into a hyper response; header values that are

@@ -7,6 +7,7 @@
 //! attribute, before any API call.
 
 pub mod inet;
+pub mod safe_create;
 pub mod starvcenter;
 pub mod vscale;
 pub mod zomro;
@@ -64,6 +65,10 @@ pub enum CloudError {
     /// The answer did not have the documented shape.
     #[error("unexpected answer: {0}")]
     Protocol(String),
+    /// A create whose outcome could not be settled; the text names the
+    /// possible object and what to check.
+    #[error("{0}")]
+    Unsettled(String),
     /// Terraform asked the provider to stop (Ctrl-C) during the wait.
     #[error("cancelled while waiting for {task} (last status: {last_status}): Terraform asked the provider to stop; the remote work may still be running")]
     Cancelled {
@@ -79,6 +84,31 @@ impl CloudError {
     /// resource from state).
     pub fn is_not_found(&self) -> bool {
         matches!(self, CloudError::NotFound(_))
+    }
+
+    /// Whether the remote work had started when this error came: the wait for it
+    /// failed or timed out, or the request's answer was lost. An operation that must
+    /// not be repeated silently (a restore) is then kept in state, tainted.
+    pub fn work_started(&self) -> bool {
+        match self {
+            CloudError::Timeout { .. }
+            | CloudError::TaskFailed { .. }
+            | CloudError::Cancelled { .. } => true,
+            CloudError::Http(e) => e.is_ambiguous(),
+            _ => false,
+        }
+    }
+
+    /// Whether asking again later may well succeed: no answer, a 5xx or 429, a busy
+    /// answer that outlasted the retries, an answer that could not be read. Waits
+    /// ride these out instead of failing.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            CloudError::Http(HttpError::Cancelled(_)) => false,
+            CloudError::Http(_) | CloudError::Protocol(_) => true,
+            CloudError::Api { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
     }
 }
 
@@ -563,9 +593,13 @@ pub trait Cloud: Send + Sync {
     // ---- StarVCenter part 1: tenants, VPCs, connection, quota --------------------
     // (kept together at the end of the trait to ease merging with other clouds' work)
 
-    /// Creates a tenant with its quotas.
-    async fn create_tenant(&self, spec: &TenantSpec) -> Result<Tenant, CreateError> {
-        let _ = spec;
+    /// Creates a tenant with its quotas, within `timeout`.
+    async fn create_tenant(
+        &self,
+        spec: &TenantSpec,
+        timeout: Duration,
+    ) -> Result<Tenant, CreateError> {
+        let _ = (spec, timeout);
         Ok(unsupported("creating a tenant")?)
     }
 
@@ -587,9 +621,14 @@ pub trait Cloud: Send + Sync {
         unsupported("deleting a tenant")
     }
 
-    /// Creates a private network.
-    async fn create_vpc(&self, name: &str, description: Option<&str>) -> Result<Vpc, CreateError> {
-        let _ = (name, description);
+    /// Creates a private network within `timeout`.
+    async fn create_vpc(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Vpc, CreateError> {
+        let _ = (name, description, timeout);
         Ok(unsupported("creating a VPC")?)
     }
 
@@ -687,13 +726,14 @@ pub trait Cloud: Send + Sync {
 
     // ---- StarVCenter part 2 (issue 4): security groups, SLB, routers, mappings -------
 
-    /// Creates an empty security group; its id.
+    /// Creates an empty security group within `timeout`; its id.
     async fn create_security_group(
         &self,
         name: &str,
         description: Option<&str>,
+        timeout: Duration,
     ) -> Result<String, CreateError> {
-        let _ = (name, description);
+        let _ = (name, description, timeout);
         Ok(unsupported("creating a security group")?)
     }
 
@@ -753,9 +793,9 @@ pub trait Cloud: Send + Sync {
         unsupported("re-applying security group rules")
     }
 
-    /// Creates a load balancer (without back ends), stopped; its id.
-    async fn create_slb(&self, spec: &SlbSpec) -> Result<String, CreateError> {
-        let _ = spec;
+    /// Creates a load balancer (without back ends), stopped, within `timeout`; its id.
+    async fn create_slb(&self, spec: &SlbSpec, timeout: Duration) -> Result<String, CreateError> {
+        let _ = (spec, timeout);
         Ok(unsupported("creating a load balancer")?)
     }
 

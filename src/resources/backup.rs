@@ -260,7 +260,9 @@ impl Resource for BackupResource {
             // Only `timeouts` changed: nothing to send.
             return Some(planned);
         }
-        if let Err(e) = cloud.update_backup(&id, name, description).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
+        let updated = cloud.update_backup(&id, name, description);
+        if let Err(e) = crate::http::within(deadline, updated).await {
             report(diags, &format!("Cannot update backup {id}"), &e, None);
             return Some(prior);
         }

@@ -431,7 +431,11 @@ impl Resource for SecurityGroupResource {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let id = match cloud
-            .create_security_group(&name, known(&planned.description))
+            .create_security_group(
+                &name,
+                known(&planned.description),
+                timeout(&planned.timeouts, Phase::Create),
+            )
             .await
         {
             Ok(id) => id,
@@ -451,7 +455,9 @@ impl Resource for SecurityGroupResource {
         let mut state = planned.clone();
         state.id = Value::Value(id.clone());
         let empty = SecurityGroupState::default();
-        match converge(cloud.as_ref(), &id, &empty, &planned).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Create));
+        let converged = converge(cloud.as_ref(), &id, &empty, &planned);
+        match crate::http::within(deadline, converged).await {
             Ok(true) => check_effect(diags, cloud.as_ref(), &id).await,
             Ok(false) => {}
             Err(message) => diags.root_error(
@@ -472,7 +478,8 @@ impl Resource for SecurityGroupResource {
     ) -> Option<Self::State> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
-        match converge(cloud.as_ref(), &id, &prior, &planned).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
+        match crate::http::within(deadline, converge(cloud.as_ref(), &id, &prior, &planned)).await {
             Ok(true) => check_effect(diags, cloud.as_ref(), &id).await,
             Ok(false) => {}
             Err(message) => diags.root_error(
@@ -487,10 +494,12 @@ impl Resource for SecurityGroupResource {
     async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
+        let deadline = crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete));
         match cloud.read_security_group(&id).await {
             Ok(None) => return Some(()),
             Ok(Some(group)) => {
-                if let Err(e) = cloud.bind_security_group(&id, &group.nic_ids, false).await {
+                let unbind = cloud.bind_security_group(&id, &group.nic_ids, false);
+                if let Err(e) = crate::http::within(deadline, unbind).await {
                     report(
                         diags,
                         &format!("Cannot unbind the NICs of security group {id}"),
@@ -506,7 +515,8 @@ impl Resource for SecurityGroupResource {
             }
         }
         let what = format!("security group {id}");
-        deleted(diags, &what, cloud.delete_security_group(&id).await)
+        let result = crate::http::within(deadline, cloud.delete_security_group(&id)).await;
+        deleted(diags, &what, result)
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {

@@ -899,7 +899,8 @@ impl Resource for SlbResource {
         let cloud = self.shared.cloud(diags)?;
         let mut state = planned.clone();
         let planned = planned.with_written_key(&config);
-        let id = match cloud.create_slb(&planned.spec()).await {
+        let limit = timeout(&planned.timeouts, Phase::Create);
+        let id = match cloud.create_slb(&planned.spec(), limit).await {
             Ok(id) => id,
             Err(failure) => {
                 report(
@@ -918,7 +919,9 @@ impl Resource for SlbResource {
             enabled: Value::Value(false),
             ..Default::default()
         };
-        if let Err(message) = converge(cloud.as_ref(), &id, &prior, &planned).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Create));
+        let converged = converge(cloud.as_ref(), &id, &prior, &planned);
+        if let Err(message) = crate::http::within(deadline, converged).await {
             diags.root_error(
                 "Cannot finish the load balancer",
                 crate::secrets::redact(&message),
@@ -945,7 +948,9 @@ impl Resource for SlbResource {
         } else {
             prior.with_written_key(&config)
         };
-        if let Err(message) = converge(cloud.as_ref(), &id, &prior, &effective).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
+        let converged = converge(cloud.as_ref(), &id, &prior, &effective);
+        if let Err(message) = crate::http::within(deadline, converged).await {
             diags.root_error(
                 "Cannot update the load balancer",
                 crate::secrets::redact(&message),
@@ -961,7 +966,11 @@ impl Resource for SlbResource {
         deleted(
             diags,
             &format!("load balancer {id}"),
-            cloud.delete_slb(&id).await,
+            crate::http::within(
+                crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete)),
+                cloud.delete_slb(&id),
+            )
+            .await,
         )
     }
 

@@ -265,8 +265,9 @@ impl Resource for TenantResource {
             description: known(&planned.description).map(String::from),
             quotas: planned.quotas(),
         };
+        let limit = timeout(&planned.timeouts, Phase::Create);
         let mut state = planned;
-        match cloud.create_tenant(&spec).await {
+        match cloud.create_tenant(&spec, limit).await {
             Ok(tenant) => {
                 apply_tenant(&mut state, tenant);
                 Some(state)
@@ -290,7 +291,10 @@ impl Resource for TenantResource {
         let id = known(&prior.id).unwrap_or_default().to_string();
         let mut state = planned;
         if state.quotas() != prior.quotas() {
-            if let Err(e) = cloud.update_tenant_quotas(&id, &state.quotas()).await {
+            let deadline = crate::http::deadline_in(timeout(&state.timeouts, Phase::Update));
+            let quotas = state.quotas();
+            let updated = cloud.update_tenant_quotas(&id, &quotas);
+            if let Err(e) = crate::http::within(deadline, updated).await {
                 report(
                     diags,
                     &format!("Cannot change the quotas of tenant {id}"),

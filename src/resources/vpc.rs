@@ -131,8 +131,9 @@ impl Resource for VpcResource {
         let cloud = self.shared.cloud(diags)?;
         let name = known(&planned.name).unwrap_or_default().to_string();
         let description = known(&planned.description).map(String::from);
+        let limit = timeout(&planned.timeouts, Phase::Create);
         let mut state = planned;
-        match cloud.create_vpc(&name, description.as_deref()).await {
+        match cloud.create_vpc(&name, description.as_deref(), limit).await {
             Ok(vpc) => {
                 apply_vpc(&mut state, vpc);
                 Some(state)
@@ -159,7 +160,9 @@ impl Resource for VpcResource {
             .flatten();
         let description = (planned.description != prior.description)
             .then(|| known(&planned.description).unwrap_or_default());
-        if let Err(e) = cloud.update_vpc(&id, name, description).await {
+        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
+        let updated = cloud.update_vpc(&id, name, description);
+        if let Err(e) = crate::http::within(deadline, updated).await {
             report(diags, &format!("Cannot update VPC {id}"), &e, None);
             return Some(prior);
         }
@@ -178,7 +181,9 @@ impl Resource for VpcResource {
     async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
         let cloud = self.shared.cloud(diags)?;
         let id = known(&prior.id).unwrap_or_default().to_string();
-        deleted(diags, &format!("VPC {id}"), cloud.delete_vpc(&id).await)
+        let deadline = crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete));
+        let result = crate::http::within(deadline, cloud.delete_vpc(&id)).await;
+        deleted(diags, &format!("VPC {id}"), result)
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {

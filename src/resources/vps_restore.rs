@@ -171,7 +171,11 @@ impl Resource for VpsRestoreResource {
             .await
         {
             report(diags, &format!("Cannot restore server {vps_id}"), &e, None);
-            return None;
+            if !e.work_started() {
+                return None;
+            }
+            // The restore started (its wait failed): recorded, so Terraform keeps it
+            // tainted and a new restore shows in the plan instead of running silently.
         }
         let mut state = planned;
         state.id = Value::Value(id_of(&vps_id, &source));

@@ -556,7 +556,10 @@ fn calls(cloud: CloudKind, vps: &str) -> Vec<(&'static str, Call)> {
                 .list_security_groups()));
             list.push(call!("read_vpc", vps, |c, _id| c.read_vpc("vpc-default")));
             list.push(call!("create_vpc", vps, |c, _id| async move {
-                c.create_vpc("prop", None).await.map_err(|e| e.error)
+                // A short create limit: a lost answer's settling window is 1 s.
+                c.create_vpc("prop", None, std::time::Duration::from_secs(2))
+                    .await
+                    .map_err(|e| e.error)
             }));
         }
     }
@@ -565,7 +568,11 @@ fn calls(cloud: CloudKind, vps: &str) -> Vec<(&'static str, Call)> {
         list.push(call!("list_backups", vps, |c, _id| c.list_backups(None)));
         list.push(call!("read_ssh_key", vps, |c, _id| c.read_ssh_key("1")));
         list.push(call!("create_ssh_key", vps, |c, _id| async move {
-            c.create_ssh_key("k", KEY).await.map_err(|e| e.error)
+            // Bound by a short deadline: a lost answer's settling window is 1 s.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+            terraform_provider_polycloud::http::within(deadline, c.create_ssh_key("k", KEY))
+                .await
+                .map_err(|e| e.error)
         }));
     }
     list

@@ -12,11 +12,13 @@ fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A provider block with `max_retries`, adopting server `id` as `polycloud_vps.web`.
+/// A provider block (default `max_retries`: busy answers are waited out until the
+/// operation's timeout, not for a number of retries), adopting server `id` as
+/// `polycloud_vps.web`.
 fn adopted(sim: &Sim, id: &str, body: &str) -> String {
     format!(
         "{}\nimport {{\n  to = polycloud_vps.web\n  id = \"{id}\"\n}}\n\nresource \"polycloud_vps\" \"web\" {{\n  name = \"web\"\n{body}}}\n",
-        inet_provider(sim).replace("}\n", "  max_retries = 10\n}\n")
+        inet_provider(sim)
     )
 }
 

@@ -4,6 +4,7 @@
 //! request log, not only exit codes.
 
 mod cancel;
+mod chaos;
 mod credentials;
 mod examples;
 mod harness;
@@ -17,6 +18,7 @@ mod inet_resources;
 mod inet_vps;
 mod mirror;
 mod reliability;
+mod safe_create;
 mod secrets_out_of_state;
 mod secrets_sweep;
 mod starvcenter_common;
@@ -28,6 +30,7 @@ mod starvcenter_resources;
 mod starvcenter_storage;
 mod starvcenter_vps;
 mod state_upgrade;
+mod strict_reads_and_waits;
 mod tls;
 mod user_docs;
 mod vscale_data;

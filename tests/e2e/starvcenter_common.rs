@@ -100,3 +100,14 @@ pub fn svc_api(sim: &Sim, method: &str, path: &str, params: Option<Value>) -> Va
     assert_eq!(answer["result"], "0", "{method} {path}: {answer}");
     answer["data"].clone()
 }
+
+/// Asserts that a `plan -detailed-exitcode` failed on a read error (exit 1, "Cannot
+/// read", the HTTP status), not on a plan that drops the object and creates it again
+/// (exit 2).
+pub fn assert_plan_fails_reading(run: TfRun, status: u16) {
+    let out = run.output();
+    assert_eq!(run.code, 1, "expected a read error (exit 1):\n{out}");
+    assert!(out.contains("Cannot read"), "{out}");
+    assert!(out.contains(&format!("HTTP {status}")), "{out}");
+    assert!(!out.contains("will be created"), "{out}");
+}

@@ -202,7 +202,7 @@ fn starvcenter_security_group_lifecycle() {
     svc_ctl(&sim, "DELETE", &format!("sg_rules/{kept}"), None);
     assert_eq!(ws2.plan().code, 2);
     sim.fault(json!({"count": 20, "status": 503, "cloud": "starvcenter"}));
-    ws2.plan().failed();
+    assert_plan_fails_reading(ws2.plan(), 503);
     sim.call("DELETE", "/_sim/faults", None, &[]);
     assert!(ws2.resource("polycloud_security_group.web")["id"] == id.as_str());
     ws.apply().ok();
@@ -396,7 +396,7 @@ fn starvcenter_slb_lifecycle() {
     );
     assert_eq!(ws.plan().code, 2);
     sim.fault(json!({"count": 20, "status": 503, "cloud": "starvcenter"}));
-    ws.plan().failed();
+    assert_plan_fails_reading(ws.plan(), 503);
     sim.call("DELETE", "/_sim/faults", None, &[]);
     ws.apply().ok();
     assert!(svc(&sim, "realnodes")

@@ -213,7 +213,7 @@ fn starvcenter_router_mappings_and_access_rules() {
 
     // Drift: a mapping deleted by hand is planned again; a failing read keeps it.
     sim.fault(json!({"count": 20, "status": 503, "cloud": "starvcenter"}));
-    ws.plan().failed();
+    assert_plan_fails_reading(ws.plan(), 503);
     sim.call("DELETE", "/_sim/faults", None, &[]);
     svc_ctl(&sim, "DELETE", &format!("nats/{nat_id}"), None);
     let plan = ws.plan();

@@ -80,7 +80,7 @@ fn starvcenter_backup_and_restore() {
     sim.fault(
         json!({"count": 10, "status": 503, "cloud": "starvcenter", "path_contains": "/backup/"}),
     );
-    ws2.plan().failed();
+    assert_plan_fails_reading(ws2.plan(), 503);
     sim.call("DELETE", "/_sim/faults", None, &[]);
     svc_ctl(&sim, "DELETE", &format!("backups/{id}"), None);
     let plan = ws2.plan();
@@ -292,7 +292,7 @@ fn starvcenter_vpc_lifecycle() {
     );
     assert_eq!(ws.plan().code, 2);
     sim.fault(json!({"count": 10, "status": 503, "cloud": "starvcenter"}));
-    ws.plan().failed();
+    assert_plan_fails_reading(ws.plan(), 503);
     sim.call("DELETE", "/_sim/faults", None, &[]);
 
     ws.destroy().ok();

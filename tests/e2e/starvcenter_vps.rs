@@ -221,7 +221,7 @@ fn starvcenter_vps_drift_and_read_failures() {
 
     // A failing read is an error and keeps the VM in state.
     sim.fault(json!({"count": 10, "status": 503, "cloud": "starvcenter"}));
-    ws.plan().failed();
+    assert_plan_fails_reading(ws.plan(), 503);
     sim.call("DELETE", "/_sim/faults", None, &[]);
     assert_eq!(ws.resource("polycloud_vps.app")["id"], id.as_str());
 

@@ -240,6 +240,11 @@ impl CloudApi for Inet {
         ApiResponse::json(status, &body)
     }
 
+    /// The 409 `actions.rs` answers while a transition runs (iNET doc, "Hành động").
+    fn busy_response(&self) -> ApiResponse {
+        self.error_response(409, "VPS is busy (another action is running)")
+    }
+
     fn dump(&mut self, now: u64) -> Value {
         self.advance(now);
         json!({"vps": self.vps.values().map(|v| v.render_state(now)).collect::<Vec<_>>()})

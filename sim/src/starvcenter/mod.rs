@@ -396,6 +396,14 @@ impl CloudApi for StarVCenter {
         encode(status, &json!({"result": "1", "resultinfo": message}))
     }
 
+    /// `result: "1"` naming a VM lock (the StarVCenter API document's lock-code table 附表2, as `tasks.rs` answers).
+    fn busy_response(&self) -> ApiResponse {
+        encode(
+            200,
+            &json!({"result": "1", "resultinfo": "虚拟机已锁定: vm is locked (lock code 5: busy)"}),
+        )
+    }
+
     fn dump(&mut self, now: u64) -> Value {
         self.advance(now);
         self.state_json(now)

@@ -228,6 +228,12 @@ impl CloudApi for Vscale {
         ApiResponse::json(status, &json!({})).with_header(ERROR_HEADER, message)
     }
 
+    /// Vscale API, intro: errors are the status plus `Vscale-Error-Message`; a scalet
+    /// a task holds answers 409 "locked" (as `tasks.rs` does for real locks).
+    fn busy_response(&self) -> ApiResponse {
+        self.error_response(409, "scalet is locked by a running task")
+    }
+
     fn dump(&mut self, now: u64) -> Value {
         self.advance(now);
         let mut tasks: Vec<&Task> = self.tasks.iter().collect();

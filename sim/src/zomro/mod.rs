@@ -207,6 +207,11 @@ impl CloudApi for Zomro {
         DocError::new(kind, "", message).render(status)
     }
 
+    /// HTTP 200 `doc.error` "Request in process, please wait": busy, not failure (docs/design/wire.md, "Zomro").
+    fn busy_response(&self) -> ApiResponse {
+        DocError::busy().render(200)
+    }
+
     fn dump(&mut self, now: u64) -> Value {
         self.advance(now);
         let expired = self.sessions.values().filter(|s| s.expired).count();

@@ -11,7 +11,6 @@ mod objects;
 mod rules;
 pub mod wire;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +21,7 @@ use serde_json::{json, Value};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
 use crate::http::{
-    Body, Classifier, HttpClient, HttpError, HttpSettings, Method, Request, Response,
+    self, Body, Classifier, HttpClient, HttpError, HttpSettings, Method, Request, Response,
 };
 use crate::model::*;
 use crate::waiter::{self, Poll};
@@ -80,8 +79,15 @@ fn error_of(status: u16, message: Option<String>) -> CloudError {
 fn unwrap_envelope<T: DeserializeOwned>(response: &Response) -> Result<T, CloudError> {
     let envelope: wire::Envelope = match serde_json::from_slice(&response.body) {
         Ok(e) => e,
+        // No envelope: not iNET's own answer (a proxy's page), so never a not-found.
         Err(_) if !(200..300).contains(&response.status) => {
-            return Err(error_of(response.status, None))
+            return Err(CloudError::Api {
+                status: response.status,
+                message: format!(
+                    "HTTP {} without iNET's {{success, data, meta}} envelope (a proxy or load balancer in between?)",
+                    response.status
+                ),
+            })
         }
         Err(e) => {
             return Err(CloudError::Protocol(format!(
@@ -318,25 +324,16 @@ impl InetClient {
         target: PowerState,
         timeout: Duration,
     ) -> Result<(), CloudError> {
-        self.send_json(
-            Method::Post,
-            &format!("/vps/{id}/{action}"),
-            json!({}),
-            false,
-        )
-        .await?;
+        // iNET's busy 409 during a transition is waited out until the timeout.
+        let path = format!("/vps/{id}/{action}");
+        let send = self.send_json(Method::Post, &path, json!({}), false);
+        http::within(http::deadline_in(timeout), send).await?;
         let what = match target {
             PowerState::Running if action.starts_with("reboot") => format!("{action} to finish"),
             PowerState::Running => "to start".to_string(),
             PowerState::Stopped => "to shut down".to_string(),
         };
         self.wait_power(id, target, &what, timeout).await
-    }
-
-    /// Ids of the snapshots of a VPS (before a create, to recognise the new one).
-    async fn snapshot_ids(&self, vps: u64) -> Result<HashSet<String>, CloudError> {
-        let list: Vec<wire::Image> = self.get(&format!("/vps/{vps}/snapshot")).await?;
-        Ok(list.into_iter().map(|s| s.id).collect())
     }
 }
 
@@ -505,9 +502,10 @@ impl Cloud for InetClient {
         self.find_image(vps, "snapshot", &sub).await
     }
 
-    async fn delete_snapshot(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
+    async fn delete_snapshot(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let (vps, sub) = split_id(id, "snapshot")?;
-        self.delete_sub(vps, "snapshot", &sub).await
+        let delete = self.delete_sub(vps, "snapshot", &sub);
+        http::within(http::deadline_in(timeout), delete).await
     }
 
     async fn list_snapshots(&self, vps_id: Option<&str>) -> Result<Vec<Snapshot>, CloudError> {
@@ -519,9 +517,10 @@ impl Cloud for InetClient {
         self.find_image(vps, "backup", &sub).await
     }
 
-    async fn delete_backup(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
+    async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let (vps, sub) = split_id(id, "backup")?;
-        self.delete_sub(vps, "backup", &sub).await
+        let delete = self.delete_sub(vps, "backup", &sub);
+        http::within(http::deadline_in(timeout), delete).await
     }
 
     async fn list_backups(&self, vps_id: Option<&str>) -> Result<Vec<Backup>, CloudError> {
@@ -541,9 +540,10 @@ impl Cloud for InetClient {
         self.find_volume(vps, &sub).await
     }
 
-    async fn delete_volume(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
+    async fn delete_volume(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let (vps, sub) = split_id(id, "volume")?;
-        self.delete_sub(vps, "volume", &sub).await
+        let delete = self.delete_sub(vps, "volume", &sub);
+        http::within(http::deadline_in(timeout), delete).await
     }
 }
 

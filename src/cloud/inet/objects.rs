@@ -1,14 +1,14 @@
 //! iNET snapshots, backups and volumes: objects under `/vps/{vpsId}`, whose
 //! Terraform ids are `<vps_id>/<id>`.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use serde_json::json;
 
 use super::{wire, InetClient};
+use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{Cloud, CloudError, CreateError};
-use crate::http::{self, Body, Method};
+use crate::http::{Body, Method};
 use crate::model::*;
 use crate::waiter::{self, Poll};
 
@@ -113,34 +113,36 @@ impl InetClient {
         timeout: Duration,
     ) -> Result<Snapshot, CreateError> {
         let vps = super::require_vps_id(&spec.vps_id)?;
-        let before = self.snapshot_ids(vps).await?;
         let path = format!("/vps/{vps}/snapshot");
         let request = self
             .request(Method::Post, &path)
             .body(Body::Json(json!({})));
-        let made: wire::Image = http::create_with_lookup(
-            &self.http,
-            || self.call(request.clone()),
-            || self.new_snapshot(vps, &before),
+        // An iNET snapshot has no name of its own: any new snapshot of the VPS is it.
+        let intent = Intent::new(
+            format!("inet snapshot of {vps}"),
+            format!("iNET snapshot of VPS {vps}"),
+            format!("the snapshots of VPS {vps} (GET /vps/{vps}/snapshot)"),
+            timeout,
+        );
+        let made = safe_create(
+            &intent,
+            || async {
+                let list: Vec<wire::Image> = self.get(&path).await?;
+                Ok(list.into_iter().map(|s| (s.id.clone(), s)).collect())
+            },
+            || async {
+                let made: wire::Image = self.call(request.clone()).await?;
+                Ok((made.id.clone(), made))
+            },
         )
         .await?;
         let id = format!("{vps}/{}", made.id);
-        self.wait_snapshot(vps, &made.id, timeout)
+        self.wait_snapshot(vps, &made.id, intent.wait_limit())
             .await
             .map_err(|error| CreateError {
                 id: Some(id),
                 error,
             })
-    }
-
-    /// The newest snapshot of `vps` whose id is not in `before`.
-    async fn new_snapshot(
-        &self,
-        vps: u64,
-        before: &HashSet<String>,
-    ) -> Result<Option<wire::Image>, CloudError> {
-        let list: Vec<wire::Image> = self.get(&format!("/vps/{vps}/snapshot")).await?;
-        Ok(list.into_iter().rfind(|s| !before.contains(&s.id)))
     }
 
     /// Polls the snapshot list until the snapshot is `available`.
@@ -196,27 +198,36 @@ impl InetClient {
         let image = spec.image.clone().ok_or_else(|| {
             CloudError::Unsupported("iNET makes a volume from an image: set `image`.".into())
         })?;
-        let before: HashSet<String> = self
-            .volumes_of(vps)
-            .await?
-            .ok_or_else(|| CloudError::NotFound(format!("VPS {vps} not found")))?
-            .into_iter()
-            .map(|v| v.id)
-            .collect();
         let request = self
             .request(Method::Post, &format!("/vps/{vps}/volume"))
             .body(Body::Json(json!({ "image": image })));
-        let made: wire::Volume = http::create_with_lookup(
-            &self.http,
-            || self.call(request.clone()),
+        let intent = Intent::new(
+            format!("inet volume of {vps}"),
+            format!("iNET volume from image {image:?} on VPS {vps}"),
+            format!("the volumes of VPS {vps} (`dataExtend` of GET /vps/{vps})"),
+            timeout,
+        );
+        let made = safe_create(
+            &intent,
             || async {
-                let now = self.volumes_of(vps).await?.unwrap_or_default();
-                Ok(now.into_iter().rfind(|v| !before.contains(&v.id)))
+                let now = self
+                    .volumes_of(vps)
+                    .await?
+                    .ok_or_else(|| CloudError::NotFound(format!("VPS {vps} not found")))?;
+                Ok(now
+                    .into_iter()
+                    .filter(|v| v.image.as_deref().is_none_or(|i| i == image))
+                    .map(|v| (v.id.clone(), v))
+                    .collect())
+            },
+            || async {
+                let made: wire::Volume = self.call(request.clone()).await?;
+                Ok((made.id.clone(), made))
             },
         )
         .await?;
         let id = format!("{vps}/{}", made.id);
-        self.wait_volume(vps, &made.id, timeout)
+        self.wait_volume(vps, &made.id, intent.wait_limit())
             .await
             .map_err(|error| CreateError {
                 id: Some(id),

@@ -23,6 +23,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
+use crate::cloud::safe_create::{create_unlisted, safe_create_ids, Intent};
 use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
 };
@@ -111,7 +112,20 @@ impl StarVCenterClient {
         params: Value,
         timeout: Duration,
     ) -> Result<Reply, CloudError> {
-        let request = self.request(method, path, Some(params));
+        self.change_request(path, self.request(method, path, Some(params)), timeout)
+            .await
+    }
+
+    /// [`Self::change`] for a request built by the caller. While the VM stays locked
+    /// the request is sent again (nothing was done); any other failure of a request
+    /// that is not idempotent ends the loop as it is, so an unknown outcome reaches
+    /// the caller's look-up and is never re-sent from here.
+    async fn change_request(
+        &self,
+        path: &str,
+        request: Request,
+        timeout: Duration,
+    ) -> Result<Reply, CloudError> {
         match self.send(request.clone()).await {
             Err(CloudError::Http(HttpError::Busy { reason, .. })) => {
                 let what = format!("StarVCenter {path} (the VM is locked: {reason})");
@@ -120,11 +134,13 @@ impl StarVCenterClient {
                         Err(CloudError::Http(HttpError::Busy { reason, .. })) => {
                             Ok(Poll::Pending(format!("still locked: {reason}")))
                         }
-                        Ok(reply) => Ok(Poll::Done(reply)),
+                        Ok(reply) => Ok(Poll::Done(Ok(reply))),
+                        Err(e) if !request.idempotent => Ok(Poll::Done(Err(e))),
                         Err(e) => Err(e),
                     }
                 })
                 .await
+                .and_then(|outcome| outcome)
             }
             other => other,
         }
@@ -139,10 +155,31 @@ impl StarVCenterClient {
         target: Target,
         timeout: Duration,
     ) -> Result<Reply, CloudError> {
-        let reply = self.change(method, path, params, timeout).await?;
+        // A change that starts a task is not repeated blindly (it is sent as not
+        // idempotent): when its answer is lost, the object is watched for a settling
+        // window; only if it never reaches the target is the change sent once more.
+        let deadline = http::deadline_in(timeout);
+        let request = self.request(method, path, Some(params)).idempotent(false);
+        let reply = match self.change_request(path, request.clone(), timeout).await {
+            Ok(reply) => reply,
+            Err(CloudError::Http(e)) if e.is_ambiguous() => {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                let window = (left / 2).min(crate::cloud::safe_create::MAX_WINDOW);
+                tracing::info!("{path}: outcome unknown ({e}); watching the object for {} before sending it again", crate::duration::display(window));
+                match self.wait(None, &target, path, window).await {
+                    Ok(()) => return Ok(Reply::default()),
+                    Err(CloudError::Timeout { .. }) => {
+                        let left = deadline.saturating_duration_since(std::time::Instant::now());
+                        self.change_request(path, request, left).await?
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        };
         let startid = reply.startid.clone();
-        self.wait(startid.as_deref(), &target, path, timeout)
-            .await?;
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        self.wait(startid.as_deref(), &target, path, left).await?;
         Ok(reply)
     }
 
@@ -168,14 +205,59 @@ impl StarVCenterClient {
         Ok(out)
     }
 
+    /// `POST path` under the safe-create rule ([`safe_create_ids`]): `list`
+    /// gives the ids of the objects matching the request; `id_of` reads the new id
+    /// from the answer. The answer is `None` when the look-up found the object.
+    pub(super) async fn post_safely<L, LF>(
+        &self,
+        intent: &Intent,
+        path: &str,
+        params: Value,
+        id_of: fn(&Reply) -> Option<String>,
+        list: L,
+    ) -> Result<(String, Option<Reply>), CloudError>
+    where
+        L: FnMut() -> LF,
+        LF: std::future::Future<Output = Result<Vec<String>, CloudError>>,
+    {
+        let created = safe_create_ids(intent, list, || async {
+            let reply = self
+                .send(self.request(Method::Post, path, Some(params.clone())))
+                .await?;
+            let id = id_of(&reply)
+                .ok_or_else(|| CloudError::Protocol(format!("{path} answered no id")))?;
+            Ok((id, reply))
+        })
+        .await?;
+        Ok((created.id, created.value))
+    }
+
     /// One VM's raw detail by exact id, `None` when the search does not list it.
     async fn vm_raw(&self, id: &str) -> Result<Option<Value>, CloudError> {
         let found = self
             .search_all("cloudvm/search", json!({ "vm.id": id.trim() }))
             .await?;
-        Ok(found
+        if let Some(vm) = found
             .into_iter()
-            .find(|v| text(v, "vm.id").as_deref() == Some(id.trim())))
+            .find(|v| text(v, "vm.id").as_deref() == Some(id.trim()))
+        {
+            return Ok(Some(vm));
+        }
+        // Missing from the search: confirmed by the direct read (StarVCenter API 2.2.3,
+        // `GET cloudvm/{id}`) before anyone takes it for gone.
+        match self
+            .read(Method::Get, &format!("cloudvm/{}", id.trim()), None)
+            .await
+        {
+            Ok(reply) => match items(&reply.data).into_iter().next() {
+                Some(vm) if text(&vm, "vm.id").as_deref() == Some(id.trim()) => Ok(Some(vm)),
+                _ => Err(CloudError::Protocol(format!(
+                    "cloudvm/search does not list VM {id} but cloudvm/{id} does not say it is gone"
+                ))),
+            },
+            Err(e) if is_gone(&e, id) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// A VM with its NICs and system disk.
@@ -208,20 +290,16 @@ impl StarVCenterClient {
         Ok(Some(vps))
     }
 
-    /// After an ambiguous create: the VM with that name, if exactly one exists.
-    async fn find_created(
-        &self,
-        name: &str,
-    ) -> Result<Option<(String, Option<String>)>, CloudError> {
+    /// The ids of the VMs named `name` (ids-before and look-up of a VM create).
+    async fn vms_named(&self, name: &str) -> Result<Vec<String>, CloudError> {
         let found = self
             .search_all("cloudvm/search", json!({ "vm.name": name }))
             .await?;
-        let exact: Vec<String> = found
+        Ok(found
             .iter()
             .filter(|v| text(v, "vm.name").as_deref() == Some(name))
             .filter_map(|v| text(v, "vm.id"))
-            .collect();
-        Ok((exact.len() == 1).then(|| (exact[0].clone(), None)))
+            .collect())
     }
 
     /// The backups of one VM.
@@ -367,12 +445,18 @@ impl StarVCenterClient {
             .await
         {
             Ok(reply) => Ok(Some(reply.data)),
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                Ok(None)
-            }
+            Err(e) if is_gone(&e, id) => Ok(None),
             Err(e) => Err(e),
         }
     }
+}
+
+/// Limit of a synchronous change that may meet a locked VM: what is left of the
+/// operation's `timeouts` ([`http::within`]), else 10 minutes.
+pub(super) fn sync_limit() -> Duration {
+    http::current_deadline()
+        .map(|d| d.saturating_duration_since(std::time::Instant::now()))
+        .unwrap_or(Duration::from_secs(600))
 }
 
 /// A VM detail (2.2.2/2.2.3) in the domain model.
@@ -404,7 +488,8 @@ fn backup_from_wire(b: &Value, vm: &str) -> Backup {
         id: text(b, "backup.id").unwrap_or_default(),
         vps_id: text(b, "backup.vmid").unwrap_or_else(|| vm.to_string()),
         name: text(b, "backup.name").unwrap_or_default(),
-        description: Some(text(b, "backup.desc").unwrap_or_default()),
+        // Blank = none written: a backup made without a description keeps a null one.
+        description: text(b, "backup.desc"),
         status: if flag(b, "backup.enable") == Some(true) {
             "available"
         } else {
@@ -453,13 +538,19 @@ fn tenant_from_quota(id: &str, q: &Value) -> Tenant {
     }
 }
 
-/// Maps a "does not exist" answer to `Ok(None)`.
-fn absent_is_none<T>(result: Result<T, CloudError>) -> Result<Option<T>, CloudError> {
+/// Maps StarVCenter's "`id` does not exist" answer to `Ok(None)`; any other failure,
+/// a not-found about another object included, stays an error.
+fn absent_is_none<T>(result: Result<T, CloudError>, id: &str) -> Result<Option<T>, CloudError> {
     match result {
         Ok(v) => Ok(Some(v)),
-        Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => Ok(None),
+        Err(e) if is_gone(&e, id) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// Whether an error is StarVCenter's own answer that `id` does not exist.
+fn is_gone(error: &CloudError, id: &str) -> bool {
+    matches!(error, CloudError::Api { message, .. } if wire::is_not_found_of(message, id))
 }
 
 const NO_KEYS: &str =
@@ -539,12 +630,21 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn create_vps(&self, spec: &VpsSpec, timeout: Duration) -> Result<Vps, CreateError> {
-        let (id, job) = http::create_with_lookup(
-            &self.http,
+        let intent = Intent::new(
+            "starvcenter vm",
+            format!("StarVCenter VM {:?}", spec.name),
+            "the VMs of the tenant (console, cloudvm/search)",
+            timeout,
+        );
+        let created = safe_create_ids(
+            &intent,
+            || self.vms_named(&spec.name),
             || self.post_create(spec),
-            || self.find_created(&spec.name),
         )
         .await?;
+        let id = created.id;
+        let job = created.value.flatten();
+        let timeout = intent.wait_limit();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
@@ -630,9 +730,7 @@ impl Cloud for StarVCenterClient {
                 )
                 .await?
             }
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                return Ok(Deleted::Gone)
-            }
+            Err(e) if is_gone(&e, id) => return Ok(Deleted::Gone),
             other => other?,
         };
         let target = Target::VmGone(id.into());
@@ -673,12 +771,32 @@ impl Cloud for StarVCenterClient {
         if let Some(desc) = &spec.description {
             params["backup.desc"] = json!(desc);
         }
-        let reply = self
-            .change(Method::Post, "cloudvm/backup/create", params, timeout)
+        let vm = spec.vps_id.trim().to_string();
+        let intent = Intent::new(
+            "starvcenter backup",
+            format!("StarVCenter backup {:?} of VM {vm}", spec.name),
+            format!("the backups of VM {vm} (console, GET cloudvm/backup/{vm})"),
+            timeout,
+        );
+        let (id, reply) = self
+            .post_safely(
+                &intent,
+                "cloudvm/backup/create",
+                params,
+                |r| text(&r.data, "backup.id"),
+                || async {
+                    Ok(self
+                        .vm_backups(&vm)
+                        .await?
+                        .into_iter()
+                        .filter(|b| b.name == spec.name)
+                        .map(|b| b.id)
+                        .collect())
+                },
+            )
             .await?;
-        let id = text(&reply.data, "backup.id").ok_or_else(|| {
-            CloudError::Protocol("cloudvm/backup/create answered no backup.id".into())
-        })?;
+        let reply = reply.unwrap_or_default();
+        let timeout = intent.wait_limit();
         self.backup_vms
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -713,7 +831,7 @@ impl Cloud for StarVCenterClient {
         let Some(vm) = self.backup_vm(id.trim()).await? else {
             return Ok(None);
         };
-        match absent_is_none(self.vm_backups(&vm).await)? {
+        match absent_is_none(self.vm_backups(&vm).await, &vm)? {
             Some(backups) => Ok(backups.into_iter().find(|b| b.id == id.trim())),
             None => Ok(None),
         }
@@ -731,35 +849,28 @@ impl Cloud for StarVCenterClient {
             ));
         }
         let params = json!({"backup.id": id, "backup.desc": description.unwrap_or_default()});
-        self.change(
-            Method::Put,
-            "cloudvm/backup/modify",
-            params,
-            Duration::from_secs(600),
-        )
-        .await
-        .map(|_| ())
+        self.change(Method::Put, "cloudvm/backup/modify", params, sync_limit())
+            .await
+            .map(|_| ())
     }
 
     async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let path = format!("cloudvm/backup/{}", id.trim());
         match self.change(Method::Delete, &path, json!({}), timeout).await {
             Ok(_) => Ok(Deleted::Gone),
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                Ok(Deleted::Gone)
-            }
+            Err(e) if is_gone(&e, id) => Ok(Deleted::Gone),
             Err(e) => Err(e),
         }
     }
 
     async fn list_backups(&self, vps_id: Option<&str>) -> Result<Vec<Backup>, CloudError> {
         if let Some(vm) = vps_id {
-            return Ok(absent_is_none(self.vm_backups(vm.trim()).await)?.unwrap_or_default());
+            return Ok(absent_is_none(self.vm_backups(vm.trim()).await, vm)?.unwrap_or_default());
         }
         let mut out = Vec::new();
         for vm in self.search_all("cloudvm/search", json!({})).await? {
             if let Some(id) = text(&vm, "vm.id") {
-                out.extend(absent_is_none(self.vm_backups(&id).await)?.unwrap_or_default());
+                out.extend(absent_is_none(self.vm_backups(&id).await, &id)?.unwrap_or_default());
             }
         }
         Ok(out)
@@ -793,7 +904,11 @@ impl Cloud for StarVCenterClient {
         Ok(out)
     }
 
-    async fn create_tenant(&self, spec: &TenantSpec) -> Result<Tenant, CreateError> {
+    async fn create_tenant(
+        &self,
+        spec: &TenantSpec,
+        timeout: Duration,
+    ) -> Result<Tenant, CreateError> {
         let mut params = Map::new();
         params.insert("app.name".into(), json!(spec.name));
         if let Some(d) = &spec.description {
@@ -811,20 +926,35 @@ impl Cloud for StarVCenterClient {
                 params.insert(key.into(), json!(v.to_string()));
             }
         }
-        let reply = self
-            .send(self.request(
-                Method::Post,
-                "cloudTenant/create",
-                Some(Value::Object(params)),
-            ))
-            .await?;
-        let id = text(&reply.data, "app.id")
-            .ok_or_else(|| CloudError::Protocol("cloudTenant/create answered no app.id".into()))?;
+        // the StarVCenter API document lists no tenants: an unknown outcome cannot be looked up.
+        let intent = Intent::new(
+            "starvcenter tenant",
+            format!("StarVCenter tenant {:?}", spec.name),
+            "the tenants in the StarVCenter console (the API cannot list them)",
+            timeout,
+        );
+        let (id, ()) = create_unlisted(&intent, async {
+            let reply = self
+                .send(self.request(
+                    Method::Post,
+                    "cloudTenant/create",
+                    Some(Value::Object(params.clone())),
+                ))
+                .await?;
+            let id = text(&reply.data, "app.id").ok_or_else(|| {
+                CloudError::Protocol("cloudTenant/create answered no app.id".into())
+            })?;
+            Ok((id, ()))
+        })
+        .await?;
         match self.read_tenant(&id).await {
             Ok(Some(t)) => Ok(t),
+            // Made but not readable yet: keep the id (a tenant cannot be deleted).
             Ok(None) => Err(CreateError {
-                id: None,
-                error: CloudError::NotFound(format!("tenant {id} right after it was created")),
+                id: Some(id.clone()),
+                error: CloudError::Protocol(format!(
+                    "tenant {id} was created but resourcequota/usableQuota does not know it yet"
+                )),
             }),
             Err(error) => Err(CreateError {
                 id: Some(id),
@@ -856,14 +986,9 @@ impl Cloud for StarVCenterClient {
             "ip": pick(quotas.public_ip, now.public_ip),
             "vpc": pick(quotas.subnet, now.subnet),
         });
-        self.change(
-            Method::Put,
-            "resourcequota/modify",
-            params,
-            Duration::from_secs(600),
-        )
-        .await
-        .map(|_| ())
+        self.change(Method::Put, "resourcequota/modify", params, sync_limit())
+            .await
+            .map(|_| ())
     }
 
     async fn delete_tenant(&self, id: &str) -> Result<Deleted, CloudError> {
@@ -872,26 +997,55 @@ impl Cloud for StarVCenterClient {
         )))
     }
 
-    async fn create_vpc(&self, name: &str, description: Option<&str>) -> Result<Vpc, CreateError> {
+    async fn create_vpc(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Vpc, CreateError> {
         let mut params = json!({ "vpc.name": name });
         if let Some(d) = description {
             // Printed as " vpc.desc" in StarVCenter API 2.3.1; sent trimmed (docs/design/wire.md, "StarVCenter").
             params["vpc.desc"] = json!(d);
         }
-        let reply = self
-            .send(self.request(Method::Post, "cloudnetwork/vpc/create", Some(params)))
+        let intent = Intent::new(
+            "starvcenter vpc",
+            format!("StarVCenter VPC {name:?}"),
+            "the private networks of the tenant (console, cloudnetwork/vpc/search)",
+            timeout,
+        );
+        let (id, reply) = self
+            .post_safely(
+                &intent,
+                "cloudnetwork/vpc/create",
+                params,
+                |r| Some(vpc_from_wire(&r.data).id).filter(|id| !id.is_empty()),
+                || async {
+                    let all = self
+                        .search_all("cloudnetwork/vpc/search", json!({}))
+                        .await?;
+                    Ok(all
+                        .iter()
+                        .map(vpc_from_wire)
+                        .filter(|v| v.name == name)
+                        .map(|v| v.id)
+                        .collect())
+                },
+            )
             .await?;
-        let created = vpc_from_wire(&reply.data);
-        if created.id.is_empty() {
-            return Err(
-                CloudError::Protocol("cloudnetwork/vpc/create answered no vpc.id".into()).into(),
-            );
-        }
-        match self.read_vpc(&created.id).await {
+        match self.read_vpc(&id).await {
             Ok(Some(vpc)) => Ok(vpc),
-            Ok(None) => Ok(created),
+            Ok(None) => match reply {
+                Some(reply) => Ok(vpc_from_wire(&reply.data)),
+                None => Err(CreateError {
+                    id: Some(id.clone()),
+                    error: CloudError::Protocol(format!(
+                        "VPC {id} was found after its create but cannot be read back"
+                    )),
+                }),
+            },
             Err(error) => Err(CreateError {
-                id: Some(created.id),
+                id: Some(id),
                 error,
             }),
         }
@@ -917,31 +1071,28 @@ impl Cloud for StarVCenterClient {
         if let Some(d) = description {
             params["vpc.desc"] = json!(d);
         }
-        self.change(
-            Method::Put,
-            "cloudnetwork/vpc/modify",
-            params,
-            Duration::from_secs(600),
-        )
-        .await
-        .map(|_| ())
+        self.change(Method::Put, "cloudnetwork/vpc/modify", params, sync_limit())
+            .await
+            .map(|_| ())
     }
 
     async fn delete_vpc(&self, id: &str) -> Result<Deleted, CloudError> {
         if self.read_vpc(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
-        // docs/design/wire.md, "StarVCenter": VPC delete is POST.
-        let request = self.request(
-            Method::Post,
-            "cloudnetwork/vpc/delete",
-            Some(json!({ "vpc.id": id })),
-        );
+        // docs/design/wire.md, "StarVCenter": VPC delete is POST. Deleting one id twice
+        // is harmless (the second answers that it does not exist), so it is retried
+        // like any delete.
+        let request = self
+            .request(
+                Method::Post,
+                "cloudnetwork/vpc/delete",
+                Some(json!({ "vpc.id": id })),
+            )
+            .idempotent(true);
         match self.send(request).await {
             Ok(_) => Ok(Deleted::Gone),
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                Ok(Deleted::Gone)
-            }
+            Err(e) if is_gone(&e, id) => Ok(Deleted::Gone),
             Err(e) => Err(e),
         }
     }
@@ -1068,8 +1219,9 @@ impl Cloud for StarVCenterClient {
         &self,
         name: &str,
         description: Option<&str>,
+        timeout: Duration,
     ) -> Result<String, CreateError> {
-        self.sg_create(name, description).await
+        self.sg_create(name, description, timeout).await
     }
 
     async fn read_security_group(&self, id: &str) -> Result<Option<SecurityGroup>, CloudError> {
@@ -1113,8 +1265,8 @@ impl Cloud for StarVCenterClient {
         self.sg_reapply(group_id).await
     }
 
-    async fn create_slb(&self, spec: &SlbSpec) -> Result<String, CreateError> {
-        self.slb_create(spec).await
+    async fn create_slb(&self, spec: &SlbSpec, timeout: Duration) -> Result<String, CreateError> {
+        self.slb_create(spec, timeout).await
     }
 
     async fn read_slb(&self, id: &str) -> Result<Option<Slb>, CloudError> {

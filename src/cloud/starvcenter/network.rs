@@ -12,13 +12,14 @@ use serde_json::{json, Map, Value};
 use super::tasks::Target;
 use super::wire::{self, flag, int, items, text};
 use super::{absent_is_none, StarVCenterClient};
+use crate::cloud::safe_create::{create_unlisted, Intent};
 use crate::cloud::{CloudError, CreateError};
-use crate::http::{self, Method};
+use crate::http::Method;
 use crate::model::*;
 use crate::waiter::Poll;
 
-/// Limit for synchronous changes that may meet a locked VM.
-const SYNC: Duration = Duration::from_secs(600);
+/// Limit of creates whose resources have no `timeouts` (mappings, access rules).
+const CREATE_LIMIT: Duration = Duration::from_secs(5 * 60);
 
 /// A text field, `None` when blank.
 fn opt(v: &Value, key: &str) -> Option<String> {
@@ -32,16 +33,11 @@ fn put(params: &mut Map<String, Value>, key: &str, value: Option<impl ToString>)
     }
 }
 
-/// Whether a failure says the object does not exist.
-fn gone(e: &CloudError) -> bool {
-    matches!(e, CloudError::Api { message, .. } if wire::is_not_found_message(message))
-}
-
-/// A delete whose not-found answer means it is already gone.
-fn deleted(result: Result<wire::Reply, CloudError>) -> Result<Deleted, CloudError> {
+/// A delete of `id` whose answer "`id` does not exist" means it is already gone.
+fn deleted(result: Result<wire::Reply, CloudError>, id: &str) -> Result<Deleted, CloudError> {
     match result {
         Ok(_) => Ok(Deleted::Gone),
-        Err(e) if gone(&e) => Ok(Deleted::Gone),
+        Err(e) if super::is_gone(&e, id) => Ok(Deleted::Gone),
         Err(e) => Err(e),
     }
 }
@@ -207,22 +203,42 @@ impl StarVCenterClient {
             })
     }
 
-    /// `POST cloudsegroup/create` (2.17.2).
+    /// `POST cloudsegroup/create` (2.17.2), under the safe-create rule (a group of the
+    /// same name made before is never taken).
     pub(super) async fn sg_create(
         &self,
         name: &str,
         desc: Option<&str>,
+        timeout: Duration,
     ) -> Result<String, CreateError> {
         let mut params = json!({ "securitygroup.name": name });
         if let Some(d) = desc {
             params["securitygroup.desc"] = json!(d);
         }
-        let reply = self
-            .send(self.request(Method::Post, "cloudsegroup/create", Some(params)))
+        let intent = Intent::new(
+            "starvcenter security group",
+            format!("StarVCenter security group {name:?}"),
+            "the security groups of the tenant (console, cloudsegroup/search)",
+            timeout,
+        );
+        let (id, _) = self
+            .post_safely(
+                &intent,
+                "cloudsegroup/create",
+                params,
+                |r| text(&r.data, "securitygroup.id"),
+                || async {
+                    Ok(self
+                        .sg_list()
+                        .await?
+                        .into_iter()
+                        .filter(|g| g.name == name)
+                        .map(|g| g.id)
+                        .collect())
+                },
+            )
             .await?;
-        text(&reply.data, "securitygroup.id").ok_or_else(|| {
-            CloudError::Protocol("cloudsegroup/create answered no securitygroup.id".into()).into()
-        })
+        Ok(id)
     }
 
     /// A group (2.17.1) with its rules (2.18.1) and bound NICs (2.17.6).
@@ -242,7 +258,7 @@ impl StarVCenterClient {
             "cloudsegroup/rule/search",
             json!({ "aclrule.securitygroupid": id }),
         );
-        let Some(rules) = absent_is_none(rules.await)? else {
+        let Some(rules) = absent_is_none(rules.await, id)? else {
             return Ok(None);
         };
         group.rules = rules.iter().map(rule_from_wire).collect();
@@ -250,7 +266,7 @@ impl StarVCenterClient {
             "cloudsegroup/vnic/search",
             json!({ "securitygroup.id": id }),
         );
-        let Some(nics) = absent_is_none(nics.await)? else {
+        let Some(nics) = absent_is_none(nics.await, id)? else {
             return Ok(None);
         };
         group.nic_ids = nics.iter().filter_map(|n| text(n, "vnic.id")).collect();
@@ -266,7 +282,11 @@ impl StarVCenterClient {
     /// `DELETE cloudsegroup/{id}` (2.17.3).
     pub(super) async fn sg_delete(&self, id: &str) -> Result<Deleted, CloudError> {
         let path = format!("cloudsegroup/{}", id.trim());
-        deleted(self.change(Method::Delete, &path, json!({}), SYNC).await)
+        deleted(
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
+            id,
+        )
     }
 
     /// `POST cloudsegroup/rule/add` (2.18.2).
@@ -288,7 +308,7 @@ impl StarVCenterClient {
                 Method::Post,
                 "cloudsegroup/rule/add",
                 Value::Object(p),
-                SYNC,
+                super::sync_limit(),
             )
             .await?;
         text(&reply.data, "aclrule.id").ok_or_else(|| {
@@ -299,7 +319,12 @@ impl StarVCenterClient {
     /// `DELETE cloudsegroup/rule/{id}` (2.18.3); an absent rule is fine.
     pub(super) async fn sg_delete_rule(&self, id: &str) -> Result<(), CloudError> {
         let path = format!("cloudsegroup/rule/{}", id.trim());
-        deleted(self.change(Method::Delete, &path, json!({}), SYNC).await).map(|_| ())
+        deleted(
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
+            id,
+        )
+        .map(|_| ())
     }
 
     /// `POST cloudsegroup/vnic/bind` (2.17.4) or `.../unbind` (2.17.5, docs/design/wire.md, "StarVCenter" path).
@@ -318,7 +343,7 @@ impl StarVCenterClient {
             "cloudsegroup/vnic/unbind"
         };
         let params = json!({"securitygroup.id": group, "vnic.id": nics.join(",")});
-        self.change(Method::Post, path, params, SYNC)
+        self.change(Method::Post, path, params, super::sync_limit())
             .await
             .map(|_| ())
     }
@@ -341,21 +366,27 @@ impl StarVCenterClient {
     /// `securitygroup.id` narrows it to this group.
     pub(super) async fn sg_reapply(&self, group: &str) -> Result<(), CloudError> {
         let params = json!({ "securitygroup.id": group });
-        self.change(Method::Put, "cloudsegroup/retryrule/reset", params, SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Put,
+            "cloudsegroup/retryrule/reset",
+            params,
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
-    /// The SLB with this name on this router, after an ambiguous create.
-    async fn slb_by_name(&self, spec: &SlbSpec) -> Result<Option<String>, CloudError> {
+    /// The ids of the SLBs with this name on this router (ids-before and look-up).
+    async fn slbs_named(&self, spec: &SlbSpec) -> Result<Vec<String>, CloudError> {
         let found = self
             .search_all("cloudslb/search", json!({ "slb.name": spec.name }))
             .await?;
         Ok(found
             .iter()
             .map(slb_from_wire)
-            .find(|s| s.spec.name == spec.name && s.spec.router_vps_id == spec.router_vps_id)
-            .map(|s| s.id))
+            .filter(|s| s.spec.name == spec.name && s.spec.router_vps_id == spec.router_vps_id)
+            .map(|s| s.id)
+            .collect())
     }
 
     /// `POST cloudslb/add` (2.12.2) without nodes (they are added one by one).
@@ -385,14 +416,25 @@ impl StarVCenterClient {
             .ok_or_else(|| CloudError::Protocol("cloudslb/add answered no slb.id".into()))
     }
 
-    /// Creates an SLB; an ambiguous answer is looked up by name before trying again.
-    pub(super) async fn slb_create(&self, spec: &SlbSpec) -> Result<String, CreateError> {
-        Ok(http::create_with_lookup(
-            &self.http,
-            || self.slb_post(spec),
-            || self.slb_by_name(spec),
+    /// Creates an SLB under the safe-create rule.
+    pub(super) async fn slb_create(
+        &self,
+        spec: &SlbSpec,
+        timeout: Duration,
+    ) -> Result<String, CreateError> {
+        let intent = Intent::new(
+            "starvcenter slb",
+            format!("StarVCenter load balancer {:?}", spec.name),
+            "the load balancers of the tenant (console, cloudslb/search)",
+            timeout,
+        );
+        let created = crate::cloud::safe_create::safe_create_ids(
+            &intent,
+            || self.slbs_named(spec),
+            || async { Ok((self.slb_post(spec).await?, ())) },
         )
-        .await?)
+        .await?;
+        Ok(created.id)
     }
 
     /// An SLB (2.12.1) with its nodes (2.13.1, filtered by `realnode.slbid`).
@@ -423,9 +465,14 @@ impl StarVCenterClient {
     pub(super) async fn slb_update(&self, id: &str, spec: &SlbSpec) -> Result<(), CloudError> {
         let mut p = slb_settings(spec);
         p.insert("slb.id".into(), json!(id));
-        self.change(Method::Put, "cloudslb/modify", Value::Object(p), SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Put,
+            "cloudslb/modify",
+            Value::Object(p),
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `POST cloudslb/start` / `stop` (2.12.5, 2.12.6).
@@ -435,24 +482,47 @@ impl StarVCenterClient {
         } else {
             "cloudslb/stop"
         };
-        self.change(Method::Post, path, json!({ "slb.id": id }), SYNC)
+        let params = json!({ "slb.id": id });
+        match self
+            .change(Method::Post, path, params.clone(), super::sync_limit())
             .await
-            .map(|_| ())
+        {
+            Ok(_) => Ok(()),
+            // The answer was lost: the SLB's own `slb.enable` says whether it ran; it
+            // is sent once more only if not.
+            Err(CloudError::Http(e)) if e.is_ambiguous() => match self.slb_read(id).await? {
+                Some(slb) if slb.enabled == Some(on) => Ok(()),
+                _ => self
+                    .change(Method::Post, path, params, super::sync_limit())
+                    .await
+                    .map(|_| ()),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// `PUT cloudslb/https/cert/conf` (2.12.7).
     pub(super) async fn slb_cert(&self, id: &str, cert: &str, key: &str) -> Result<(), CloudError> {
         register_key(key);
         let params = json!({"slb.id": id, "slb.https.cert.text": cert, "slb.https.cert.key": key});
-        self.change(Method::Put, "cloudslb/https/cert/conf", params, SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Put,
+            "cloudslb/https/cert/conf",
+            params,
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `DELETE cloudslb/{id}` (2.12.4).
     pub(super) async fn slb_delete(&self, id: &str) -> Result<Deleted, CloudError> {
         let path = format!("cloudslb/{}", id.trim());
-        deleted(self.change(Method::Delete, &path, json!({}), SYNC).await)
+        deleted(
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
+            id,
+        )
     }
 
     /// `POST cloudslb/realnode/add` (2.13.2).
@@ -469,7 +539,7 @@ impl StarVCenterClient {
                 Method::Post,
                 "cloudslb/realnode/add",
                 Value::Object(p),
-                SYNC,
+                super::sync_limit(),
             )
             .await?;
         text(&reply.data, "realnode.id").ok_or_else(|| {
@@ -490,7 +560,7 @@ impl StarVCenterClient {
             Method::Put,
             "cloudslb/realnode/modify",
             Value::Object(p),
-            SYNC,
+            super::sync_limit(),
         )
         .await
         .map(|_| ())
@@ -499,7 +569,12 @@ impl StarVCenterClient {
     /// `DELETE cloudslb/realnode/{id}` (2.13.4); an absent node is fine.
     pub(super) async fn node_delete(&self, id: &str) -> Result<(), CloudError> {
         let path = format!("cloudslb/realnode/{}", id.trim());
-        deleted(self.change(Method::Delete, &path, json!({}), SYNC).await).map(|_| ())
+        deleted(
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
+            id,
+        )
+        .map(|_| ())
     }
 
     /// `POST vroute/create` (2.9.1, asynchronous: `jobstartid`), then the wait until
@@ -511,13 +586,24 @@ impl StarVCenterClient {
         timeout: Duration,
     ) -> Result<Router, CreateError> {
         let params = json!({"vroute.name": name, "vroute.ha.enable": ha.to_string()});
-        let reply = self
-            .send(self.request(Method::Post, "vroute/create", Some(params)))
-            .await?;
-        let first = items(&reply.data).into_iter().next().unwrap_or_default();
-        let id = text(&first, "vm.id")
-            .ok_or_else(|| CloudError::Protocol("vroute/create answered no vm.id".into()))?;
-        let job = text(&first, "jobstartid").or(reply.startid);
+        // the StarVCenter API document (2.9) lists no routers: an unknown outcome cannot be looked up.
+        let intent = Intent::new(
+            "starvcenter router",
+            format!("StarVCenter router {name:?}"),
+            "the routers in the StarVCenter console (the API cannot list them)",
+            timeout,
+        );
+        let (id, job) = create_unlisted(&intent, async {
+            let reply = self
+                .send(self.request(Method::Post, "vroute/create", Some(params.clone())))
+                .await?;
+            let first = items(&reply.data).into_iter().next().unwrap_or_default();
+            let id = text(&first, "vm.id")
+                .ok_or_else(|| CloudError::Protocol("vroute/create answered no vm.id".into()))?;
+            Ok((id, text(&first, "jobstartid").or(reply.startid)))
+        })
+        .await?;
+        let timeout = intent.wait_limit();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
@@ -547,7 +633,7 @@ impl StarVCenterClient {
         let reply = self
             .read(Method::Get, &format!("vroute/{}", id.trim()), None)
             .await;
-        let Some(reply) = absent_is_none(reply)? else {
+        let Some(reply) = absent_is_none(reply, id)? else {
             return Ok(None);
         };
         let d = &reply.data;
@@ -619,28 +705,52 @@ impl StarVCenterClient {
         p.insert("protocal".into(), json!(spec.protocol));
         put(&mut p, "sourceIp", spec.source.as_ref());
         put(&mut p, "desc", spec.description.as_ref());
-        let reply = self
-            .send(self.request(
-                Method::Post,
-                "cloudnetwork/portMapping/create",
-                Some(Value::Object(p)),
-            ))
-            .await?;
-        let given = text(&reply.data, "nat_id").or_else(|| text(&reply.data, "nat.id"));
         let filter = json!({"natOuterip": spec.public_ip, "natOuterport": spec.public_port.to_string(), "natType": "port"});
-        let found = self
-            .mappings(filter)
-            .await?
-            .iter()
-            .map(port_mapping_from_wire)
-            .find(|m| {
-                given.as_ref().is_none_or(|g| &m.id == g)
-                    && m.public_ip == spec.public_ip
-                    && m.public_port == spec.public_port
-            });
+        let matching = || async {
+            Ok::<_, CloudError>(
+                self.mappings(filter.clone())
+                    .await?
+                    .iter()
+                    .map(port_mapping_from_wire)
+                    .filter(|m| m.public_ip == spec.public_ip && m.public_port == spec.public_port)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let intent = Intent::new(
+            "starvcenter port mapping",
+            format!(
+                "StarVCenter port mapping {}:{}",
+                spec.public_ip, spec.public_port
+            ),
+            "the mappings of the tenant (console, vroute/Mapping/search)",
+            CREATE_LIMIT,
+        );
+        // The document prints no answer: the new mapping is the one listed afterwards
+        // that was not there before (an id in the answer, when one comes, must agree).
+        let before: Vec<String> = matching().await?.into_iter().map(|m| m.id).collect();
+        let (id, _) = self
+            .post_safely(
+                &intent,
+                "cloudnetwork/portMapping/create",
+                Value::Object(p),
+                |r| {
+                    text(&r.data, "nat_id")
+                        .or_else(|| text(&r.data, "nat.id"))
+                        .or_else(|| Some(String::new()))
+                },
+                || async { Ok(matching().await?.into_iter().map(|m| m.id).collect()) },
+            )
+            .await?;
+        let found = matching().await?.into_iter().find(|m| {
+            if id.is_empty() {
+                !before.contains(&m.id)
+            } else {
+                m.id == id
+            }
+        });
         found.ok_or_else(|| {
-            CloudError::Protocol(format!(
-                "the port mapping {}:{} was accepted but is not listed by vroute/Mapping/search",
+            CloudError::Unsettled(format!(
+                "the port mapping {}:{} was accepted but is not listed by vroute/Mapping/search; check the mappings of the tenant and import it if it is there",
                 spec.public_ip, spec.public_port
             ))
             .into()
@@ -670,36 +780,58 @@ impl StarVCenterClient {
         put(&mut p, "vm.outer.ipaddress", spec.public_ip.as_ref());
         put(&mut p, "vm.allow.srcip", spec.source.as_ref());
         put(&mut p, "desc", spec.description.as_ref());
-        let reply = self
-            .send(self.request(
-                Method::Post,
+        let shares_of_vm = || async {
+            let all = self
+                .search_all("cloudnetwork/sharenet/search", json!({}))
+                .await?;
+            Ok::<_, CloudError>(
+                all.iter()
+                    .filter(|n| text(n, "vm.id").as_deref() == Some(spec.vps_id.trim()))
+                    .filter_map(|n| Some((text(n, "nat.id")?, text(n, "tenant.shareip"))))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let intent = Intent::new(
+            "starvcenter ip mapping",
+            format!("StarVCenter IP mapping of VM {}", spec.vps_id.trim()),
+            "the IP mappings of the tenant (console, cloudnetwork/sharenet/search)",
+            CREATE_LIMIT,
+        );
+        // The answer names the shared address; its mapping id comes from 2.3.6.
+        let (share, _) = self
+            .post_safely(
+                &intent,
                 "cloudnetwork/sharenet/connect",
-                Some(Value::Object(p)),
-            ))
-            .await?;
-        let share = text(&reply.data, "tenant.shareip").ok_or_else(|| {
-            CloudError::Protocol("sharenet/connect answered no tenant.shareip".into())
-        })?;
-        let found = self
-            .search_all(
-                "cloudnetwork/sharenet/search",
-                json!({ "tenant.shareip": share }),
+                Value::Object(p),
+                |r| text(&r.data, "tenant.shareip"),
+                || async {
+                    Ok(shares_of_vm()
+                        .await?
+                        .into_iter()
+                        .filter_map(|(_, share)| share)
+                        .collect())
+                },
             )
             .await?;
-        let id = found
-            .iter()
-            .find(|n| text(n, "tenant.shareip").as_deref() == Some(share.as_str()))
-            .and_then(|n| text(n, "nat.id"))
+        let id = shares_of_vm()
+            .await?
+            .into_iter()
+            .find(|(_, s)| s.as_deref() == Some(share.as_str()))
+            .map(|(id, _)| id)
             .ok_or_else(|| {
-                CloudError::Protocol(format!(
-                    "IP mapping {share} is not listed by sharenet/search"
+                CloudError::Unsettled(format!(
+                    "IP mapping {share} was made but is not listed by sharenet/search; check the IP mappings of the tenant and import it"
                 ))
             })?;
         match self.ip_mapping_read(&id).await {
             Ok(Some(m)) => Ok(m),
-            Ok(None) => {
-                Err(CloudError::NotFound(format!("IP mapping {id} right after it was made")).into())
-            }
+            // Made but not read back: its id is kept, so it stays in state (tainted).
+            Ok(None) => Err(CreateError {
+                error: CloudError::Protocol(format!(
+                    "IP mapping {id} was made but cannot be read back yet"
+                )),
+                id: Some(id),
+            }),
             Err(error) => Err(CreateError {
                 id: Some(id),
                 error,
@@ -735,7 +867,11 @@ impl StarVCenterClient {
     /// `DELETE cloudnetwork/ipmapping/{natId}` (2.3.8).
     pub(super) async fn mapping_delete(&self, id: &str) -> Result<Deleted, CloudError> {
         let path = format!("cloudnetwork/ipmapping/{}", id.trim());
-        deleted(self.change(Method::Delete, &path, json!({}), SYNC).await)
+        deleted(
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
+            id,
+        )
     }
 
     /// `POST cloudnetwork/acessrule/add` (2.3.10); a `gate` rule then opens the
@@ -756,24 +892,50 @@ impl StarVCenterClient {
         put(&mut p, "allow.internalport", spec.port.as_ref());
         put(&mut p, "allow.sourceips", spec.source.as_ref());
         put(&mut p, "allow.protocol", spec.protocol.as_ref());
-        let reply = self
-            .send(self.request(
-                Method::Post,
+        let intent = Intent::new(
+            "starvcenter access rule",
+            format!(
+                "StarVCenter access rule for VM {} ({kind})",
+                spec.vps_id.trim()
+            ),
+            "the access rules of the tenant (console, cloudnetwork/acessrule/search)",
+            CREATE_LIMIT,
+        );
+        let same = |a: &AccessRule| {
+            a.scope == spec.scope
+                && a.port == spec.port
+                && a.source == spec.source
+                && a.protocol == spec.protocol
+        };
+        let (id, _) = self
+            .post_safely(
+                &intent,
                 "cloudnetwork/acessrule/add",
-                Some(Value::Object(p)),
-            ))
+                Value::Object(p),
+                |r| text(&r.data, "rule.id"),
+                || async {
+                    let all = self
+                        .search_all("cloudnetwork/acessrule/search", json!({}))
+                        .await?;
+                    Ok(all
+                        .iter()
+                        .map(access_rule_from_wire)
+                        .filter(|a| same(a))
+                        .map(|a| a.id)
+                        .collect())
+                },
+            )
             .await?;
-        let id = text(&reply.data, "rule.id")
-            .ok_or_else(|| CloudError::Protocol("acessrule/add answered no rule.id".into()))?;
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
         };
         let rule = self.acl_read(&id).await.map_err(fail)?;
         let Some(mut rule) = rule else {
-            return Err(
-                CloudError::NotFound(format!("access rule {id} right after it was made")).into(),
-            );
+            // Made but not read back: its id is kept, so it stays in state (tainted).
+            return Err(fail(CloudError::Protocol(format!(
+                "access rule {id} was made but cannot be read back yet"
+            ))));
         };
         if let (true, Some(vpc)) = (spec.scope == "gate", rule.vpc_id.clone()) {
             self.netgate(&vpc, true).await.map_err(fail)?;
@@ -796,9 +958,14 @@ impl StarVCenterClient {
     /// `POST cloudnetwork/netgate` (2.3.12).
     async fn netgate(&self, vpc: &str, open: bool) -> Result<(), CloudError> {
         let params = json!({"portgroup.id": vpc, "type": if open { "open" } else { "close" }});
-        self.change(Method::Post, "cloudnetwork/netgate", params, SYNC)
-            .await
-            .map(|_| ())
+        self.change(
+            Method::Post,
+            "cloudnetwork/netgate",
+            params,
+            super::sync_limit(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `DELETE cloudnetwork/acessrule/{id}` (2.3.11); after the subnet's last `gate`
@@ -808,7 +975,11 @@ impl StarVCenterClient {
             return Ok(Deleted::Gone);
         };
         let path = format!("cloudnetwork/acessrule/{}", id.trim());
-        let done = deleted(self.change(Method::Delete, &path, json!({}), SYNC).await)?;
+        let done = deleted(
+            self.change(Method::Delete, &path, json!({}), super::sync_limit())
+                .await,
+            id,
+        )?;
         if let (true, Some(vpc)) = (rule.scope == "gate", rule.vpc_id) {
             let filter = json!({"aclrule_vnetid": vpc, "aclrule_type": "net_gate"});
             let left = self

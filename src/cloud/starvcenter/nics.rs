@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::tasks::Target;
 use super::wire::{self, items, text};
 use super::{absent_is_none, StarVCenterClient};
+use crate::cloud::safe_create::Intent;
 use crate::cloud::{CloudError, CreateError};
 use crate::http::Method;
 use crate::model::*;
@@ -34,7 +35,7 @@ impl StarVCenterClient {
         let reply = self
             .read(Method::Post, "cloudvm/vnic/search", Some(params))
             .await;
-        Ok(absent_is_none(reply)?.map(|reply| {
+        Ok(absent_is_none(reply, vps_id)?.map(|reply| {
             items(&reply.data)
                 .iter()
                 .map(|n| nic_from_wire(n, vps_id))
@@ -62,13 +63,41 @@ impl StarVCenterClient {
         timeout: Duration,
     ) -> Result<VpsNic, CreateError> {
         let params = json!({ "vnic.vmid": vps_id, "vnic.portgroupid": network_id });
-        let reply = self
-            .change(Method::Post, "cloudvm/vnic/add", params, timeout)
+        // A NIC cannot be deleted through the API: an orphan would be permanent, so the
+        // create follows the safe-create rule like every other.
+        let intent = Intent::new(
+            "starvcenter nic",
+            format!(
+                "StarVCenter NIC of VM {} on network {network_id}",
+                vps_id.trim()
+            ),
+            format!(
+                "the NICs of VM {} (console, cloudvm/vnic/search)",
+                vps_id.trim()
+            ),
+            timeout,
+        );
+        let (id, reply) = self
+            .post_safely(
+                &intent,
+                "cloudvm/vnic/add",
+                params,
+                |r| items(&r.data).first().and_then(|d| text(d, "vnic.id")),
+                || async {
+                    let nics = self
+                        .vm_nics(vps_id)
+                        .await?
+                        .ok_or_else(|| CloudError::NotFound(format!("StarVCenter VM {vps_id}")))?;
+                    Ok(nics
+                        .into_iter()
+                        .filter(|n| n.network_id.as_deref() == Some(network_id))
+                        .map(|n| n.id)
+                        .collect())
+                },
+            )
             .await?;
-        let id = items(&reply.data)
-            .first()
-            .and_then(|d| text(d, "vnic.id"))
-            .ok_or_else(|| CloudError::Protocol("cloudvm/vnic/add answered no vnic.id".into()))?;
+        let reply = reply.unwrap_or_default();
+        let timeout = intent.wait_limit();
         let made = |error| CreateError {
             id: Some(id.clone()),
             error,

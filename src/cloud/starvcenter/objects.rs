@@ -3,7 +3,6 @@
 //! changes them by their own id, so Terraform ids are the API's ids; the VM of an id
 //! is remembered from creates and scans, else found by asking every VM in turn.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -11,8 +10,9 @@ use serde_json::{json, Value};
 use super::tasks::Target;
 use super::wire::{self, int, items, text};
 use super::{absent_is_none, StarVCenterClient};
+use crate::cloud::safe_create::{safe_create_ids, Intent};
 use crate::cloud::{CloudError, CreateError};
-use crate::http::{self, Method};
+use crate::http::Method;
 use crate::model::*;
 
 /// What kind of per-VM object an id names.
@@ -30,7 +30,8 @@ fn snapshot_from_wire(s: &Value, vm: &str) -> Snapshot {
         id: text(s, "snapshot.id").unwrap_or_default(),
         vps_id: text(s, "snapshot.vmid").unwrap_or_else(|| vm.to_string()),
         name: text(s, "snapshot.name").unwrap_or_default(),
-        description: Some(text(s, "snapshot.desc").unwrap_or_default()),
+        // Blank = none written: a snapshot made without a description keeps a null one.
+        description: text(s, "snapshot.desc"),
         status: if wire::flag(s, "snapshot.enable") == Some(true) {
             "available"
         } else {
@@ -117,9 +118,9 @@ impl StarVCenterClient {
     /// The ids of the objects of `kind` on one VM; `None` when the VM is gone.
     async fn owned_ids(&self, kind: Owned, vm: &str) -> Result<Option<Vec<String>>, CloudError> {
         Ok(match kind {
-            Owned::Snapshot => absent_is_none(self.vm_snapshots(vm).await)?
+            Owned::Snapshot => absent_is_none(self.vm_snapshots(vm).await, vm)?
                 .map(|l| l.into_iter().map(|s| s.id).collect()),
-            Owned::Disk => absent_is_none(self.vm_disks(vm).await)?
+            Owned::Disk => absent_is_none(self.vm_disks(vm).await, vm)?
                 .map(|l| l.into_iter().map(|d| d.id).collect()),
         })
     }
@@ -148,7 +149,7 @@ impl StarVCenterClient {
         let Some(vm) = self.owner_of(Owned::Snapshot, id).await? else {
             return Ok(None);
         };
-        Ok(absent_is_none(self.vm_snapshots(&vm).await)?
+        Ok(absent_is_none(self.vm_snapshots(&vm).await, &vm)?
             .and_then(|list| list.into_iter().find(|s| s.id == id)))
     }
 
@@ -158,7 +159,7 @@ impl StarVCenterClient {
         let Some(vm) = self.owner_of(Owned::Disk, id).await? else {
             return Ok(None);
         };
-        Ok(absent_is_none(self.vm_disks(&vm).await)?
+        Ok(absent_is_none(self.vm_disks(&vm).await, &vm)?
             .and_then(|list| list.into_iter().find(|d| d.id == id)))
     }
 
@@ -168,12 +169,12 @@ impl StarVCenterClient {
         vps_id: Option<&str>,
     ) -> Result<Vec<Snapshot>, CloudError> {
         if let Some(vm) = vps_id {
-            return Ok(absent_is_none(self.vm_snapshots(vm.trim()).await)?.unwrap_or_default());
+            return Ok(absent_is_none(self.vm_snapshots(vm.trim()).await, vm)?.unwrap_or_default());
         }
         let mut out = Vec::new();
         for vm in self.search_all("cloudvm/search", json!({})).await? {
             if let Some(id) = text(&vm, "vm.id") {
-                out.extend(absent_is_none(self.vm_snapshots(&id).await)?.unwrap_or_default());
+                out.extend(absent_is_none(self.vm_snapshots(&id).await, &id)?.unwrap_or_default());
             }
         }
         Ok(out)
@@ -188,28 +189,32 @@ impl StarVCenterClient {
         timeout: Duration,
     ) -> Result<Snapshot, CreateError> {
         let vm = spec.vps_id.trim().to_string();
-        let before: HashSet<String> = self
-            .vm_snapshots(&vm)
-            .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
         let mut params = json!({"snapshot.vmid": vm, "snapshot.name": spec.name});
         if let Some(desc) = spec.description.as_deref() {
             params["snapshot.desc"] = json!(desc);
         }
-        let (id, startid) = http::create_with_lookup(
-            &self.http,
-            || self.post_owned(&params, "cloudvm/snapshot/create", "snapshot.id", timeout),
+        let intent = Intent::new(
+            "starvcenter snapshot",
+            format!("StarVCenter snapshot {:?} of VM {vm}", spec.name),
+            format!("the snapshots of VM {vm} (console, GET cloudvm/snapshot/{vm})"),
+            timeout,
+        );
+        let created = safe_create_ids(
+            &intent,
             || async {
-                let now = self.vm_snapshots(&vm).await?;
-                Ok(now
+                Ok(self
+                    .vm_snapshots(&vm)
+                    .await?
                     .into_iter()
-                    .rfind(|s| !before.contains(&s.id) && s.name == spec.name)
-                    .map(|s| (s.id, None)))
+                    .filter(|s| s.name == spec.name)
+                    .map(|s| s.id)
+                    .collect())
             },
+            || self.post_owned(&params, "cloudvm/snapshot/create", "snapshot.id", timeout),
         )
         .await?;
+        let (id, startid) = (created.id, created.value.flatten());
+        let timeout = intent.wait_limit();
         self.remember(Owned::Snapshot, &id, &vm);
         let fail = |error| CreateError {
             id: Some(id.clone()),
@@ -271,7 +276,7 @@ impl StarVCenterClient {
             Method::Put,
             "cloudvm/snapshot/modify",
             params,
-            Duration::from_secs(600),
+            super::sync_limit(),
         )
         .await
         .map(|_| ())
@@ -286,9 +291,7 @@ impl StarVCenterClient {
         let path = format!("cloudvm/snapshot/{}", id.trim());
         match self.change(Method::Delete, &path, json!({}), timeout).await {
             Ok(_) => Ok(Deleted::Gone),
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                Ok(Deleted::Gone)
-            }
+            Err(e) if super::is_gone(&e, id) => Ok(Deleted::Gone),
             Err(e) => Err(e),
         }
     }
@@ -304,28 +307,32 @@ impl StarVCenterClient {
         let size = spec.size_gb.ok_or_else(|| {
             CloudError::Unsupported("StarVCenter needs `size_gb` to add a disk.".into())
         })?;
-        let before: HashSet<String> = self
-            .vm_disks(&vm)
-            .await?
-            .into_iter()
-            .map(|d| d.id)
-            .collect();
         let mut params = json!({"vdisk.vmid": vm, "vdisk.size": size.to_string()});
         if let Some(desc) = spec.description.as_deref() {
             params["vdisk.desc"] = json!(desc);
         }
-        let (id, startid) = http::create_with_lookup(
-            &self.http,
-            || self.post_owned(&params, "cloudvm/vdisk/add", "vdisk.id", timeout),
+        let intent = Intent::new(
+            "starvcenter disk",
+            format!("StarVCenter disk of {size} GB on VM {vm}"),
+            format!("the disks of VM {vm} (console, cloudvm/vdisk/search)"),
+            timeout,
+        );
+        let created = safe_create_ids(
+            &intent,
             || async {
-                let now = self.vm_disks(&vm).await?;
-                Ok(now
+                Ok(self
+                    .vm_disks(&vm)
+                    .await?
                     .into_iter()
-                    .rfind(|d| !before.contains(&d.id))
-                    .map(|d| (d.id, None)))
+                    .filter(|d| d.size_gb == Some(size) && d.device_name.as_deref() != Some("vda"))
+                    .map(|d| d.id)
+                    .collect())
             },
+            || self.post_owned(&params, "cloudvm/vdisk/add", "vdisk.id", timeout),
         )
         .await?;
+        let (id, startid) = (created.id, created.value.flatten());
+        let timeout = intent.wait_limit();
         self.remember(Owned::Disk, &id, &vm);
         let fail = |error| CreateError {
             id: Some(id.clone()),
@@ -379,9 +386,7 @@ impl StarVCenterClient {
         };
         let path = format!("cloudvm/vdisk/{id}");
         let reply = match self.change(Method::Delete, &path, json!({}), timeout).await {
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
-                return Ok(Deleted::Gone)
-            }
+            Err(e) if super::is_gone(&e, id) => return Ok(Deleted::Gone),
             other => other?,
         };
         let target = Target::DiskGone(vm, id.to_string());

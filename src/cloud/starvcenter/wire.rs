@@ -126,9 +126,22 @@ pub fn is_lock_message(message: &str) -> bool {
     lower.contains("locked") || message.contains("锁定")
 }
 
-/// Whether a `resultinfo` says the object does not exist.
+/// Whether a `resultinfo` says some object does not exist.
 pub fn is_not_found_message(message: &str) -> bool {
     message.to_lowercase().contains("not found") || message.contains("不存在")
+}
+
+/// Whether a `resultinfo` says that the object `id` does not exist: a not-found
+/// message that names it (as a whole word). A not-found about another object (a NIC,
+/// a template, the task log) is an error, never a reason to drop `id` from state
+///.
+pub fn is_not_found_of(message: &str, id: &str) -> bool {
+    let id = id.trim();
+    !id.is_empty()
+        && is_not_found_message(message)
+        && message
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
+            .any(|word| word.trim_end_matches('.') == id)
 }
 
 /// StarVCenter's busy answer: `result: "1"` naming a VM lock. Nothing was done, so
@@ -240,6 +253,20 @@ mod tests {
         assert!(LockedIsBusy
             .busy(&answer(200, r#"{"result":"1","resultinfo":"quota"}"#))
             .is_none());
+    }
+
+    #[test]
+    fn not_found_counts_only_about_the_object_asked_for() {
+        assert!(is_not_found_of(
+            "云主机不存在: vm vm-0003 not found",
+            "vm-0003"
+        ));
+        assert!(!is_not_found_of(
+            "云主机不存在: vm vm-00031 not found",
+            "vm-0003"
+        ));
+        assert!(!is_not_found_of("网卡不存在: vnic nic-9 not found", "sg-1"));
+        assert!(!is_not_found_of("vm vm-0003 is locked", "vm-0003"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use tokio::sync::OnceCell;
 
+use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
 };
@@ -21,6 +22,10 @@ use crate::config::{CloudKind, Credentials, Settings};
 use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
 use crate::model::*;
 use crate::waiter::{self, Poll};
+
+/// The limit of a create that has no `timeouts` of its own (SSH keys: one
+/// synchronous call, so a settling window of 30 s at most).
+const CREATE_LIMIT: Duration = Duration::from_secs(60);
 
 /// Vscale's plans from smallest to largest (Vscale API: "small, medium, large, huge,
 /// monster (в порядке возрастания)"); used when `GET /rplans` lacks sizes.
@@ -229,9 +234,9 @@ impl VscaleClient {
         .await
     }
 
-    /// After an ambiguous create: the newest scalet with the same name, image, plan
-    /// and location, if the create went through after all.
-    async fn find_created(&self, spec: &VpsSpec) -> Result<Option<i64>, CloudError> {
+    /// The scalets a create of `spec` could have made: same name, image, plan and
+    /// location (ids-before and look-up of [`safe_create`]).
+    async fn matching_scalets(&self, spec: &VpsSpec) -> Result<Vec<i64>, CloudError> {
         let scalets: Vec<wire::Scalet> = self.get("/scalets").await?;
         Ok(scalets
             .into_iter()
@@ -242,7 +247,7 @@ impl VscaleClient {
                     && s.location.as_deref() == spec.location.as_deref()
             })
             .map(|s| s.ctid)
-            .max())
+            .collect())
     }
 
     async fn action(
@@ -256,7 +261,9 @@ impl VscaleClient {
         let request = self
             .request(method, &format!("/scalets/{ctid}{path}"))
             .body(Body::Json(body));
-        let response = self.call(request).await?;
+        // A locked scalet (409) is waited out until the operation's timeout.
+        let deadline = http::deadline_in(timeout);
+        let response = http::within(deadline, self.call(request)).await?;
         self.wait_task(&response, ctid, timeout).await
     }
 }
@@ -277,13 +284,24 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, CloudError> {
 }
 
 /// Maps a non-2xx answer: the status plus `Vscale-Error-Message` (Vscale API, intro).
+///
+/// Only a 404 carrying `Vscale-Error-Message` is Vscale's own not-found; a bare 404
+/// (a proxy's or a load balancer's page) is an error, so nothing leaves state on it.
 fn error_of(response: &Response) -> CloudError {
-    let message = response
+    let vendor = response
         .header("vscale-error-message")
         .map(str::to_string)
-        .filter(|m| !m.is_empty())
+        .filter(|m| !m.is_empty());
+    let message = vendor
+        .clone()
         .unwrap_or_else(|| format!("HTTP {} without Vscale-Error-Message", response.status));
     match response.status {
+        404 if vendor.is_none() => CloudError::Api {
+            status: 404,
+            message: format!(
+                "{message} (not Vscale's own answer: a proxy or load balancer in between?)"
+            ),
+        },
         401 => CloudError::Auth(format!("Vscale refused the token: {message}")),
         403 => CloudError::Auth(format!(
             "Vscale refused the request: {message} (a read-only token cannot make changes)"
@@ -444,21 +462,38 @@ impl Cloud for VscaleClient {
 
     async fn create_vps(&self, spec: &VpsSpec, timeout: Duration) -> Result<Vps, CreateError> {
         let keys = parse_key_ids(&spec.ssh_key_ids)?;
-        let created = http::create_with_lookup(
-            &self.http,
+        let intent = Intent::new(
+            "vscale scalet",
+            format!("Vscale scalet {:?}", spec.name),
+            "the scalets of the account (Vscale panel, GET /scalets)",
+            timeout,
+        );
+        let created = safe_create(
+            &intent,
+            || async {
+                Ok(self
+                    .matching_scalets(spec)
+                    .await?
+                    .into_iter()
+                    .map(|ctid| (ctid.to_string(), None))
+                    .collect())
+            },
             || async {
                 let response = self.post_create(spec, &keys).await?;
                 let scalet: wire::Scalet = decode(&response)?;
-                Ok((scalet.ctid, Some(response)))
+                Ok((scalet.ctid.to_string(), Some(response)))
             },
-            || async { Ok(self.find_created(spec).await?.map(|ctid| (ctid, None))) },
         )
         .await?;
-        let (ctid, response) = created;
-        let waited = match &response {
+        let ctid: i64 = created.id.parse().map_err(|_| {
+            CloudError::Protocol(format!("scalet id {:?} is not a number", created.id))
+        })?;
+        let timeout = intent.wait_limit();
+        let waited = match &created.value {
             Some(response) => self.wait_task(response, ctid, timeout).await,
             None => {
-                let what = format!("Vscale scalet {ctid} (adopted after an interrupted create)");
+                let what =
+                    format!("Vscale scalet {ctid} (found after its create's answer was lost)");
                 waiter::wait_for(&what, timeout, || self.scalet_settled(ctid)).await
             }
         };
@@ -502,7 +537,9 @@ impl Cloud for VscaleClient {
                 let request = self
                     .request(Method::Post, &format!("/scalets/{ctid}/upgrade"))
                     .body(Body::Json(json!({ "rplan": plan })));
-                let response = self.call(request).await?;
+                // A locked scalet (409) is waited out until the operation's timeout.
+                let deadline = http::deadline_in(timeout);
+                let response = http::within(deadline, self.call(request)).await?;
                 self.wait_task_for(&response, ctid, Some(plan), timeout)
                     .await
             }
@@ -531,7 +568,7 @@ impl Cloud for VscaleClient {
         let ctid = parse_ctid(id)?;
         // Vscale API, "Удаление сервера": DELETE /scalets/{ctid}.
         let request = self.request(Method::Delete, &format!("/scalets/{ctid}"));
-        match self.call(request).await {
+        match http::within(http::deadline_in(timeout), self.call(request)).await {
             Ok(response) => self
                 .wait_gone(&response, ctid, timeout)
                 .await
@@ -580,18 +617,31 @@ impl Cloud for VscaleClient {
         let request = self
             .request(Method::Post, "/sshkeys")
             .body(Body::Json(body));
-        let key: wire::SshKey = http::create_with_lookup(
-            &self.http,
-            || async { decode(&self.call(request.clone()).await?) },
+        let intent = Intent::new(
+            "vscale sshkey",
+            format!("Vscale SSH key {name:?}"),
+            "the SSH keys of the account (Vscale panel, GET /sshkeys)",
+            crate::http::current_deadline().map_or(CREATE_LIMIT, |d| {
+                d.saturating_duration_since(std::time::Instant::now())
+            }),
+        );
+        let key = safe_create(
+            &intent,
             || async {
                 let keys: Vec<wire::SshKey> = self.get("/sshkeys").await?;
                 Ok(keys
                     .into_iter()
                     .filter(|k| k.name == name && k.key.trim() == public_key.trim())
-                    .max_by_key(|k| k.id))
+                    .map(|k| (k.id.to_string(), k))
+                    .collect())
+            },
+            || async {
+                let key: wire::SshKey = decode(&self.call(request.clone()).await?)?;
+                Ok((key.id.to_string(), key))
             },
         )
-        .await?;
+        .await?
+        .value;
         Ok(ssh_key_from_wire(key))
     }
 
@@ -623,21 +673,31 @@ impl Cloud for VscaleClient {
         let request = self
             .request(Method::Post, &format!("/scalets/{ctid}/backup"))
             .body(Body::Json(json!({ "name": spec.name })));
-        let (backup, response) = http::create_with_lookup(
-            &self.http,
-            || async {
-                let response = self.call(request.clone()).await?;
-                Ok((decode::<wire::Backup>(&response)?, Some(response)))
-            },
+        let intent = Intent::new(
+            "vscale backup",
+            format!("Vscale backup {:?} of scalet {ctid}", spec.name),
+            "the backups of the account (Vscale panel, GET /backups)",
+            timeout,
+        );
+        let created = safe_create(
+            &intent,
             || async {
                 let backups: Vec<wire::Backup> = self.get("/backups").await?;
                 Ok(backups
                     .into_iter()
-                    .find(|b| b.name == spec.name && backup_from_wire_ref(b) == spec.vps_id)
-                    .map(|b| (b, None)))
+                    .filter(|b| b.name == spec.name && backup_from_wire_ref(b) == spec.vps_id)
+                    .map(|b| (b.id.clone(), (b, None)))
+                    .collect())
+            },
+            || async {
+                let response = self.call(request.clone()).await?;
+                let backup = decode::<wire::Backup>(&response)?;
+                Ok((backup.id.clone(), (backup, Some(response))))
             },
         )
         .await?;
+        let (backup, response) = created.value;
+        let timeout = intent.wait_limit();
         let id = backup.id.clone();
         let what = format!("Vscale backup {id} of scalet {ctid}");
         let task = response
@@ -678,11 +738,9 @@ impl Cloud for VscaleClient {
             .transpose()
     }
 
-    async fn delete_backup(&self, id: &str, _timeout: Duration) -> Result<Deleted, CloudError> {
-        match self
-            .call(self.request(Method::Delete, &format!("/backups/{}", id.trim())))
-            .await
-        {
+    async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        let request = self.request(Method::Delete, &format!("/backups/{}", id.trim()));
+        match http::within(http::deadline_in(timeout), self.call(request)).await {
             Ok(_) => Ok(Deleted::Gone),
             Err(e) if e.is_not_found() => Ok(Deleted::Gone),
             Err(e) => Err(e),

@@ -18,6 +18,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::{Mutex, OnceCell};
 
+use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
 use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
@@ -272,8 +273,9 @@ impl ZomroClient {
         done: impl Fn(&wire::Instance) -> bool,
     ) -> Result<(), CloudError> {
         let func = call.func;
-        self.call(&call.field("sok", "ok").field("elid", id.trim()))
-            .await?;
+        // "Request in process, please wait" is waited out until the timeout.
+        let call = call.field("sok", "ok").field("elid", id.trim());
+        http::within(http::deadline_in(timeout), self.call(&call)).await?;
         self.wait(id, func, timeout, done).await
     }
 
@@ -300,8 +302,9 @@ impl ZomroClient {
             .ok_or_else(|| CloudError::Protocol("the order answered no service id".into()))
     }
 
-    /// After an order whose outcome is unknown: the newest instance matching it.
-    async fn find_ordered(&self, spec: &VpsSpec) -> Result<Option<String>, CloudError> {
+    /// The instances an order of `spec` could have made: same name, price list, data
+    /// centre and image (ids-before and look-up of [`safe_create`]).
+    async fn matching_instances(&self, spec: &VpsSpec) -> Result<Vec<String>, CloudError> {
         Ok(self
             .instances()
             .await?
@@ -312,8 +315,8 @@ impl ZomroClient {
                     && i.datacenter == spec.location
                     && i.instances_os == spec.image
             })
-            .max_by_key(|i| i.id.parse::<u64>().unwrap_or(0))
-            .map(|i| i.id))
+            .map(|i| i.id)
+            .collect())
     }
 
     /// `instances.fleio.rebuild` with exactly the document's fields (Zomro API):
@@ -519,9 +522,27 @@ impl Cloud for ZomroClient {
         if spec.password.is_none() && spec.ssh_key_ids.is_empty() {
             return Err(CloudError::Unsupported(NEED_CREDENTIALS.into()).into());
         }
-        let id =
-            http::create_with_lookup(&self.http, || self.order(spec), || self.find_ordered(spec))
-                .await?;
+        let intent = Intent::new(
+            "zomro instance",
+            format!("Zomro instance {:?}", spec.name),
+            "the instances of the account (Zomro client panel, func=instances)",
+            timeout,
+        );
+        let id = safe_create(
+            &intent,
+            || async {
+                Ok(self
+                    .matching_instances(spec)
+                    .await?
+                    .into_iter()
+                    .map(|id| (id, ()))
+                    .collect())
+            },
+            || async { Ok((self.order(spec).await?, ())) },
+        )
+        .await?
+        .id;
+        let timeout = intent.wait_limit();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
@@ -600,7 +621,7 @@ impl Cloud for ZomroClient {
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let call = Call::change("instances.delete", true).field("elid", id.trim());
-        match self.call(&call).await {
+        match http::within(http::deadline_in(timeout), self.call(&call)).await {
             Ok(_) => self.wait_gone(id, timeout).await.map(|_| Deleted::Gone),
             Err(e) if e.is_not_found() => Ok(Deleted::Gone),
             Err(e) => Err(e),
