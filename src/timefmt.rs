@@ -39,6 +39,21 @@ pub fn day_first_to_rfc3339(text: &str) -> Option<String> {
     Some(rfc3339(y, mo, d, h, mi, s))
 }
 
+/// A cloud's optional date field as RFC 3339 in UTC: absent or blank is `Ok(None)`; a
+/// text that is no date in `layouts` (read in UTC) is `Err` with the trimmed text, for
+/// the caller's error message.
+pub fn optional_utc_date<'t>(
+    text: Option<&'t str>,
+    layouts: &[&str],
+) -> Result<Option<String>, &'t str> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    to_rfc3339_utc(text, layouts, UtcOffset::UTC)
+        .map(Some)
+        .ok_or(text)
+}
+
 /// Reads a cloud's date as an instant and renders it as RFC 3339 in UTC (whole
 /// seconds, `Z`). `layouts` are `time` format descriptions of the cloud's own clock
 /// format, read in `offset` (each cloud's offset is a choice written down in

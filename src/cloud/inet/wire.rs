@@ -279,17 +279,12 @@ const DATE_LAYOUTS: [&str; 2] = [
 /// (or a day that does not exist, such as a month above 12 from a MM/dd reading) is
 /// an error naming `what`, never state.
 pub fn created_at(created: Option<&str>, what: &str) -> Result<Option<String>, CloudError> {
-    let Some(text) = created.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    crate::timefmt::to_rfc3339_utc(text, &DATE_LAYOUTS, time::UtcOffset::UTC)
-        .map(Some)
-        .ok_or_else(|| {
-            CloudError::Protocol(format!(
-                "iNET answered `createdDate: {text:?}` for {what}: not a date in the form iNET \
+    crate::timefmt::optional_utc_date(created, &DATE_LAYOUTS).map_err(|text| {
+        CloudError::Protocol(format!(
+            "iNET answered `createdDate: {text:?}` for {what}: not a date in the form iNET \
                  prints (dd/MM/yyyy HH:mm)"
-            ))
-        })
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -79,17 +79,12 @@ const DATE_LAYOUTS: [&str; 2] = [
 /// UTC, docs/design/wire.md, "Dates"). Absent or empty is `None`; a text that is no
 /// date (or a day that does not exist) is an error naming `what`, never state.
 pub fn created_at(created: Option<&str>, what: &str) -> Result<Option<String>, CloudError> {
-    let Some(text) = created.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    crate::timefmt::to_rfc3339_utc(text, &DATE_LAYOUTS, time::UtcOffset::UTC)
-        .map(Some)
-        .ok_or_else(|| {
-            CloudError::Protocol(format!(
-                "Vscale answered `created: {text:?}` for {what}: not a date in any form Vscale prints \
+    crate::timefmt::optional_utc_date(created, &DATE_LAYOUTS).map_err(|text| {
+        CloudError::Protocol(format!(
+            "Vscale answered `created: {text:?}` for {what}: not a date in any form Vscale prints \
                  (dd.mm.yyyy HH:MM:SS, yyyy-mm-dd HH:MM:SS, RFC 3339)"
-            ))
-        })
+        ))
+    })
 }
 
 /// Whether a scalet's status is a settled one, in any case: `started`, `stopped`,
