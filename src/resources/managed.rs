@@ -258,7 +258,8 @@ impl Texts {
                 .map(|(name, texts)| {
                     let inner: Vec<Json> = objects
                         .iter()
-                        .filter_map(|o| o.get(name).cloned())
+                        .filter_map(|o| o.get(name))
+                        .flat_map(|v| elements(v).into_iter().cloned().map(Json::Object))
                         .collect();
                     (name.clone(), texts.empty_in(&Json::Array(inner)))
                 })
@@ -572,5 +573,60 @@ impl<M: Managed> DynamicResource for Layer<M> {
         let tree = crate::tfplugin::upgrade::to_current(diags, &self.schema, version, prior)?;
         let state: M::State = from_tree(diags, STATE, tree)?;
         to_tree(diags, STATE, &state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn texts() -> Texts {
+        let rule = SchemaBuilder::new("rule")
+            .optional("port", AttributeType::String, "")
+            .computed("id", AttributeType::String, "")
+            .into_block();
+        let schema = SchemaBuilder::new("r")
+            .optional("description", AttributeType::String, "")
+            .optional_computed("name", AttributeType::String, "")
+            .block("rule", NestedBlock::Set(rule))
+            .build();
+        Texts::of(&schema.block)
+    }
+
+    #[test]
+    fn an_empty_answer_for_an_unwritten_text_is_null_and_a_written_one_stays() {
+        let texts = texts();
+        let answer = json!({"description": "", "name": "", "id": "",
+                            "rule": [{"port": "", "id": "r1"}, {"port": "22", "id": "r2"}]});
+        let mut tree = answer.clone();
+        let unwritten = json!({"description": null, "rule": [{"port": null}, {"port": "22"}]});
+        texts.clear(&texts.empty_in(&unwritten), &mut tree);
+        assert_eq!(tree["description"], Json::Null);
+        assert_eq!(tree["name"], json!(""), "computed texts are the cloud's");
+        assert_eq!(tree["id"], json!(""));
+        assert_eq!(tree["rule"][0]["port"], Json::Null);
+        assert_eq!(tree["rule"][1]["port"], json!("22"));
+        let mut tree = answer;
+        let written = json!({"description": "", "rule": [{"port": ""}]});
+        texts.clear(&texts.empty_in(&written), &mut tree);
+        assert_eq!(tree["description"], json!(""));
+        assert_eq!(tree["rule"][0]["port"], json!(""));
+    }
+
+    #[test]
+    fn replacements_are_declared_on_the_attribute() {
+        let builder = SchemaBuilder::new("r")
+            .required("vps_id", AttributeType::String, "")
+            .replaces()
+            .optional("direction", AttributeType::String, "")
+            .replaces_once_reported()
+            .optional("description", AttributeType::String, "");
+        let names: Vec<(&str, bool)> = builder
+            .replacing()
+            .iter()
+            .map(|r| (r.name.as_str(), r.adopt_after_import))
+            .collect();
+        assert_eq!(names, [("vps_id", false), ("direction", true)]);
     }
 }

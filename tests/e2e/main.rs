@@ -6,6 +6,7 @@
 mod cancel;
 mod chaos;
 mod credentials;
+mod empty_is_absent;
 mod examples;
 mod harness;
 mod hostile_answers;
