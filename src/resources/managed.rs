@@ -375,17 +375,13 @@ impl<M: Managed> Layer<M> {
             .collect()
     }
 
-    /// The configured cloud if it can `op` this resource; otherwise an error (and
-    /// `None` when `required` or the cloud refuses).
-    fn able(&self, diags: &mut Diagnostics, op: Op) -> Result<Option<SharedHandle>, ()> {
-        match self.shared.get() {
-            Some(cloud) if !check_capability(diags, cloud.as_ref(), M::FEATURE, op) => Err(()),
-            cloud => Ok(cloud),
-        }
+    /// Whether the configured cloud (once there is one) can `op` this resource; when
+    /// it cannot, an error with the cloud's advice.
+    fn allowed(&self, diags: &mut Diagnostics, op: Op) -> bool {
+        let cloud = self.shared.get();
+        cloud.is_none_or(|cloud| check_capability(diags, cloud.as_ref(), M::FEATURE, op))
     }
 }
-
-type SharedHandle = std::sync::Arc<dyn Cloud>;
 
 #[async_trait]
 impl<M: Managed> DynamicResource for Layer<M> {
@@ -434,7 +430,10 @@ impl<M: Managed> DynamicResource for Layer<M> {
         proposed: Json,
         config: Json,
     ) -> Option<Json> {
-        let cloud = self.able(diags, Op::Create).ok()?;
+        if !self.allowed(diags, Op::Create) {
+            return None;
+        }
+        let cloud = self.shared.get();
         let mut planned = from_tree(diags, "proposed state", proposed)?;
         let config = from_tree(diags, "configuration", config)?;
         let mut replace = Vec::new();
@@ -469,8 +468,8 @@ impl<M: Managed> DynamicResource for Layer<M> {
             replace: &mut replace,
         };
         let in_place = self.resource.plan_update(plan, &prior).await;
-        if in_place && replace.is_empty() {
-            self.able(diags, Op::Update).ok()?;
+        if in_place && replace.is_empty() && !self.allowed(diags, Op::Update) {
+            return None;
         }
         Some((to_tree(diags, STATE, &planned)?, replace))
     }
