@@ -76,11 +76,12 @@ impl Managed for VpsRebootResource {
         refuse_blank(diags, &config.vps_id, "vps_id");
     }
 
-    /// The server exists; an import starts with a soft reboot and no time.
+    /// The server exists: nothing changes, except on import (the reboot of that
+    /// server, soft, never run by Terraform).
     fn apply(&self, state: &mut RebootState, vps: Vps) {
-        state.id = Value::Value(vps.id.clone());
-        state.vps_id = Value::Value(vps.id);
-        if state.hard.is_null() {
+        if state.vps_id.is_null() {
+            state.id = Value::Value(vps.id.clone());
+            state.vps_id = Value::Value(vps.id);
             state.hard = Value::Value(false);
         }
     }
