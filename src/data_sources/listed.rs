@@ -102,9 +102,11 @@ impl<L: Listed> DynamicDataSource for ListLayer<L> {
         let set = self.source.set_filters(&filters);
         let set: Vec<(&str, Option<&str>)> = set.iter().map(|(k, v)| (*k, v.as_deref())).collect();
         let mut state = config;
-        state["id"] = Json::String(data_id(cloud.as_ref(), L::NAME, &set));
-        state[L::IDS] = self.source.ids(&items);
-        state[L::LIST] = Json::Array(items);
+        if let Json::Object(map) = &mut state {
+            map.insert("id".into(), data_id(cloud.as_ref(), L::NAME, &set).into());
+            map.insert(L::IDS.into(), self.source.ids(&items));
+            map.insert(L::LIST.into(), Json::Array(items));
+        }
         Some(state)
     }
 }

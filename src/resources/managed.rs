@@ -502,7 +502,9 @@ impl<M: Managed> DynamicResource for Layer<M> {
                 self.resource.apply(&mut state, object);
             }
             let mut tree = self.typed_out(diags, &state, &written)?;
-            tree["id"] = Json::String(id);
+            if let Json::Object(map) = &mut tree {
+                map.insert("id".into(), Json::String(id));
+            }
             return Some(tree);
         }
         self.typed_out(diags, &state, &written)

@@ -50,7 +50,8 @@ fn check_hard(plan: &mut Plan<'_, RebootState>) {
             &[("hard", true)],
         );
     }
-    if plan.planned.hard.is_null() {
+    // Unwritten, it is a soft reboot (the plan of a new one has it unknown until now).
+    if plan.config.hard.is_null() && !plan.planned.hard.is_value() {
         plan.planned.hard = Value::Value(false);
     }
 }
