@@ -19,6 +19,7 @@ mod inet_resources;
 mod inet_vps;
 mod mirror;
 mod reliability;
+mod resource_layer;
 mod safe_create;
 mod secrets_out_of_state;
 mod secrets_sweep;
