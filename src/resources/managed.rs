@@ -174,7 +174,7 @@ pub struct Plan<'a, S> {
     pub replace: &'a mut Vec<AttributePath>,
 }
 
-/// What a create or update hook sees.
+/// What a create, update or delete hook sees.
 pub struct Call<'a, S> {
     /// Where errors and warnings go.
     pub diags: &'a mut Diagnostics,
