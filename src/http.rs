@@ -35,7 +35,8 @@ use rand::Rng;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use crate::cloud::CloudError;
+use crate::error::CloudError;
+pub use crate::error::{HttpError, Response};
 
 /// Longest `Retry-After` honoured; a longer one ends the retries.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
@@ -283,17 +284,6 @@ impl std::fmt::Debug for Request {
     }
 }
 
-/// An answer received from the server.
-#[derive(Clone, Debug)]
-pub struct Response {
-    /// HTTP status.
-    pub status: u16,
-    /// Headers, names lower-cased.
-    pub headers: Vec<(String, String)>,
-    /// Raw body.
-    pub body: bytes::Bytes,
-}
-
 impl Response {
     /// The first header with that (case-insensitive) name.
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -364,63 +354,6 @@ pub struct NoBusyAnswers;
 impl Classifier for NoBusyAnswers {
     fn busy(&self, _response: &Response) -> Option<String> {
         None
-    }
-}
-
-/// Why a request did not produce an answer worth returning.
-#[derive(Debug, thiserror::Error)]
-pub enum HttpError {
-    /// Could not connect: the request was never sent.
-    #[error("cannot reach {url}: {message}")]
-    Connect {
-        /// Where.
-        url: String,
-        /// Why.
-        message: String,
-    },
-    /// Sent, but no complete answer (timeout, connection dropped): outcome unknown.
-    #[error("no answer from {url}: {message}")]
-    NoAnswer {
-        /// Where.
-        url: String,
-        /// Why.
-        message: String,
-    },
-    /// An answer that retries did not make acceptable (after the last attempt, or
-    /// an ambiguous one for a non-idempotent request).
-    #[error("HTTP {}", .0.status)]
-    Status(Response),
-    /// The server kept answering busy/locked until retries ran out.
-    #[error("still busy after {attempts} attempts: {reason}")]
-    Busy {
-        /// Attempts made.
-        attempts: u32,
-        /// The cloud's message.
-        reason: String,
-    },
-    /// Terraform asked the provider to stop (Ctrl-C) while this request waited to retry.
-    #[error("{0}")]
-    Cancelled(#[from] crate::cancel::Cancelled),
-    /// The server redirected to another origin; the request (and its credentials)
-    /// was not sent there.
-    #[error("{url} redirected to {target}, another host: the request was not sent there, since it carries credentials. If the API has moved, set `endpoint` to its new address")]
-    Redirected {
-        /// Where the request was sent (masked).
-        url: String,
-        /// Where the server wanted it to go (masked).
-        target: String,
-    },
-}
-
-impl HttpError {
-    /// Whether the server may have carried out the request although no good answer
-    /// came back (a create must be looked up before it is repeated).
-    pub fn is_ambiguous(&self) -> bool {
-        match self {
-            HttpError::NoAnswer { .. } => true,
-            HttpError::Status(r) => matches!(r.status, 500 | 502 | 503 | 504),
-            _ => false,
-        }
     }
 }
 

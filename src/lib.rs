@@ -14,6 +14,7 @@ pub mod config;
 pub mod data_sources;
 pub mod docs;
 pub mod duration;
+pub mod error;
 pub mod http;
 pub mod model;
 pub mod plugin;

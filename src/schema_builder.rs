@@ -8,6 +8,19 @@ use crate::tfplugin::schema::{
 /// Builds schemas tersely.
 pub struct SchemaBuilder {
     block: Block,
+    last: String,
+    replacing: Vec<Replacing>,
+}
+
+/// An attribute whose change replaces the object (declared with
+/// [`SchemaBuilder::replaces`] or [`SchemaBuilder::replaces_once_reported`]).
+#[derive(Clone, Debug)]
+pub struct Replacing {
+    /// The attribute.
+    pub name: String,
+    /// Whether a prior value of null (the cloud does not report the attribute, so an
+    /// import leaves it unset) adopts the written value instead of replacing.
+    pub adopt_after_import: bool,
 }
 
 impl SchemaBuilder {
@@ -19,7 +32,35 @@ impl SchemaBuilder {
                 description: Description::markdown(description),
                 ..Default::default()
             },
+            last: String::new(),
+            replacing: Vec::new(),
         }
+    }
+
+    /// A change of the attribute declared last replaces the object.
+    pub fn replaces(mut self) -> Self {
+        let name = self.last.clone();
+        self.replacing.push(Replacing {
+            name,
+            adopt_after_import: false,
+        });
+        self
+    }
+
+    /// Like [`Self::replaces`], for an attribute the cloud does not report: after an
+    /// import (no value in state) the written value is adopted, nothing is replaced.
+    pub fn replaces_once_reported(mut self) -> Self {
+        let name = self.last.clone();
+        self.replacing.push(Replacing {
+            name,
+            adopt_after_import: true,
+        });
+        self
+    }
+
+    /// The attributes declared with [`Self::replaces`] so far.
+    pub fn replacing(&self) -> &[Replacing] {
+        &self.replacing
     }
 
     fn attr(
@@ -33,6 +74,7 @@ impl SchemaBuilder {
         let mut attribute = Attribute::new(ty, constraint, description);
         attribute.sensitive = sensitive;
         self.block.attributes.insert(name.to_string(), attribute);
+        self.last = name.to_string();
         self
     }
 

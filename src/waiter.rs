@@ -13,7 +13,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use crate::cloud::CloudError;
+use crate::error::CloudError;
 
 /// First pause between polls.
 pub const FIRST_DELAY: Duration = Duration::from_millis(500);

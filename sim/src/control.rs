@@ -43,6 +43,8 @@ fn parse<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, SimError> {
 #[serde(deny_unknown_fields)]
 struct ConfigBody {
     task_ms: Option<u64>,
+    /// Unwritten optional texts answered as `""` (see `util::empty_texts`).
+    empty_texts: Option<bool>,
 }
 
 /// Body of `POST /_sim/vscale/fail_next_tasks`.
@@ -185,13 +187,18 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             Ok(sim.chaos.render())
         }
         ("POST", ["config"]) => {
-            if let Some(task_ms) = parse::<ConfigBody>(req)?.task_ms {
+            let body = parse::<ConfigBody>(req)?;
+            if let Some(task_ms) = body.task_ms {
                 sim.vscale.set_task_ms(task_ms);
                 sim.zomro.set_op_ms(task_ms);
                 sim.inet.set_transition_ms(task_ms);
                 sim.starvcenter.configure(Some(task_ms), None);
             }
-            Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms()}))
+            if let Some(on) = body.empty_texts {
+                crate::util::set_empty_texts(on);
+            }
+            let empty_texts = crate::util::empty_texts();
+            Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms(), "empty_texts": empty_texts}))
         }
         ("POST", ["vscale", "fail_next_tasks"]) => {
             let body: FailBody = parse(req)?;

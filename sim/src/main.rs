@@ -146,6 +146,8 @@ async fn run(args: Args) -> ExitCode {
         }
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
+    // Listen for SIGTERM before announcing the port: a caller may send it at once.
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let mut stdout = std::io::stdout();
     let scheme = if tls.is_some() { "https" } else { "http" };
     let _ = writeln!(
@@ -158,19 +160,16 @@ async fn run(args: Args) -> ExitCode {
     })));
     tokio::select! {
         _ = server::serve(listener, shared, tls) => {}
-        _ = shutdown_signal() => {}
+        _ = shutdown_signal(term) => {}
     }
     ExitCode::SUCCESS
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(term) => term,
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        }
+/// Resolves on SIGINT or SIGTERM (`term`, registered beforehand).
+async fn shutdown_signal(term: Option<tokio::signal::unix::Signal>) {
+    let Some(mut term) = term else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
     };
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}

@@ -1,7 +1,22 @@
 //! Small helpers shared by every module: the wall clock, the date formats the
 //! documents print, random ids and URL-encoded form decoding.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// `POST /_sim/config {"empty_texts": true}`: an optional text nobody wrote is answered
+/// as `""` wherever the document's field list has it, never left out.
+static EMPTY_TEXTS: AtomicBool = AtomicBool::new(false);
+
+/// Switches `""` answers for unwritten optional texts on or off.
+pub fn set_empty_texts(on: bool) {
+    EMPTY_TEXTS.store(on, Ordering::Relaxed);
+}
+
+/// Whether unwritten optional texts are answered as `""`.
+pub fn empty_texts() -> bool {
+    EMPTY_TEXTS.load(Ordering::Relaxed)
+}
 
 /// Milliseconds since the Unix epoch (wall clock; tasks progress by it).
 pub fn now_ms() -> u64 {

@@ -1,13 +1,7 @@
 //! `polycloud_alarms`: the alarms of an on-premises installation (StarVCenter
 //! 2.15.1), filtered by the API, every page.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::{Alarm, AlarmFilter};
 use crate::resources::common::*;
@@ -60,27 +54,19 @@ impl From<Alarm> for AlarmItem {
     }
 }
 
-/// Terraform state of `polycloud_alarms`.
+/// The filters of `polycloud_alarms`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct AlarmsState {
-    /// Stable id: cloud and filters.
-    pub id: Value<String>,
+pub struct AlarmsFilters {
     /// Only alarms of this level.
     pub level: Value<String>,
     /// Only alarms on this object.
     pub object_id: Value<String>,
     /// Only alarms relieved this way (`none` = still active).
     pub relieve_way: Value<String>,
-    /// The alarms.
-    pub alarms: Value<Vec<Value<AlarmItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_alarms` data source, on the provider's configured cloud.
-    AlarmsDataSource
-}
+/// The `polycloud_alarms` data source.
+pub struct AlarmsDataSource;
 
 fn alarm_type() -> AttributeType {
     use AttributeType::String as Str;
@@ -110,56 +96,53 @@ fn one_of(diags: &mut Diagnostics, value: &Value<String>, attribute: &str, allow
 }
 
 #[async_trait]
-impl DataSource for AlarmsDataSource {
-    type State = AlarmsState;
+impl Listed for AlarmsDataSource {
+    type Filters = AlarmsFilters;
+    type Item = AlarmItem;
+    const FEATURE: Feature = Feature::DataAlarms;
+    const LIST: &'static str = "alarms";
+    const WHAT: &'static str = "alarms";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+    fn schema(&self) -> SchemaBuilder {
         use AttributeType::String as Str;
-        Some(
-            SchemaBuilder::new("The alarms of an on-premises installation (StarVCenter), optionally filtered; every page.")
-                .computed("id", Str, "Stable id: the cloud and the filters.")
-                .optional("level", Str, "Only alarms of this level: `high`, `medium` or `low`.")
-                .optional("object_id", Str, "Only alarms on this object (e.g. a host id from `polycloud_hosts`).")
-                .optional("relieve_way", Str, "Only alarms relieved this way: `auto`, `manual`, or `none` for alarms still active.")
-                .computed("alarms", alarm_type(), "The alarms: `id`, `type`, `level`, `object_id`, `object_name`, `object_type`, `content`, `created_at`, `relieved_at` (RFC 3339; null while active), `relieve_way`.")
-                .computed("ids", string_list(), "The alarms' ids, in the same order.")
-                .build(),
-        )
+        SchemaBuilder::new("The alarms of an on-premises installation (StarVCenter), optionally filtered; every page.")
+            .computed("id", Str, "Stable id: the cloud and the filters.")
+            .optional("level", Str, "Only alarms of this level: `high`, `medium` or `low`.")
+            .optional("object_id", Str, "Only alarms on this object (e.g. a host id from `polycloud_hosts`).")
+            .optional("relieve_way", Str, "Only alarms relieved this way: `auto`, `manual`, or `none` for alarms still active.")
+            .computed("alarms", alarm_type(), "The alarms: `id`, `type`, `level`, `object_id`, `object_name`, `object_type`, `content`, `created_at`, `relieved_at` (RFC 3339; null while active), `relieve_way`.")
+            .computed("ids", string_list(), "The alarms' ids, in the same order.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        one_of(diags, &config.level, "level", &LEVELS);
-        one_of(diags, &config.relieve_way, "relieve_way", &WAYS);
-        refuse_empty(diags, &config.object_id, "object_id");
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, f: &AlarmsFilters) {
+        one_of(diags, &f.level, "level", &LEVELS);
+        one_of(diags, &f.relieve_way, "relieve_way", &WAYS);
+        refuse_empty(diags, &f.object_id, "object_id");
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataAlarms)?;
+    fn set_filters(&self, f: &AlarmsFilters) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("level", filter(&f.level)),
+            ("object_id", filter(&f.object_id)),
+            ("relieve_way", filter(&f.relieve_way)),
+        ]
+    }
+
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        f: &AlarmsFilters,
+    ) -> Result<Vec<AlarmItem>, CloudError> {
         let filter = AlarmFilter {
-            level: filter(&config.level),
-            object_id: filter(&config.object_id),
-            relieve_way: filter(&config.relieve_way),
+            level: filter(&f.level),
+            object_id: filter(&f.object_id),
+            relieve_way: filter(&f.relieve_way),
         };
-        let alarms = match cloud.alarms(&filter).await {
-            Ok(all) => all,
-            Err(e) => {
-                report(diags, "Cannot list alarms", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(
-            cloud.as_ref(),
-            "alarms",
-            &[
-                ("level", filter.level.as_deref()),
-                ("object_id", filter.object_id.as_deref()),
-                ("relieve_way", filter.relieve_way.as_deref()),
-            ],
-        ));
-        state.ids = ids_of(alarms.iter().map(|a| a.id.as_str()));
-        state.alarms = to_objects(alarms.into_iter().map(AlarmItem::from).collect());
-        Some(state)
+        Ok(cloud
+            .alarms(&filter)
+            .await?
+            .into_iter()
+            .map(AlarmItem::from)
+            .collect())
     }
 }

@@ -1,12 +1,6 @@
 //! `polycloud_backups`: the backups of the account, optionally of one server.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::Backup;
 use crate::resources::common::*;
@@ -41,23 +35,15 @@ impl From<Backup> for BackupItem {
     }
 }
 
-/// Terraform state of `polycloud_backups`.
+/// The filters of `polycloud_backups`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct BackupsState {
-    /// Stable id: cloud and filter.
-    pub id: Value<String>,
+pub struct BackupsFilters {
     /// Only backups of this server.
     pub vps_id: Value<String>,
-    /// The backups.
-    pub backups: Value<Vec<Value<BackupItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_backups` data source, on the provider's configured cloud.
-    BackupsDataSource
-}
+/// The `polycloud_backups` data source.
+pub struct BackupsDataSource;
 
 /// The attribute types of one backup.
 fn backup_type() -> AttributeType {
@@ -72,47 +58,40 @@ fn backup_type() -> AttributeType {
 }
 
 #[async_trait]
-impl DataSource for BackupsDataSource {
-    type State = BackupsState;
+impl Listed for BackupsDataSource {
+    type Filters = BackupsFilters;
+    type Item = BackupItem;
+    const FEATURE: Feature = Feature::DataBackups;
+    const LIST: &'static str = "backups";
+    const WHAT: &'static str = "backups";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("The backups of the account, optionally only those of one server. A backup `id` can restore a server with `polycloud_vps_restore`.")
-                .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
-                .optional("vps_id", AttributeType::String, "Only backups taken from this server (a `polycloud_vps` id).")
-                .computed("backups", backup_type(), "The backups: `id`, `vps_id`, `name`, `status`, `size_gb`, `created_at` (RFC 3339).")
-                .computed("ids", string_list(), "The backups' ids, in the same order.")
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("The backups of the account, optionally only those of one server. A backup `id` can restore a server with `polycloud_vps_restore`.")
+            .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
+            .optional("vps_id", AttributeType::String, "Only backups taken from this server (a `polycloud_vps` id).")
+            .computed("backups", backup_type(), "The backups: `id`, `vps_id`, `name`, `status`, `size_gb`, `created_at` (RFC 3339).")
+            .computed("ids", string_list(), "The backups' ids, in the same order.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        refuse_empty(diags, &config.vps_id, "vps_id");
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, f: &BackupsFilters) {
+        refuse_empty(diags, &f.vps_id, "vps_id");
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataBackups)?;
-        let vps_id = filter(&config.vps_id);
-        let backups: Vec<Backup> = match cloud.list_backups(vps_id.as_deref().map(str::trim)).await
-        {
-            Ok(all) => all
-                .into_iter()
-                .filter(|b| vps_id.as_deref().is_none_or(|v| b.vps_id == v.trim()))
-                .collect(),
-            Err(e) => {
-                report(diags, "Cannot list backups", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(
-            cloud.as_ref(),
-            "backups",
-            &[("vps_id", vps_id.as_deref())],
-        ));
-        state.ids = ids_of(backups.iter().map(|b| b.id.as_str()));
-        state.backups = to_objects(backups.into_iter().map(BackupItem::from).collect());
-        Some(state)
+    fn set_filters(&self, f: &BackupsFilters) -> Vec<(&'static str, Option<String>)> {
+        vec![("vps_id", filter(&f.vps_id))]
+    }
+
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        f: &BackupsFilters,
+    ) -> Result<Vec<BackupItem>, CloudError> {
+        let vps_id = filter(&f.vps_id);
+        let vps_id = vps_id.as_deref().map(str::trim);
+        let all = cloud.list_backups(vps_id).await?;
+        let mine = all
+            .into_iter()
+            .filter(|b| vps_id.is_none_or(|v| b.vps_id == v));
+        Ok(mine.map(BackupItem::from).collect())
     }
 }

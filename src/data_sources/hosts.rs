@@ -1,13 +1,7 @@
 //! `polycloud_hosts`: the physical hosts of an on-premises installation (StarVCenter
 //! 2.14, every page).
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::Host;
 use crate::resources::common::*;
@@ -66,21 +60,8 @@ impl From<Host> for HostItem {
     }
 }
 
-/// Terraform state of `polycloud_hosts`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct HostsState {
-    /// Stable id: the cloud.
-    pub id: Value<String>,
-    /// The hosts.
-    pub hosts: Value<Vec<Value<HostItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
-}
-
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_hosts` data source, on the provider's configured cloud.
-    HostsDataSource
-}
+/// The `polycloud_hosts` data source.
+pub struct HostsDataSource;
 
 fn host_type() -> AttributeType {
     use AttributeType::{Bool, Number, String as Str};
@@ -103,32 +84,30 @@ fn host_type() -> AttributeType {
 }
 
 #[async_trait]
-impl DataSource for HostsDataSource {
-    type State = HostsState;
+impl Listed for HostsDataSource {
+    type Filters = crate::tfplugin::value::Empty;
+    type Item = HostItem;
+    const FEATURE: Feature = Feature::DataHosts;
+    const LIST: &'static str = "hosts";
+    const WHAT: &'static str = "hosts";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("The physical hosts of an on-premises installation (StarVCenter), every page.")
-                .computed("id", AttributeType::String, "Stable id: the cloud.")
-                .computed("hosts", host_type(), "The hosts: `id`, `name`, `description`, `status` (`running`, `stopped`, `offline`, `checking`, `ha_checking`), `connected`, `ip_address`, `maintenance`, `os`, `hypervisor`, `cpu_vendor`, `cpu_cores`, `cpus` (sockets), `memory_gb`, `created_at` (RFC 3339).")
-                .computed("ids", string_list(), "The hosts' ids, in the same order.")
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("The physical hosts of an on-premises installation (StarVCenter), every page.")
+            .computed("id", AttributeType::String, "Stable id: the cloud.")
+            .computed("hosts", host_type(), "The hosts: `id`, `name`, `description`, `status` (`running`, `stopped`, `offline`, `checking`, `ha_checking`), `connected`, `ip_address`, `maintenance`, `os`, `hypervisor`, `cpu_vendor`, `cpu_cores`, `cpus` (sockets), `memory_gb`, `created_at` (RFC 3339).")
+            .computed("ids", string_list(), "The hosts' ids, in the same order.")
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataHosts)?;
-        let hosts = match cloud.hosts().await {
-            Ok(all) => all,
-            Err(e) => {
-                report(diags, "Cannot list hosts", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(cloud.as_ref(), "hosts", &[]));
-        state.ids = ids_of(hosts.iter().map(|h| h.id.as_str()));
-        state.hosts = to_objects(hosts.into_iter().map(HostItem::from).collect());
-        Some(state)
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        _: &crate::tfplugin::value::Empty,
+    ) -> Result<Vec<HostItem>, CloudError> {
+        Ok(cloud
+            .hosts()
+            .await?
+            .into_iter()
+            .map(HostItem::from)
+            .collect())
     }
 }

@@ -1,12 +1,6 @@
 //! `polycloud_images`: the OS images / templates the account can install.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::Image;
 use crate::resources::common::*;
@@ -38,23 +32,15 @@ impl From<Image> for ImageItem {
     }
 }
 
-/// Terraform state of `polycloud_images`.
+/// The filters of `polycloud_images`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct ImagesState {
-    /// Stable id: cloud and filter.
-    pub id: Value<String>,
+pub struct ImagesFilters {
     /// Only images offered in this location.
     pub location: Value<String>,
-    /// The images.
-    pub images: Value<Vec<Value<ImageItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_images` data source, on the provider's configured cloud.
-    ImagesDataSource
-}
+/// The `polycloud_images` data source.
+pub struct ImagesDataSource;
 
 /// The attribute types of one image.
 fn image_type() -> AttributeType {
@@ -68,43 +54,39 @@ fn image_type() -> AttributeType {
 }
 
 #[async_trait]
-impl DataSource for ImagesDataSource {
-    type State = ImagesState;
+impl Listed for ImagesDataSource {
+    type Filters = ImagesFilters;
+    type Item = ImageItem;
+    const FEATURE: Feature = Feature::DataImages;
+    const LIST: &'static str = "images";
+    const WHAT: &'static str = "images";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("The OS images (templates) the configured cloud offers, optionally only those of one location. Put an `id` in `polycloud_vps.image`.")
-                .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
-                .optional("location", AttributeType::String, "Only images offered in this location (see `polycloud_locations`).")
-                .computed("images", image_type(), "The images: `id`, `description`, `locations`, `plans`, `active`.")
-                .computed("ids", string_list(), "The images' ids, in the same order.")
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("The OS images (templates) the configured cloud offers, optionally only those of one location. Put an `id` in `polycloud_vps.image`.")
+            .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
+            .optional("location", AttributeType::String, "Only images offered in this location (see `polycloud_locations`).")
+            .computed("images", image_type(), "The images: `id`, `description`, `locations`, `plans`, `active`.")
+            .computed("ids", string_list(), "The images' ids, in the same order.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        refuse_empty(diags, &config.location, "location");
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, f: &ImagesFilters) {
+        refuse_empty(diags, &f.location, "location");
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataImages)?;
-        let location = filter(&config.location);
-        let images = match cloud.images(location.as_deref()).await {
-            Ok(images) => images,
-            Err(e) => {
-                report(diags, "Cannot list images", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(
-            cloud.as_ref(),
-            "images",
-            &[("location", location.as_deref())],
-        ));
-        state.ids = ids_of(images.iter().map(|i| i.id.as_str()));
-        state.images = to_objects(images.into_iter().map(ImageItem::from).collect());
-        Some(state)
+    fn set_filters(&self, f: &ImagesFilters) -> Vec<(&'static str, Option<String>)> {
+        vec![("location", filter(&f.location))]
+    }
+
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        f: &ImagesFilters,
+    ) -> Result<Vec<ImageItem>, CloudError> {
+        Ok(cloud
+            .images(filter(&f.location).as_deref())
+            .await?
+            .into_iter()
+            .map(ImageItem::from)
+            .collect())
     }
 }

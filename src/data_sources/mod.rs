@@ -7,6 +7,7 @@ pub mod backups;
 pub mod ephemeral;
 pub mod hosts;
 pub mod images;
+pub mod listed;
 pub mod locations;
 pub mod plans;
 pub mod public_ips;
@@ -36,15 +37,15 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> 
     HashMap::from([
         (
             "images".to_string(),
-            boxed_data_source(images::ImagesDataSource::new(s())),
+            listed::listed(images::ImagesDataSource, shared),
         ),
         (
             "plans".to_string(),
-            boxed_data_source(plans::PlansDataSource::new(s())),
+            listed::listed(plans::PlansDataSource, shared),
         ),
         (
             "locations".to_string(),
-            boxed_data_source(locations::LocationsDataSource::new(s())),
+            listed::listed(locations::LocationsDataSource, shared),
         ),
         (
             "account".to_string(),
@@ -56,15 +57,15 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> 
         ),
         (
             "vps_list".to_string(),
-            boxed_data_source(vps_list::VpsListDataSource::new(s())),
+            listed::listed(vps_list::VpsListDataSource, shared),
         ),
         (
             "backups".to_string(),
-            boxed_data_source(backups::BackupsDataSource::new(s())),
+            listed::listed(backups::BackupsDataSource, shared),
         ),
         (
             "snapshots".to_string(),
-            boxed_data_source(snapshots::SnapshotsDataSource::new(s())),
+            listed::listed(snapshots::SnapshotsDataSource, shared),
         ),
         (
             "vps_keypair".to_string(),
@@ -93,24 +94,24 @@ pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicDataSource>> 
         ),
         (
             "hosts".to_string(),
-            boxed_data_source(hosts::HostsDataSource::new(s())),
+            listed::listed(hosts::HostsDataSource, shared),
         ),
         (
             "storages".to_string(),
-            boxed_data_source(storages::StoragesDataSource::new(s())),
+            listed::listed(storages::StoragesDataSource, shared),
         ),
         (
             "alarms".to_string(),
-            boxed_data_source(alarms::AlarmsDataSource::new(s())),
+            listed::listed(alarms::AlarmsDataSource, shared),
         ),
         // StarVCenter part 2 (issue 4).
         (
             "public_ips".to_string(),
-            boxed_data_source(public_ips::PublicIpsDataSource::new(s())),
+            listed::listed(public_ips::PublicIpsDataSource, shared),
         ),
         (
             "security_groups".to_string(),
-            boxed_data_source(security_groups::SecurityGroupsDataSource::new(s())),
+            listed::listed(security_groups::SecurityGroupsDataSource, shared),
         ),
     ])
 }

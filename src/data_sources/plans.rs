@@ -2,13 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::Plan;
 use crate::resources::common::*;
@@ -51,23 +45,15 @@ impl From<Plan> for PlanItem {
     }
 }
 
-/// Terraform state of `polycloud_plans`.
+/// The filters of `polycloud_plans`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct PlansState {
-    /// Stable id: cloud and filter.
-    pub id: Value<String>,
+pub struct PlansFilters {
     /// Only plans offered in this location.
     pub location: Value<String>,
-    /// The plans.
-    pub plans: Value<Vec<Value<PlanItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_plans` data source, on the provider's configured cloud.
-    PlansDataSource
-}
+/// The `polycloud_plans` data source.
+pub struct PlansDataSource;
 
 /// The attribute types of one plan.
 fn plan_type() -> AttributeType {
@@ -83,43 +69,35 @@ fn plan_type() -> AttributeType {
 }
 
 #[async_trait]
-impl DataSource for PlansDataSource {
-    type State = PlansState;
+impl Listed for PlansDataSource {
+    type Filters = PlansFilters;
+    type Item = PlanItem;
+    const FEATURE: Feature = Feature::DataPlans;
+    const LIST: &'static str = "plans";
+    const WHAT: &'static str = "plans";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("The plans (sizes) the configured cloud offers, optionally only those of one location. Put an `id` in `polycloud_vps.plan`.")
-                .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
-                .optional("location", AttributeType::String, "Only plans offered in this location (see `polycloud_locations`).")
-                .computed("plans", plan_type(), "The plans: `id`, `cpu`, `memory_mb`, `disk_gb`, `network`, `locations`, `details` (map of text).")
-                .computed("ids", string_list(), "The plans' ids, in the same order.")
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("The plans (sizes) the configured cloud offers, optionally only those of one location. Put an `id` in `polycloud_vps.plan`.")
+            .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
+            .optional("location", AttributeType::String, "Only plans offered in this location (see `polycloud_locations`).")
+            .computed("plans", plan_type(), "The plans: `id`, `cpu`, `memory_mb`, `disk_gb`, `network`, `locations`, `details` (map of text).")
+            .computed("ids", string_list(), "The plans' ids, in the same order.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        refuse_empty(diags, &config.location, "location");
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, f: &PlansFilters) {
+        refuse_empty(diags, &f.location, "location");
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataPlans)?;
-        let location = filter(&config.location);
-        let plans = match cloud.plans(location.as_deref()).await {
-            Ok(plans) => plans,
-            Err(e) => {
-                report(diags, "Cannot list plans", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(
-            cloud.as_ref(),
-            "plans",
-            &[("location", location.as_deref())],
-        ));
-        state.ids = ids_of(plans.iter().map(|p| p.id.as_str()));
-        state.plans = to_objects(plans.into_iter().map(PlanItem::from).collect());
-        Some(state)
+    fn set_filters(&self, f: &PlansFilters) -> Vec<(&'static str, Option<String>)> {
+        vec![("location", filter(&f.location))]
+    }
+
+    async fn list(&self, cloud: &dyn Cloud, f: &PlansFilters) -> Result<Vec<PlanItem>, CloudError> {
+        Ok(cloud
+            .plans(filter(&f.location).as_deref())
+            .await?
+            .into_iter()
+            .map(PlanItem::from)
+            .collect())
     }
 }

@@ -1,13 +1,7 @@
 //! `polycloud_public_ips`: the public addresses of the account's pool that mappings and
 //! load balancers can use, with the ports already forwarded on each.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::PublicIp;
 use crate::resources::common::*;
@@ -39,27 +33,19 @@ impl From<PublicIp> for PublicIpItem {
     }
 }
 
-/// Terraform state of `polycloud_public_ips`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct PublicIpsState {
-    /// Stable id.
-    pub id: Value<String>,
-    /// The addresses.
-    pub public_ips: Value<Vec<Value<PublicIpItem>>>,
-    /// Addresses with no port forwarded yet.
-    pub free_addresses: StringList,
-}
-
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_public_ips` data source, on the provider's configured cloud.
-    PublicIpsDataSource
-}
+/// The `polycloud_public_ips` data source.
+pub struct PublicIpsDataSource;
 
 #[async_trait]
-impl DataSource for PublicIpsDataSource {
-    type State = PublicIpsState;
+impl Listed for PublicIpsDataSource {
+    type Filters = crate::tfplugin::value::Empty;
+    type Item = PublicIpItem;
+    const FEATURE: Feature = Feature::DataPublicIps;
+    const LIST: &'static str = "public_ips";
+    const WHAT: &'static str = "public IPs";
+    const IDS: &'static str = "free_addresses";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+    fn schema(&self) -> SchemaBuilder {
         let item = object_list(&[
             ("address", AttributeType::String),
             (
@@ -70,32 +56,30 @@ impl DataSource for PublicIpsDataSource {
             ("gateway", AttributeType::String),
             ("netmask", AttributeType::String),
         ]);
-        Some(
-            SchemaBuilder::new("The public addresses of the pool that port mappings, IP mappings and outer load balancers can use (StarVCenter cloudip), with the ports already forwarded on each. An address mapped wholly to a server (polycloud_ip_mapping) is not listed.")
-                .computed("id", AttributeType::String, "Stable id.")
-                .computed("public_ips", item, "The addresses: `address`, `used_ports` (forwarded ports), `in_use`, `gateway`, `netmask`.")
-                .computed("free_addresses", string_list(), "Addresses with no port forwarded yet.")
-                .build(),
-        )
+        SchemaBuilder::new("The public addresses of the pool that port mappings, IP mappings and outer load balancers can use (StarVCenter cloudip), with the ports already forwarded on each. An address mapped wholly to a server (polycloud_ip_mapping) is not listed.")
+            .computed("id", AttributeType::String, "Stable id.")
+            .computed("public_ips", item, "The addresses: `address`, `used_ports` (forwarded ports), `in_use`, `gateway`, `netmask`.")
+            .computed("free_addresses", string_list(), "Addresses with no port forwarded yet.")
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataPublicIps)?;
-        let ips = match cloud.public_ips().await {
-            Ok(ips) => ips,
-            Err(e) => {
-                report(diags, "Cannot list public IPs", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(cloud.as_ref(), "public_ips", &[]));
-        state.free_addresses = ids_of(
-            ips.iter()
-                .filter(|i| i.used_ports.is_empty())
-                .map(|i| i.address.as_str()),
-        );
-        state.public_ips = to_objects(ips.into_iter().map(PublicIpItem::from).collect());
-        Some(state)
+    /// Addresses with no port forwarded yet.
+    fn ids(&self, items: &[serde_json::Value]) -> serde_json::Value {
+        let free = items
+            .iter()
+            .filter(|i| i["used_ports"].as_array().is_some_and(Vec::is_empty));
+        free.map(|i| i["address"].clone()).collect()
+    }
+
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        _: &crate::tfplugin::value::Empty,
+    ) -> Result<Vec<PublicIpItem>, CloudError> {
+        Ok(cloud
+            .public_ips()
+            .await?
+            .into_iter()
+            .map(PublicIpItem::from)
+            .collect())
     }
 }

@@ -1,13 +1,7 @@
 //! `polycloud_security_groups`: the security groups of the account, optionally only
 //! those whose name contains a text.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::SecurityGroup;
 use crate::resources::common::*;
@@ -36,72 +30,56 @@ impl From<SecurityGroup> for SecurityGroupItem {
     }
 }
 
-/// Terraform state of `polycloud_security_groups`.
+/// The filters of `polycloud_security_groups`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct SecurityGroupsState {
-    /// Stable id.
-    pub id: Value<String>,
+pub struct SecurityGroupsFilters {
     /// Only groups whose name contains this.
     pub name_contains: Value<String>,
-    /// The groups.
-    pub security_groups: Value<Vec<Value<SecurityGroupItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_security_groups` data source, on the provider's configured cloud.
-    SecurityGroupsDataSource
-}
+/// The `polycloud_security_groups` data source.
+pub struct SecurityGroupsDataSource;
 
 #[async_trait]
-impl DataSource for SecurityGroupsDataSource {
-    type State = SecurityGroupsState;
+impl Listed for SecurityGroupsDataSource {
+    type Filters = SecurityGroupsFilters;
+    type Item = SecurityGroupItem;
+    const FEATURE: Feature = Feature::DataSecurityGroups;
+    const LIST: &'static str = "security_groups";
+    const WHAT: &'static str = "security groups";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+    fn schema(&self) -> SchemaBuilder {
         let item = object_list(&[
             ("id", AttributeType::String),
             ("name", AttributeType::String),
             ("description", AttributeType::String),
             ("created_at", AttributeType::String),
         ]);
-        Some(
-            SchemaBuilder::new("The security groups of the account (StarVCenter), optionally only those whose name contains a text.")
-                .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
-                .optional("name_contains", AttributeType::String, "Only groups whose name contains this text.")
-                .computed("security_groups", item, "The groups: `id`, `name`, `description`, `created_at` (RFC 3339).")
-                .computed("ids", string_list(), "Their ids, in the same order.")
-                .build(),
-        )
+        SchemaBuilder::new("The security groups of the account (StarVCenter), optionally only those whose name contains a text.")
+            .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
+            .optional("name_contains", AttributeType::String, "Only groups whose name contains this text.")
+            .computed("security_groups", item, "The groups: `id`, `name`, `description`, `created_at` (RFC 3339).")
+            .computed("ids", string_list(), "Their ids, in the same order.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        refuse_empty(diags, &config.name_contains, "name_contains");
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, f: &SecurityGroupsFilters) {
+        refuse_empty(diags, &f.name_contains, "name_contains");
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataSecurityGroups)?;
-        let text = filter(&config.name_contains);
-        let groups: Vec<SecurityGroup> = match cloud.list_security_groups().await {
-            Ok(all) => all
-                .into_iter()
-                .filter(|g| text.as_deref().is_none_or(|t| g.name.contains(t)))
-                .collect(),
-            Err(e) => {
-                report(diags, "Cannot list security groups", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(
-            cloud.as_ref(),
-            "security_groups",
-            &[("name_contains", text.as_deref())],
-        ));
-        state.ids = ids_of(groups.iter().map(|g| g.id.as_str()));
-        state.security_groups =
-            to_objects(groups.into_iter().map(SecurityGroupItem::from).collect());
-        Some(state)
+    fn set_filters(&self, f: &SecurityGroupsFilters) -> Vec<(&'static str, Option<String>)> {
+        vec![("name_contains", filter(&f.name_contains))]
+    }
+
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        f: &SecurityGroupsFilters,
+    ) -> Result<Vec<SecurityGroupItem>, CloudError> {
+        let text = filter(&f.name_contains);
+        let all = cloud.list_security_groups().await?;
+        let named = all
+            .into_iter()
+            .filter(|g| text.as_deref().is_none_or(|t| g.name.contains(t)));
+        Ok(named.map(SecurityGroupItem::from).collect())
     }
 }

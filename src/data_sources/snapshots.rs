@@ -1,12 +1,6 @@
 //! `polycloud_snapshots`: the snapshots of the account, optionally of one server.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::Snapshot;
 use crate::resources::common::*;
@@ -41,23 +35,15 @@ impl From<Snapshot> for SnapshotItem {
     }
 }
 
-/// Terraform state of `polycloud_snapshots`.
+/// The filters of `polycloud_snapshots`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct SnapshotsState {
-    /// Stable id: cloud and filter.
-    pub id: Value<String>,
+pub struct SnapshotsFilters {
     /// Only snapshots of this server.
     pub vps_id: Value<String>,
-    /// The snapshots.
-    pub snapshots: Value<Vec<Value<SnapshotItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_snapshots` data source, on the provider's configured cloud.
-    SnapshotsDataSource
-}
+/// The `polycloud_snapshots` data source.
+pub struct SnapshotsDataSource;
 
 fn snapshot_type() -> AttributeType {
     object_list(&[
@@ -71,43 +57,38 @@ fn snapshot_type() -> AttributeType {
 }
 
 #[async_trait]
-impl DataSource for SnapshotsDataSource {
-    type State = SnapshotsState;
+impl Listed for SnapshotsDataSource {
+    type Filters = SnapshotsFilters;
+    type Item = SnapshotItem;
+    const FEATURE: Feature = Feature::DataSnapshots;
+    const LIST: &'static str = "snapshots";
+    const WHAT: &'static str = "snapshots";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("The snapshots of the account, optionally only those of one server (on iNET, without `vps_id` every server is asked in turn).")
-                .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
-                .optional("vps_id", AttributeType::String, "Only snapshots of this server (a `polycloud_vps` id).")
-                .computed("snapshots", snapshot_type(), "The snapshots: `id`, `vps_id`, `name`, `status`, `size_gb`, `created_at` (RFC 3339).")
-                .computed("ids", string_list(), "The snapshots' ids, in the same order.")
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("The snapshots of the account, optionally only those of one server (on iNET, without `vps_id` every server is asked in turn).")
+            .computed("id", AttributeType::String, "Stable id: the cloud and the filter.")
+            .optional("vps_id", AttributeType::String, "Only snapshots of this server (a `polycloud_vps` id).")
+            .computed("snapshots", snapshot_type(), "The snapshots: `id`, `vps_id`, `name`, `status`, `size_gb`, `created_at` (RFC 3339).")
+            .computed("ids", string_list(), "The snapshots' ids, in the same order.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        refuse_empty(diags, &config.vps_id, "vps_id");
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, f: &SnapshotsFilters) {
+        refuse_empty(diags, &f.vps_id, "vps_id");
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataSnapshots)?;
-        let vps_id = filter(&config.vps_id);
-        let snapshots = match cloud.list_snapshots(vps_id.as_deref().map(str::trim)).await {
-            Ok(all) => all,
-            Err(e) => {
-                report(diags, "Cannot list snapshots", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(
-            cloud.as_ref(),
-            "snapshots",
-            &[("vps_id", vps_id.as_deref())],
-        ));
-        state.ids = ids_of(snapshots.iter().map(|s| s.id.as_str()));
-        state.snapshots = to_objects(snapshots.into_iter().map(SnapshotItem::from).collect());
-        Some(state)
+    fn set_filters(&self, f: &SnapshotsFilters) -> Vec<(&'static str, Option<String>)> {
+        vec![("vps_id", filter(&f.vps_id))]
+    }
+
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        f: &SnapshotsFilters,
+    ) -> Result<Vec<SnapshotItem>, CloudError> {
+        let vps_id = filter(&f.vps_id);
+        let all = cloud
+            .list_snapshots(vps_id.as_deref().map(str::trim))
+            .await?;
+        Ok(all.into_iter().map(SnapshotItem::from).collect())
     }
 }

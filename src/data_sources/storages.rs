@@ -1,13 +1,7 @@
 //! `polycloud_storages`: the storage pools of an on-premises installation
 //! (StarVCenter 2.16, every page).
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::Storage;
 use crate::resources::common::*;
@@ -61,21 +55,8 @@ impl From<Storage> for StorageItem {
     }
 }
 
-/// Terraform state of `polycloud_storages`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct StoragesState {
-    /// Stable id: the cloud.
-    pub id: Value<String>,
-    /// The storages.
-    pub storages: Value<Vec<Value<StorageItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
-}
-
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_storages` data source, on the provider's configured cloud.
-    StoragesDataSource
-}
+/// The `polycloud_storages` data source.
+pub struct StoragesDataSource;
 
 fn storage_type() -> AttributeType {
     use AttributeType::{Bool, Number, String as Str};
@@ -96,32 +77,30 @@ fn storage_type() -> AttributeType {
 }
 
 #[async_trait]
-impl DataSource for StoragesDataSource {
-    type State = StoragesState;
+impl Listed for StoragesDataSource {
+    type Filters = crate::tfplugin::value::Empty;
+    type Item = StorageItem;
+    const FEATURE: Feature = Feature::DataStorages;
+    const LIST: &'static str = "storages";
+    const WHAT: &'static str = "storages";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("The storage pools of an on-premises installation (StarVCenter), every page.")
-                .computed("id", AttributeType::String, "Stable id: the cloud.")
-                .computed("storages", storage_type(), "The storages: `id`, `name`, `description`, `type` (`NFS`, `FCSAN`, `ISCSI`, `CEPH`, `GFS2`, `GLUSTERFS`), `thin`, `size_gb`, `used_gb`, `location` (access path), `usage` (`main` or `secondary`), `file_type` (`block`, `file`, `network`), `access` (`r` or `rw`), `created_at` (RFC 3339).")
-                .computed("ids", string_list(), "The storages' ids, in the same order.")
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("The storage pools of an on-premises installation (StarVCenter), every page.")
+            .computed("id", AttributeType::String, "Stable id: the cloud.")
+            .computed("storages", storage_type(), "The storages: `id`, `name`, `description`, `type` (`NFS`, `FCSAN`, `ISCSI`, `CEPH`, `GFS2`, `GLUSTERFS`), `thin`, `size_gb`, `used_gb`, `location` (access path), `usage` (`main` or `secondary`), `file_type` (`block`, `file`, `network`), `access` (`r` or `rw`), `created_at` (RFC 3339).")
+            .computed("ids", string_list(), "The storages' ids, in the same order.")
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataStorages)?;
-        let storages = match cloud.storages().await {
-            Ok(all) => all,
-            Err(e) => {
-                report(diags, "Cannot list storages", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(cloud.as_ref(), "storages", &[]));
-        state.ids = ids_of(storages.iter().map(|s| s.id.as_str()));
-        state.storages = to_objects(storages.into_iter().map(StorageItem::from).collect());
-        Some(state)
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        _: &crate::tfplugin::value::Empty,
+    ) -> Result<Vec<StorageItem>, CloudError> {
+        Ok(cloud
+            .storages()
+            .await?
+            .into_iter()
+            .map(StorageItem::from)
+            .collect())
     }
 }

@@ -1,12 +1,6 @@
 //! `polycloud_vps_list`: the servers of the account, filtered.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{DataSource, Diagnostics};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
+use crate::data_sources::listed::Listed;
 use crate::data_sources::support::*;
 use crate::model::{Vps, VpsFilter};
 use crate::resources::common::*;
@@ -50,24 +44,18 @@ impl From<Vps> for ServerItem {
     }
 }
 
-/// Terraform state of `polycloud_vps_list`.
+/// The filters of `polycloud_vps_list`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct VpsListState {
-    /// Stable id: cloud and filters.
-    pub id: Value<String>,
+pub struct VpsListFilters {
     /// Name contains this (case-insensitive).
     pub name: Value<String>,
     /// Status equals this (case-insensitive).
     pub status: Value<String>,
     /// Public or private address equals this.
     pub ip_address: Value<String>,
-    /// The servers.
-    pub servers: Value<Vec<Value<ServerItem>>>,
-    /// Their ids, in the same order.
-    pub ids: StringList,
 }
 
-impl VpsListState {
+impl VpsListFilters {
     fn filter(&self) -> VpsFilter {
         VpsFilter {
             name: filter(&self.name),
@@ -77,10 +65,8 @@ impl VpsListState {
     }
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_vps_list` data source, on the provider's configured cloud.
-    VpsListDataSource
-}
+/// The `polycloud_vps_list` data source.
+pub struct VpsListDataSource;
 
 /// The attribute types of one server.
 fn server_type() -> AttributeType {
@@ -101,55 +87,53 @@ fn server_type() -> AttributeType {
 }
 
 #[async_trait]
-impl DataSource for VpsListDataSource {
-    type State = VpsListState;
+impl Listed for VpsListDataSource {
+    type Filters = VpsListFilters;
+    type Item = ServerItem;
+    const FEATURE: Feature = Feature::DataVpsList;
+    const LIST: &'static str = "servers";
+    const NAME: &'static str = "vps_list";
+    const WHAT: &'static str = "servers";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("The servers of the account, filtered by name, status or address. Every filter that is set must match.")
-                .computed("id", AttributeType::String, "Stable id: the cloud and the filters.")
-                .optional("name", AttributeType::String, "Only servers whose name contains this text (case-insensitive).")
-                .optional("status", AttributeType::String, "Only servers with this status word of the cloud (case-insensitive), e.g. `started` on Vscale, `active` on iNET.")
-                .optional("ip_address", AttributeType::String, "Only the server with this public or private address.")
-                .computed("servers", server_type(), "The servers: `id`, `name`, `status`, `power_state`, `ip_address`, `private_ip_address`, `image`, `plan`, `location`.")
-                .computed("ids", string_list(), "The servers' ids, in the same order.")
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("The servers of the account, filtered by name, status or address. Every filter that is set must match.")
+            .computed("id", AttributeType::String, "Stable id: the cloud and the filters.")
+            .optional("name", AttributeType::String, "Only servers whose name contains this text (case-insensitive).")
+            .optional("status", AttributeType::String, "Only servers with this status word of the cloud (case-insensitive), e.g. `started` on Vscale, `active` on iNET.")
+            .optional("ip_address", AttributeType::String, "Only the server with this public or private address.")
+            .computed("servers", server_type(), "The servers: `id`, `name`, `status`, `power_state`, `ip_address`, `private_ip_address`, `image`, `plan`, `location`.")
+            .computed("ids", string_list(), "The servers' ids, in the same order.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
+    fn validate(&self, diags: &mut Diagnostics, f: &VpsListFilters) {
         for (value, attribute) in [
-            (&config.name, "name"),
-            (&config.status, "status"),
-            (&config.ip_address, "ip_address"),
+            (&f.name, "name"),
+            (&f.status, "status"),
+            (&f.ip_address, "ip_address"),
         ] {
             refuse_empty(diags, value, attribute);
         }
-        Some(())
     }
 
-    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let cloud = ready(&self.shared, diags, Feature::DataVpsList)?;
-        let wanted = config.filter();
-        let servers: Vec<Vps> = match cloud.find_vps(&wanted).await {
-            Ok(found) => found.into_iter().filter(|v| wanted.matches(v)).collect(),
-            Err(e) => {
-                report(diags, "Cannot list servers", &e, None);
-                return None;
-            }
-        };
-        let mut state = config;
-        state.id = Value::Value(data_id(
-            cloud.as_ref(),
-            "vps_list",
-            &[
-                ("name", wanted.name.as_deref()),
-                ("status", wanted.status.as_deref()),
-                ("ip_address", wanted.ip_address.as_deref()),
-            ],
-        ));
-        state.ids = ids_of(servers.iter().map(|v| v.id.as_str()));
-        state.servers = to_objects(servers.into_iter().map(ServerItem::from).collect());
-        Some(state)
+    fn set_filters(&self, f: &VpsListFilters) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("name", filter(&f.name)),
+            ("status", filter(&f.status)),
+            ("ip_address", filter(&f.ip_address)),
+        ]
+    }
+
+    async fn list(
+        &self,
+        cloud: &dyn Cloud,
+        f: &VpsListFilters,
+    ) -> Result<Vec<ServerItem>, CloudError> {
+        let wanted = f.filter();
+        let found = cloud.find_vps(&wanted).await?;
+        Ok(found
+            .into_iter()
+            .filter(|v| wanted.matches(v))
+            .map(ServerItem::from)
+            .collect())
     }
 }

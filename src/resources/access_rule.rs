@@ -5,13 +5,6 @@
 //! replaces the rule. The API does not report `direction` or `description`; they are
 //! kept as written.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics, Resource};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
 use crate::model::AccessRule;
 use crate::resources::common::*;
 
@@ -58,23 +51,6 @@ impl AccessRuleState {
             ..Default::default()
         }
     }
-}
-
-/// Writes what the cloud reports. What the user left out stays null; the server and
-/// direction are kept as written (on import, the server as the cloud names it).
-fn apply(state: &mut AccessRuleState, r: AccessRule) {
-    state.id = Value::Value(r.id);
-    state.scope = Value::Value(r.scope);
-    if state.vps_id.is_null() && !r.vps_id.is_empty() {
-        state.vps_id = Value::Value(r.vps_id);
-    }
-    for (slot, v) in [(&mut state.protocol, r.protocol), (&mut state.port, r.port)] {
-        if v.is_some() || !slot.is_null() {
-            *slot = Value::Value(v.unwrap_or_default());
-        }
-    }
-    state.vpc_id = val(r.vpc_id);
-    state.router_id = val(r.router_id);
 }
 
 /// Checks the combination of scope, direction, protocol, port, source and target.
@@ -145,126 +121,63 @@ fn check(diags: &mut Diagnostics, c: &AccessRuleState) {
     }
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_access_rule` resource, on the provider's configured cloud.
-    AccessRuleResource
-}
+/// The `polycloud_access_rule` resource.
+pub struct AccessRuleResource;
 
 #[async_trait]
-impl Resource for AccessRuleResource {
+impl Managed for AccessRuleResource {
     type State = AccessRuleState;
+    type Object = AccessRule;
+    const FEATURE: Feature = Feature::AccessRule;
+    const NOUN: &'static str = "access rule";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+    /// The API does not report the server, `direction`, `source`, `target` or
+    /// `description`: after an import the written values are adopted.
+    fn schema(&self) -> SchemaBuilder {
         use AttributeType::String as Str;
-        Some(
-            SchemaBuilder::new("An access-control rule for a server's network (StarVCenter acessrule). `gate` rules act at the network boundary (the boundary firewall is opened with the first and closed after the last); `inner` rules act inside the network. Every argument replaces the rule.")
-                .computed("id", Str, "Rule id.")
-                .required("vps_id", Str, "Server the rule controls (a polycloud_vps id).")
-                .required("scope", Str, "`gate` (network boundary; the network needs a router) or `inner` (inside the network).")
-                .optional("direction", Str, "`in` or `out`; required for `inner`.")
-                .optional("protocol", Str, "`tcp`, `udp` or `icmp`; required with `port`.")
-                .optional("port", Str, "Ports and ranges, e.g. `80:83,85`.")
-                .optional("source", Str, "Allowed sources: IPs or CIDRs, comma-separated (not with `direction = \"out\"`).")
-                .optional("target", Str, "Allowed targets: IPs or CIDRs, comma-separated (not with `direction = \"in\"`).")
-                .optional("description", Str, "Description.")
-                .computed("vpc_id", Str, "The server's network.")
-                .computed("router_id", Str, "The router of that network, if any.")
-                .build(),
-        )
+        SchemaBuilder::new("An access-control rule for a server's network (StarVCenter acessrule). `gate` rules act at the network boundary (the boundary firewall is opened with the first and closed after the last); `inner` rules act inside the network. Every argument replaces the rule.")
+            .computed("id", Str, "Rule id.")
+            .required("vps_id", Str, "Server the rule controls (a polycloud_vps id).").replaces_once_reported()
+            .required("scope", Str, "`gate` (network boundary; the network needs a router) or `inner` (inside the network).").replaces()
+            .optional("direction", Str, "`in` or `out`; required for `inner`.").replaces_once_reported()
+            .optional("protocol", Str, "`tcp`, `udp` or `icmp`; required with `port`.").replaces()
+            .optional("port", Str, "Ports and ranges, e.g. `80:83,85`.").replaces()
+            .optional("source", Str, "Allowed sources: IPs or CIDRs, comma-separated (not with `direction = \"out\"`).").replaces_once_reported()
+            .optional("target", Str, "Allowed targets: IPs or CIDRs, comma-separated (not with `direction = \"in\"`).").replaces_once_reported()
+            .optional("description", Str, "Description.").replaces_once_reported()
+            .computed("vpc_id", Str, "The server's network.")
+            .computed("router_id", Str, "The router of that network, if any.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        check(diags, &config);
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, config: &AccessRuleState) {
+        check(diags, config);
     }
 
-    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&state.id).unwrap_or_default().to_string();
-        let result = cloud.read_access_rule(&id).await;
-        refreshed(diags, &format!("access rule {id}"), state, result, apply)
-    }
-
-    async fn plan_create(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        if let Some(cloud) = self.shared.get() {
-            if !check_capability(diags, cloud.as_ref(), Feature::AccessRule, Op::Create) {
-                return None;
-            }
+    /// What the user left out stays null; the server and direction are kept as written
+    /// (on import, the server as the cloud names it).
+    fn apply(&self, state: &mut AccessRuleState, r: AccessRule) {
+        state.id = Value::Value(r.id);
+        state.scope = Value::Value(r.scope);
+        if state.vps_id.is_null() && !r.vps_id.is_empty() {
+            state.vps_id = Value::Value(r.vps_id);
         }
-        let planned = proposed;
-        Some(planned)
+        keep_written(&mut state.protocol, r.protocol);
+        keep_written(&mut state.port, r.port);
+        state.vpc_id = val(r.vpc_id);
+        state.router_id = val(r.router_id);
     }
 
-    async fn plan_update(
-        &self,
-        _diags: &mut Diagnostics,
-        prior: Self::State,
-        proposed: Self::State,
-        _config: Self::State,
-    ) -> Option<(Self::State, Vec<AttributePath>)> {
-        let mut replace = Vec::new();
-        let texts = [
-            ("vps_id", &prior.vps_id, &proposed.vps_id),
-            ("scope", &prior.scope, &proposed.scope),
-            ("direction", &prior.direction, &proposed.direction),
-            ("protocol", &prior.protocol, &proposed.protocol),
-            ("port", &prior.port, &proposed.port),
-            ("source", &prior.source, &proposed.source),
-            ("target", &prior.target, &proposed.target),
-            ("description", &prior.description, &proposed.description),
-        ];
-        for (name, a, b) in texts {
-            // After an import the API has not said these: adopt what is written.
-            let unreported =
-                ["vps_id", "direction", "source", "target", "description"].contains(&name);
-            if a != b && !(unreported && a.is_null()) {
-                replace.push(AttributePath::new(name));
-            }
-        }
-        Some((proposed, replace))
+    async fn fetch(&self, cloud: &dyn Cloud, id: &str) -> Found<AccessRule> {
+        cloud.read_access_rule(id).await
     }
 
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let mut state = planned.clone();
-        match cloud.create_access_rule(&planned.spec()).await {
-            Ok(m) => apply(&mut state, m),
-            Err(failure) => {
-                report(diags, "Cannot create the access rule", &failure.error, None);
-                state.id = Value::Value(failure.id?);
-                state.vpc_id = Value::Null;
-                state.router_id = Value::Null;
-            }
-        }
-        Some(state)
+    async fn create(&self, op: Call<'_, AccessRuleState>, state: &mut AccessRuleState) -> Made {
+        let rule = op.cloud.create_access_rule(&state.spec()).await?;
+        self.apply(state, rule);
+        Ok(())
     }
 
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        deleted(
-            diags,
-            &format!("access rule {id}"),
-            cloud.delete_access_rule(&id).await,
-        )
-    }
-
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        if !check_capability(diags, cloud.as_ref(), Feature::AccessRule, Op::Read) {
-            return None;
-        }
-        let result = cloud.read_access_rule(&id).await;
-        imported(diags, &format!("access rule {id:?}"), result, apply)
+    async fn delete(&self, op: Call<'_, AccessRuleState>) -> Result<Deleted, CloudError> {
+        op.cloud.delete_access_rule(op.id).await
     }
 }

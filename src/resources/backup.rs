@@ -1,12 +1,5 @@
 //! `polycloud_backup`: a backup of a VPS.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics, Resource};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::{Change, Feature};
 use crate::model::{Backup, BackupSpec};
 use crate::resources::common::*;
 
@@ -31,258 +24,131 @@ pub struct BackupState {
     pub timeouts: Value<Timeouts>,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_backup` resource, on the provider's configured cloud.
-    BackupResource
-}
+/// The `polycloud_backup` resource.
+pub struct BackupResource;
 
-fn apply_backup(state: &mut BackupState, backup: Backup) {
-    state.id = Value::Value(backup.id);
-    if !backup.vps_id.is_empty() {
-        state.vps_id = Value::Value(backup.vps_id);
-    }
-    state.name = Value::Value(backup.name);
-    if backup.description.is_some() || state.description.is_unknown() {
-        state.description = val(backup.description);
-    }
-    state.status = Value::Value(backup.status);
-    state.size_gb = val(backup.size_gb);
-    state.created_at = val(backup.created_at);
+/// The cloud's rules for what is written.
+fn check(plan: &mut Plan<'_, BackupState>, cloud: &dyn Cloud) {
+    let config = plan.config;
+    let written = [
+        ("name", !config.name.is_null()),
+        ("description", !config.description.is_null()),
+    ];
+    check_written(plan.diags, cloud, Feature::Backup, "backup", &written);
 }
 
 #[async_trait]
-impl Resource for BackupResource {
+impl Managed for BackupResource {
     type State = BackupState;
+    type Object = Backup;
+    const FEATURE: Feature = Feature::Backup;
+    const NOUN: &'static str = "backup";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new(
-                "A backup of a server. Creating it waits until the backup is complete.",
-            )
-            .computed("id", AttributeType::String, "The cloud's id of the backup.")
+    fn schema(&self) -> SchemaBuilder {
+        use AttributeType::{Number, String as Str};
+        SchemaBuilder::new("A backup of a server. Creating it waits until the backup is complete.")
+            .computed("id", Str, "The cloud's id of the backup.")
             .required(
                 "vps_id",
-                AttributeType::String,
+                Str,
                 "The server to back up. Changing it makes a new backup.",
             )
-            .optional_computed("name", AttributeType::String, "Name of the backup.")
+            .replaces()
+            .optional_computed("name", Str, "Name of the backup.")
             .optional(
                 "description",
-                AttributeType::String,
+                Str,
                 "Description, where the cloud keeps one.",
             )
-            .computed("status", AttributeType::String, "The cloud's status word.")
-            .computed("size_gb", AttributeType::Number, "Size in GB.")
-            .computed(
-                "created_at",
-                AttributeType::String,
-                "Creation time, RFC 3339.",
-            )
+            .computed("status", Str, "The cloud's status word.")
+            .computed("size_gb", Number, "Size in GB.")
+            .computed("created_at", Str, "Creation time, RFC 3339.")
             .timeouts()
-            .build(),
-        )
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
-            diags.error(
-                "Invalid vps_id",
-                "`vps_id` must not be empty.",
-                AttributePath::new("vps_id"),
-            );
+    fn validate(&self, diags: &mut Diagnostics, config: &BackupState) {
+        refuse_blank(diags, &config.vps_id, "vps_id");
+    }
+
+    fn apply(&self, state: &mut BackupState, backup: Backup) {
+        state.id = Value::Value(backup.id);
+        if !backup.vps_id.is_empty() {
+            state.vps_id = Value::Value(backup.vps_id);
         }
-        validate_timeouts(diags, &config.timeouts);
-        Some(())
-    }
-
-    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&state.id).unwrap_or_default().to_string();
-        let result = cloud.read_backup(&id).await;
-        refreshed(diags, &format!("backup {id}"), state, result, apply_backup)
-    }
-
-    async fn plan_create(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        if let Some(cloud) = self.shared.get() {
-            if !check_capability(diags, cloud.as_ref(), Feature::Backup, Op::Create) {
-                return None;
-            }
-            check_written(
-                diags,
-                cloud.as_ref(),
-                Feature::Backup,
-                "backup",
-                &[
-                    ("name", !config.name.is_null()),
-                    ("description", !config.description.is_null()),
-                ],
-            );
+        state.name = Value::Value(backup.name);
+        if backup.description.is_some() || state.description.is_unknown() {
+            state.description = val(backup.description);
         }
-        let mut planned = proposed;
-        planned.created_at = Value::Unknown;
-        Some(planned)
+        state.status = Value::Value(backup.status);
+        state.size_gb = val(backup.size_gb);
+        state.created_at = val(backup.created_at);
     }
 
-    async fn plan_update(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        proposed: Self::State,
-        config: Self::State,
-    ) -> Option<(Self::State, Vec<AttributePath>)> {
-        let mut replace = Vec::new();
-        if proposed.vps_id != prior.vps_id {
-            replace.push(AttributePath::new("vps_id"));
+    async fn fetch(&self, cloud: &dyn Cloud, id: &str) -> Found<Backup> {
+        cloud.read_backup(id).await
+    }
+
+    async fn plan_create(&self, mut plan: Plan<'_, BackupState>) {
+        if let Some(cloud) = plan.cloud {
+            check(&mut plan, cloud);
         }
-        let Some(cloud) = self.shared.get() else {
-            return Some((proposed, replace));
+        plan.planned.created_at = Value::Unknown;
+    }
+
+    async fn plan_update(&self, mut plan: Plan<'_, BackupState>, prior: &BackupState) -> bool {
+        let Some(cloud) = plan.cloud else {
+            return false;
         };
-        check_written(
-            diags,
-            cloud.as_ref(),
+        check(&mut plan, cloud);
+        let p = &*plan.planned;
+        let changes = name_and_description(
+            cloud,
             Feature::Backup,
-            "backup",
-            &[
-                ("name", !config.name.is_null()),
-                ("description", !config.description.is_null()),
-            ],
+            (&prior.name, &p.name),
+            (&prior.description, &p.description),
         );
-        let mut in_place = false;
-        for (attribute, changed) in [
-            (
-                "name",
-                proposed.name.is_value() && proposed.name != prior.name,
-            ),
-            ("description", proposed.description != prior.description),
-        ] {
-            if !changed {
-                continue;
-            }
-            match cloud
-                .rule(Feature::Backup, attribute)
-                .map(|r| r.change)
-                .unwrap_or(Change::InPlace)
-            {
-                Change::InPlace => in_place = true,
-                Change::Replace(why) => {
-                    diags.warning(
-                        format!("Changing `{attribute}` makes a new backup"),
-                        why,
-                        AttributePath::new(attribute),
-                    );
-                    replace.push(AttributePath::new(attribute));
-                }
-                Change::Unsupported(advice) => diags.error(
-                    format!("`{attribute}` cannot change"),
-                    advice,
-                    AttributePath::new(attribute),
-                ),
-            }
-        }
-        if in_place
-            && replace.is_empty()
-            && !check_capability(diags, cloud.as_ref(), Feature::Backup, Op::Update)
-        {
-            return None;
-        }
-        Some((proposed, replace))
+        sort_changes(plan.diags, cloud, "backup", changes, plan.replace)
     }
 
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let vps_id = known(&planned.vps_id).unwrap_or_default().to_string();
+    async fn create(&self, op: Call<'_, BackupState>, state: &mut BackupState) -> Made {
+        let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
         let spec = BackupSpec {
-            vps_id: vps_id.clone(),
-            name: known(&planned.name)
-                .map(String::from)
-                .unwrap_or_else(|| format!("terraform-{vps_id}")),
-            description: known(&planned.description).map(String::from),
+            name: known(&state.name).map_or_else(|| format!("terraform-{vps_id}"), String::from),
+            description: known(&state.description).map(String::from),
+            vps_id,
         };
-        let mut state = planned;
-        match cloud
-            .create_backup(&spec, timeout(&state.timeouts, Phase::Create))
-            .await
-        {
-            Ok(backup) => {
-                apply_backup(&mut state, backup);
-                Some(state)
-            }
-            Err(failure) => {
-                report(diags, "Cannot create the backup", &failure.error, None);
-                let id = failure.id?;
-                if let Ok(Some(backup)) = cloud.read_backup(&id).await {
-                    apply_backup(&mut state, backup);
-                }
-                state.id = Value::Value(id);
-                for v in [
-                    &mut state.name,
-                    &mut state.status,
-                    &mut state.created_at,
-                    &mut state.description,
-                ] {
-                    if v.is_unknown() {
-                        *v = Value::Null;
-                    }
-                }
-                if state.size_gb.is_unknown() {
-                    state.size_gb = Value::Null;
-                }
-                Some(state)
-            }
-        }
+        let backup = op.cloud.create_backup(&spec, op.limit).await?;
+        self.apply(state, backup);
+        Ok(())
     }
 
     async fn update(
         &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        let name = (planned.name != prior.name)
-            .then(|| known(&planned.name))
-            .flatten();
-        let description = (planned.description != prior.description)
-            .then(|| known(&planned.description).unwrap_or_default());
+        op: Call<'_, BackupState>,
+        prior: BackupState,
+        planned: BackupState,
+    ) -> Option<BackupState> {
+        let (name, description) = renamed(
+            (&prior.name, &planned.name),
+            (&prior.description, &planned.description),
+        );
         if name.is_none() && description.is_none() {
             // Only `timeouts` changed: nothing to send.
             return Some(planned);
         }
-        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
-        let updated = cloud.update_backup(&id, name, description);
-        if let Err(e) = crate::http::within(deadline, updated).await {
-            report(diags, &format!("Cannot update backup {id}"), &e, None);
+        if let Err(e) = op.cloud.update_backup(op.id, name, description).await {
+            report(
+                op.diags,
+                &format!("Cannot update backup {}", op.id),
+                &e,
+                None,
+            );
             return Some(prior);
         }
         Some(planned)
     }
 
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        let limit = timeout(&prior.timeouts, Phase::Delete);
-        deleted(
-            diags,
-            &format!("backup {id}"),
-            cloud.delete_backup(&id, limit).await,
-        )
-    }
-
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let result = cloud.read_backup(&id).await;
-        imported(diags, &format!("backup {id:?}"), result, apply_backup)
+    async fn delete(&self, op: Call<'_, BackupState>) -> Result<Deleted, CloudError> {
+        op.cloud.delete_backup(op.id, op.limit).await
     }
 }

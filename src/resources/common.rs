@@ -1,17 +1,23 @@
 //! What every resource and data source shares: `timeouts`, value helpers, and turning
-//! cloud errors into diagnostics. The configured cloud ([`crate::shared`]) and schema
-//! building ([`crate::schema_builder`]) have homes of their own, re-exported here.
+//! cloud errors into diagnostics; with its glob import, also what every resource file
+//! names (the layer, the cloud seam, values and schema building). The configured cloud
+//! ([`crate::shared`]) and schema building ([`crate::schema_builder`]) have homes of
+//! their own, re-exported here.
 
-use std::time::Duration;
+pub use std::time::Duration;
 
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics};
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::{Capability, Cloud, CloudError, Feature, Setting};
-use crate::model::Deleted;
+pub use crate::cloud::{Change, Cloud, CloudError, CreateError, Feature, Setting};
+pub use crate::model::Deleted;
+pub use crate::resources::managed::{Call, Found, Made, Managed, Plan};
 pub use crate::schema_builder::*;
 pub use crate::shared::*;
+pub use crate::tfplugin::schema::{AttributeType, Schema};
+pub use crate::tfplugin::value::Value;
+pub use crate::tfplugin::{AttributePath, Diagnostics};
+pub use async_trait::async_trait;
+pub use serde::{Deserialize, Serialize};
+
+use crate::cloud::Capability;
 
 /// The `timeouts` block's content.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -88,6 +94,17 @@ pub fn validate_timeouts(diags: &mut Diagnostics, timeouts: &Value<Timeouts>) {
 /// The known, non-null string.
 pub fn known(value: &Value<String>) -> Option<&str> {
     value.as_ref_option().map(String::as_str)
+}
+
+/// An error on `attribute` when it is written blank.
+pub fn refuse_blank(diags: &mut Diagnostics, value: &Value<String>, attribute: &'static str) {
+    if known(value).is_some_and(|v| v.trim().is_empty()) {
+        diags.error(
+            format!("Invalid {attribute}"),
+            format!("`{attribute}` must not be empty."),
+            AttributePath::new(attribute),
+        );
+    }
 }
 
 /// A state value from an optional cloud value.
@@ -202,78 +219,6 @@ pub enum Op {
     Update,
 }
 
-/// The outcome of a refresh: the fresh state when the object exists; `None` (Terraform
-/// drops it from state) only when the cloud says it does not exist; on any other error,
-/// the prior state with an error diagnostic, so nothing is ever dropped by mistake.
-pub fn refreshed<S, T>(
-    diags: &mut Diagnostics,
-    what: &str,
-    mut prior: S,
-    result: Result<Option<T>, CloudError>,
-    apply: impl FnOnce(&mut S, T),
-) -> Option<S> {
-    match result {
-        Ok(Some(found)) => {
-            apply(&mut prior, found);
-            Some(prior)
-        }
-        Ok(None) => {
-            tracing::info!("{what} is gone from the cloud; removing it from state");
-            None
-        }
-        Err(e) => {
-            report(diags, &format!("Cannot read {what}"), &e, None);
-            Some(prior)
-        }
-    }
-}
-
-/// The outcome of an import: a fresh state, or an error saying the object is absent.
-pub fn imported<S: Default, T>(
-    diags: &mut Diagnostics,
-    what: &str,
-    result: Result<Option<T>, CloudError>,
-    apply: impl FnOnce(&mut S, T),
-) -> Option<S> {
-    match result {
-        Ok(Some(found)) => {
-            let mut state = S::default();
-            apply(&mut state, found);
-            Some(state)
-        }
-        Ok(None) => {
-            diags.root_error(
-                format!("Cannot import {what}"),
-                format!("No {what} exists."),
-            );
-            None
-        }
-        Err(e) => {
-            report(diags, &format!("Cannot import {what}"), &e, None);
-            None
-        }
-    }
-}
-
-/// The outcome of a delete: a warning when the cloud can only forget the object.
-pub fn deleted(
-    diags: &mut Diagnostics,
-    what: &str,
-    result: Result<Deleted, CloudError>,
-) -> Option<()> {
-    match result {
-        Ok(Deleted::Gone) => Some(()),
-        Ok(Deleted::Forgotten(warning)) => {
-            diags.root_warning(format!("{what} was only removed from state"), warning);
-            Some(())
-        }
-        Err(e) => {
-            report(diags, &format!("Cannot delete {what}"), &e, None);
-            None
-        }
-    }
-}
-
 /// Plan-time check of what is written against the cloud's per-attribute rules
 /// ([`Cloud::rule`]): an attribute the cloud cannot take, or one it requires that is
 /// missing, gets an error on that attribute. `written` pairs each ruled attribute with
@@ -304,4 +249,86 @@ pub fn check_written(
             _ => {}
         }
     }
+}
+
+/// What changing `attribute` of `feature` does on the cloud (in place without a rule).
+pub fn change_rule(cloud: &dyn Cloud, feature: Feature, attribute: &str) -> Change {
+    cloud
+        .rule(feature, attribute)
+        .map_or(Change::InPlace, |r| r.change)
+}
+
+/// Sorts changed attributes by what their change does: in place (answers whether any
+/// is), a replacement of the `noun` (pushed, with the cloud's reason as a warning), or
+/// refused (an error on the attribute, with the cloud's advice).
+pub fn sort_changes(
+    diags: &mut Diagnostics,
+    cloud: &dyn Cloud,
+    noun: &str,
+    changes: Vec<(&'static str, Change)>,
+    replace: &mut Vec<AttributePath>,
+) -> bool {
+    let mut in_place = false;
+    for (attribute, change) in changes {
+        let path = AttributePath::new(attribute);
+        match change {
+            Change::InPlace => in_place = true,
+            Change::Replace(why) => {
+                let summary = format!("Changing `{attribute}` makes a new {noun}");
+                diags.warning(summary, why, path.clone());
+                replace.push(path);
+            }
+            Change::Unsupported(advice) => diags.error(
+                format!("`{attribute}` cannot change on {}", cloud.kind().name()),
+                advice,
+                path,
+            ),
+        }
+    }
+    in_place
+}
+
+/// The changed `name` and `description` of a backup or snapshot, with their rules.
+pub fn name_and_description(
+    cloud: &dyn Cloud,
+    feature: Feature,
+    name: (&Value<String>, &Value<String>),
+    description: (&Value<String>, &Value<String>),
+) -> Vec<(&'static str, Change)> {
+    [
+        ("name", name.1.is_value() && name.0 != name.1),
+        ("description", description.0 != description.1),
+    ]
+    .into_iter()
+    .filter(|(_, changed)| *changed)
+    .map(|(attribute, _)| (attribute, change_rule(cloud, feature, attribute)))
+    .collect()
+}
+
+/// The new `name` and `description` to send, each only when it changed.
+pub fn renamed<'a>(
+    name: (&Value<String>, &'a Value<String>),
+    description: (&Value<String>, &'a Value<String>),
+) -> (Option<&'a str>, Option<&'a str>) {
+    let name = (name.0 != name.1).then(|| known(name.1)).flatten();
+    let description =
+        (description.0 != description.1).then(|| known(description.1).unwrap_or_default());
+    (name, description)
+}
+
+/// Writes an optional text the cloud reports where the state holds one or the cloud
+/// has one: what the user left out stays null.
+pub fn keep_written(slot: &mut Value<String>, cloud: Option<String>) {
+    if cloud.is_some() || !slot.is_null() {
+        *slot = Value::Value(cloud.unwrap_or_default());
+    }
+}
+
+/// Now, RFC 3339 (when an action ran).
+pub fn now_rfc3339() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as i64;
+    crate::timefmt::rfc3339_from_unix_millis(millis)
 }

@@ -1,9 +1,11 @@
-//! Resources: one file each. They speak the domain model and never branch on the cloud.
+//! Resources: one file each. They speak the domain model and never branch on the cloud;
+//! each implements [`managed::Managed`], and [`managed::Layer`] does what they share.
 
 pub mod access_rule;
 pub mod backup;
 pub mod common;
 pub mod ip_mapping;
+pub mod managed;
 pub mod port_mapping;
 pub mod router;
 pub mod security_group;
@@ -22,70 +24,34 @@ use std::collections::HashMap;
 
 use crate::tfplugin::DynamicResource;
 
-use crate::provider::boxed_resource;
 use common::SharedCloud;
+use managed::layer;
 
 /// Every resource, keyed by its name without the `polycloud_` prefix.
 pub fn all(shared: &SharedCloud) -> HashMap<String, Box<dyn DynamicResource>> {
-    let mut map = HashMap::new();
-    let mut add = |name: &str, resource| {
-        map.insert(name.to_string(), resource);
-    };
-    add("vps", boxed_resource(vps::VpsResource::new(shared.clone())));
-    add(
-        "ssh_key",
-        boxed_resource(ssh_key::SshKeyResource::new(shared.clone())),
-    );
-    add(
-        "backup",
-        boxed_resource(backup::BackupResource::new(shared.clone())),
-    );
-    add(
-        "vps_restore",
-        boxed_resource(vps_restore::VpsRestoreResource::new(shared.clone())),
-    );
-    add(
-        "vps_reboot",
-        boxed_resource(vps_reboot::VpsRebootResource::new(shared.clone())),
-    );
-    add(
-        "snapshot",
-        boxed_resource(snapshot::SnapshotResource::new(shared.clone())),
-    );
-    add(
-        "volume",
-        boxed_resource(volume::VolumeResource::new(shared.clone())),
-    );
-    add(
-        "tenant",
-        boxed_resource(tenant::TenantResource::new(shared.clone())),
-    );
-    add("vpc", boxed_resource(vpc::VpcResource::new(shared.clone())));
-    // StarVCenter part 2 (issue 4).
-    add(
-        "security_group",
-        boxed_resource(security_group::SecurityGroupResource::new(shared.clone())),
-    );
-    add("slb", boxed_resource(slb::SlbResource::new(shared.clone())));
-    add(
-        "router",
-        boxed_resource(router::RouterResource::new(shared.clone())),
-    );
-    add(
-        "port_mapping",
-        boxed_resource(port_mapping::PortMappingResource::new(shared.clone())),
-    );
-    add(
-        "ip_mapping",
-        boxed_resource(ip_mapping::IpMappingResource::new(shared.clone())),
-    );
-    add(
-        "access_rule",
-        boxed_resource(access_rule::AccessRuleResource::new(shared.clone())),
-    );
-    add(
-        "vps_nic",
-        boxed_resource(vps_nic::VpsNicResource::new(shared.clone())),
-    );
-    map
+    let s = shared;
+    HashMap::from([
+        ("vps", layer(vps::VpsResource, s)),
+        ("ssh_key", layer(ssh_key::SshKeyResource, s)),
+        ("backup", layer(backup::BackupResource, s)),
+        ("vps_restore", layer(vps_restore::VpsRestoreResource, s)),
+        ("vps_reboot", layer(vps_reboot::VpsRebootResource, s)),
+        ("snapshot", layer(snapshot::SnapshotResource, s)),
+        ("volume", layer(volume::VolumeResource, s)),
+        ("tenant", layer(tenant::TenantResource, s)),
+        ("vpc", layer(vpc::VpcResource, s)),
+        (
+            "security_group",
+            layer(security_group::SecurityGroupResource, s),
+        ),
+        ("slb", layer(slb::SlbResource, s)),
+        ("router", layer(router::RouterResource, s)),
+        ("port_mapping", layer(port_mapping::PortMappingResource, s)),
+        ("ip_mapping", layer(ip_mapping::IpMappingResource, s)),
+        ("access_rule", layer(access_rule::AccessRuleResource, s)),
+        ("vps_nic", layer(vps_nic::VpsNicResource, s)),
+    ])
+    .into_iter()
+    .map(|(name, resource)| (name.to_string(), resource))
+    .collect()
 }

@@ -1,14 +1,7 @@
 //! `polycloud_port_mapping`: a public IP:port forwarded to a server port through the
-//! router of the server's network. Every argument replaces it. A
-//! public IP:port already taken fails with the cloud's own message.
+//! router of the server's network. Every argument replaces it. A public IP:port
+//! already taken fails with the cloud's own message.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics, Resource};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
 use crate::model::PortMapping;
 use crate::resources::common::*;
 
@@ -37,203 +30,91 @@ pub struct PortMappingState {
     pub router_id: Value<String>,
 }
 
-impl PortMappingState {
-    /// The domain request.
-    fn spec(&self) -> PortMapping {
-        let s = |v: &Value<String>| known(v).map(String::from);
-        PortMapping {
-            public_ip: s(&self.public_ip).unwrap_or_default(),
-            public_port: self
-                .public_port
-                .as_ref_option()
-                .copied()
-                .unwrap_or_default(),
-            vps_id: s(&self.vps_id).unwrap_or_default(),
-            private_port: self
-                .private_port
-                .as_ref_option()
-                .copied()
-                .unwrap_or_default(),
-            protocol: s(&self.protocol).unwrap_or_else(|| "tcp".into()),
-            source: s(&self.source),
-            description: s(&self.description),
-            ..Default::default()
-        }
-    }
-}
-
-/// Writes what the cloud reports; optional text the user left out stays null.
-fn apply(state: &mut PortMappingState, m: PortMapping) {
-    state.id = Value::Value(m.id);
-    state.public_ip = Value::Value(m.public_ip);
-    state.public_port = Value::Value(m.public_port);
-    state.vps_id = Value::Value(m.vps_id);
-    state.private_port = Value::Value(m.private_port);
-    state.protocol = Value::Value(m.protocol);
-    for (slot, v) in [
-        (&mut state.source, m.source),
-        (&mut state.description, m.description),
-    ] {
-        if v.is_some() || !slot.is_null() {
-            *slot = Value::Value(v.unwrap_or_default());
-        }
-    }
-    state.private_ip = Value::Value(m.private_ip);
-    state.router_id = val(m.router_id);
-}
-
 /// A port range check.
 fn port(diags: &mut Diagnostics, value: &Value<i64>, name: &'static str) {
-    if let Some(p) = value.as_ref_option() {
-        if !(1..=65535).contains(p) {
-            diags.error(
-                format!("Invalid {name}"),
-                format!("`{name}` must be 1–65535, not {p}."),
-                AttributePath::new(name),
-            );
-        }
+    if let Some(p) = value.as_ref_option().filter(|p| !(1..=65535).contains(*p)) {
+        let detail = format!("`{name}` must be 1–65535, not {p}.");
+        diags.error(format!("Invalid {name}"), detail, AttributePath::new(name));
     }
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_port_mapping` resource, on the provider's configured cloud.
-    PortMappingResource
-}
+/// The `polycloud_port_mapping` resource.
+pub struct PortMappingResource;
 
 #[async_trait]
-impl Resource for PortMappingResource {
+impl Managed for PortMappingResource {
     type State = PortMappingState;
+    type Object = PortMapping;
+    const FEATURE: Feature = Feature::PortMapping;
+    const NOUN: &'static str = "port mapping";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+    fn schema(&self) -> SchemaBuilder {
         use AttributeType::{Number, String as Str};
-        Some(
-            SchemaBuilder::new("A public IP:port forwarded to a port of a server (StarVCenter portMapping, through the router of the server's network). Every argument replaces it.")
-                .computed("id", Str, "Mapping id (`nat_id`).")
-                .required("public_ip", Str, "Public address of the pool (see polycloud_public_ips).")
-                .required("public_port", Number, "Public port, 1–65535; must be free on that address.")
-                .required("vps_id", Str, "Server (a polycloud_vps id); its network must be attached to a router.")
-                .required("private_port", Number, "Server port, 1–65535.")
-                .optional_computed("protocol", Str, "`tcp` (default) or `udp`.")
-                .optional("source", Str, "Allowed sources: IPs or CIDRs, comma-separated.")
-                .optional("description", Str, "Description.")
-                .computed("private_ip", Str, "The server's address the port goes to.")
-                .computed("router_id", Str, "The router doing the translation.")
-                .build(),
-        )
+        SchemaBuilder::new("A public IP:port forwarded to a port of a server (StarVCenter portMapping, through the router of the server's network). Every argument replaces it.")
+            .computed("id", Str, "Mapping id (`nat_id`).")
+            .required("public_ip", Str, "Public address of the pool (see polycloud_public_ips).").replaces()
+            .required("public_port", Number, "Public port, 1–65535; must be free on that address.").replaces()
+            .required("vps_id", Str, "Server (a polycloud_vps id); its network must be attached to a router.").replaces()
+            .required("private_port", Number, "Server port, 1–65535.").replaces()
+            .optional_computed("protocol", Str, "`tcp` (default) or `udp`.").replaces()
+            .optional("source", Str, "Allowed sources: IPs or CIDRs, comma-separated.").replaces()
+            .optional("description", Str, "Description.").replaces()
+            .computed("private_ip", Str, "The server's address the port goes to.")
+            .computed("router_id", Str, "The router doing the translation.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
+    fn validate(&self, diags: &mut Diagnostics, config: &PortMappingState) {
         port(diags, &config.public_port, "public_port");
         port(diags, &config.private_port, "private_port");
-        if let Some(p) = known(&config.protocol) {
-            if p != "tcp" && p != "udp" {
-                diags.error(
-                    "Invalid protocol",
-                    format!("`protocol` must be `tcp` or `udp`, not {p:?}."),
-                    AttributePath::new("protocol"),
-                );
-            }
+        if let Some(p) = known(&config.protocol).filter(|p| *p != "tcp" && *p != "udp") {
+            let detail = format!("`protocol` must be `tcp` or `udp`, not {p:?}.");
+            diags.error("Invalid protocol", detail, AttributePath::new("protocol"));
         }
-        Some(())
     }
 
-    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&state.id).unwrap_or_default().to_string();
-        let result = cloud.read_port_mapping(&id).await;
-        refreshed(diags, &format!("port mapping {id}"), state, result, apply)
+    /// Optional text the user left out stays null.
+    fn apply(&self, state: &mut PortMappingState, m: PortMapping) {
+        state.id = Value::Value(m.id);
+        state.public_ip = Value::Value(m.public_ip);
+        state.public_port = Value::Value(m.public_port);
+        state.vps_id = Value::Value(m.vps_id);
+        state.private_port = Value::Value(m.private_port);
+        state.protocol = Value::Value(m.protocol);
+        keep_written(&mut state.source, m.source);
+        keep_written(&mut state.description, m.description);
+        state.private_ip = Value::Value(m.private_ip);
+        state.router_id = val(m.router_id);
     }
 
-    async fn plan_create(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        if let Some(cloud) = self.shared.get() {
-            if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Create) {
-                return None;
-            }
-        }
-        let mut planned = proposed;
-        if config.protocol.is_null() {
-            planned.protocol = Value::Value("tcp".into());
-        }
-        Some(planned)
+    async fn fetch(&self, cloud: &dyn Cloud, id: &str) -> Found<PortMapping> {
+        cloud.read_port_mapping(id).await
     }
 
-    async fn plan_update(
-        &self,
-        _diags: &mut Diagnostics,
-        prior: Self::State,
-        proposed: Self::State,
-        _config: Self::State,
-    ) -> Option<(Self::State, Vec<AttributePath>)> {
-        let mut replace = Vec::new();
-        let texts = [
-            ("public_ip", &prior.public_ip, &proposed.public_ip),
-            ("vps_id", &prior.vps_id, &proposed.vps_id),
-            ("protocol", &prior.protocol, &proposed.protocol),
-            ("source", &prior.source, &proposed.source),
-            ("description", &prior.description, &proposed.description),
-        ];
-        for (name, a, b) in texts {
-            if a != b {
-                replace.push(AttributePath::new(name));
-            }
+    async fn plan_create(&self, plan: Plan<'_, PortMappingState>) {
+        if plan.config.protocol.is_null() {
+            plan.planned.protocol = Value::Value("tcp".into());
         }
-        for (name, a, b) in [
-            ("public_port", &prior.public_port, &proposed.public_port),
-            ("private_port", &prior.private_port, &proposed.private_port),
-        ] {
-            if a != b {
-                replace.push(AttributePath::new(name));
-            }
-        }
-        Some((proposed, replace))
     }
 
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let mut state = planned.clone();
-        match cloud.create_port_mapping(&planned.spec()).await {
-            Ok(m) => apply(&mut state, m),
-            Err(failure) => {
-                report(
-                    diags,
-                    "Cannot create the port mapping",
-                    &failure.error,
-                    None,
-                );
-                state.id = Value::Value(failure.id?);
-                state.private_ip = Value::Null;
-                state.router_id = Value::Null;
-            }
-        }
-        Some(state)
+    async fn create(&self, op: Call<'_, PortMappingState>, state: &mut PortMappingState) -> Made {
+        let s = |v: &Value<String>| known(v).map(String::from);
+        let n = |v: &Value<i64>| v.as_ref_option().copied().unwrap_or_default();
+        let spec = PortMapping {
+            public_ip: s(&state.public_ip).unwrap_or_default(),
+            public_port: n(&state.public_port),
+            vps_id: s(&state.vps_id).unwrap_or_default(),
+            private_port: n(&state.private_port),
+            protocol: s(&state.protocol).unwrap_or_else(|| "tcp".into()),
+            source: s(&state.source),
+            description: s(&state.description),
+            ..Default::default()
+        };
+        let mapping = op.cloud.create_port_mapping(&spec).await?;
+        self.apply(state, mapping);
+        Ok(())
     }
 
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        deleted(
-            diags,
-            &format!("port mapping {id}"),
-            cloud.delete_address_mapping(&id).await,
-        )
-    }
-
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        if !check_capability(diags, cloud.as_ref(), Feature::PortMapping, Op::Read) {
-            return None;
-        }
-        let result = cloud.read_port_mapping(&id).await;
-        imported(diags, &format!("port mapping {id:?}"), result, apply)
+    async fn delete(&self, op: Call<'_, PortMappingState>) -> Result<Deleted, CloudError> {
+        op.cloud.delete_address_mapping(op.id).await
     }
 }

@@ -7,15 +7,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics, Resource};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::{Cloud, Feature};
 use crate::model::{SecurityGroup, SecurityRule};
 use crate::resources::common::*;
+use crate::tfplugin::schema::NestedBlock;
 
 /// One `rule` block.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -92,27 +86,6 @@ impl SecurityGroupState {
             })
             .unwrap_or_default()
     }
-}
-
-/// Writes what the cloud reports.
-fn apply_group(state: &mut SecurityGroupState, group: SecurityGroup) {
-    state.id = Value::Value(group.id);
-    state.name = Value::Value(group.name);
-    let desc = group.description.filter(|d| !d.is_empty());
-    if desc.is_some() || !state.description.is_null() {
-        state.description = Value::Value(desc.unwrap_or_default());
-    }
-    state.rule = Value::Value(
-        group
-            .rules
-            .into_iter()
-            .map(|r| Value::Value(RuleBlock::from_rule(r)))
-            .collect(),
-    );
-    if !group.nic_ids.is_empty() || !state.nic_ids.is_null() {
-        state.nic_ids = same_set_keep_order(&state.nic_ids, group.nic_ids);
-    }
-    state.created_at = val(group.created_at);
 }
 
 /// Unknown values left after apply become null.
@@ -250,38 +223,6 @@ async fn converge(
     Ok(added)
 }
 
-/// The resource.
-pub struct SecurityGroupResource {
-    shared: SharedCloud,
-}
-
-impl SecurityGroupResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
-
-    /// Reads the group back into `state` after a change; errors become diagnostics.
-    async fn read_back(
-        &self,
-        diags: &mut Diagnostics,
-        cloud: &dyn Cloud,
-        mut state: SecurityGroupState,
-    ) -> SecurityGroupState {
-        let id = known(&state.id).unwrap_or_default().to_string();
-        match cloud.read_security_group(&id).await {
-            Ok(Some(group)) => apply_group(&mut state, group),
-            Ok(None) => diags.root_error(
-                "Security group not found after the change",
-                format!("Security group {id} is no longer reported."),
-            ),
-            Err(e) => report(diags, &format!("Cannot read security group {id}"), &e, None),
-        }
-        clear_unknowns(&mut state);
-        state
-    }
-}
-
 /// The schema of one `rule` block.
 fn rule_block() -> NestedBlock {
     let rule = SchemaBuilder::new("One rule. Rules form a set: their order does not matter.")
@@ -328,209 +269,141 @@ fn plan_rules(planned: &mut SecurityGroupState) {
     }
 }
 
-#[async_trait]
-impl Resource for SecurityGroupResource {
-    type State = SecurityGroupState;
+/// The `polycloud_security_group` resource.
+pub struct SecurityGroupResource;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("A security group with its rules and the NICs bound to it (StarVCenter). Rules and NICs change in place, one by one; name and description replace the group.")
-                .computed("id", AttributeType::String, "Security group id.")
-                .required("name", AttributeType::String, "Name (a change replaces the group).")
-                .optional("description", AttributeType::String, "Description (a change replaces the group).")
-                .optional("nic_ids", AttributeType::Set(Box::new(AttributeType::String)), "NICs bound to the group, e.g. `polycloud_vps.web.nic_ids`.")
-                .computed("created_at", AttributeType::String, "Creation time, RFC 3339.")
-                .block("rule", rule_block())
-                .timeouts()
-                .build(),
-        )
+impl SecurityGroupResource {
+    /// Rules and NICs from `prior` to `planned`, then the rules' effect; reads back.
+    async fn converge(
+        &self,
+        op: &mut Call<'_, SecurityGroupState>,
+        id: &str,
+        prior: &SecurityGroupState,
+        state: &mut SecurityGroupState,
+        what: &str,
+    ) {
+        match converge(op.cloud, id, prior, state).await {
+            Ok(true) => check_effect(op.diags, op.cloud, id).await,
+            Ok(false) => {}
+            Err(message) => op
+                .diags
+                .root_error(what.to_string(), crate::secrets::redact(&message)),
+        }
+        self.read_back(op.diags, op.cloud, state, id).await;
+        clear_unknowns(state);
+    }
+}
+
+#[async_trait]
+impl Managed for SecurityGroupResource {
+    type State = SecurityGroupState;
+    type Object = SecurityGroup;
+    const FEATURE: Feature = Feature::SecurityGroup;
+    const NOUN: &'static str = "security group";
+
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("A security group with its rules and the NICs bound to it (StarVCenter). Rules and NICs change in place, one by one; name and description replace the group.")
+            .computed("id", AttributeType::String, "Security group id.")
+            .required("name", AttributeType::String, "Name (a change replaces the group).").replaces()
+            .optional("description", AttributeType::String, "Description (a change replaces the group).").replaces()
+            .optional("nic_ids", AttributeType::Set(Box::new(AttributeType::String)), "NICs bound to the group, e.g. `polycloud_vps.web.nic_ids`.")
+            .computed("created_at", AttributeType::String, "Creation time, RFC 3339.")
+            .block("rule", rule_block())
+            .timeouts()
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
-            diags.error(
-                "Invalid name",
-                "`name` must not be empty.",
-                AttributePath::new("name"),
-            );
-        }
+    fn validate(&self, diags: &mut Diagnostics, config: &SecurityGroupState) {
+        refuse_blank(diags, &config.name, "name");
         for rule in config.rule.as_ref_option().into_iter().flatten() {
             if let Some(rule) = rule.as_ref_option() {
                 validate_rule(diags, rule);
             }
         }
-        validate_timeouts(diags, &config.timeouts);
-        Some(())
     }
 
-    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&state.id).unwrap_or_default().to_string();
-        let result = cloud.read_security_group(&id).await;
-        let state = refreshed(
-            diags,
-            &format!("security group {id}"),
-            state,
-            result,
-            apply_group,
-        )?;
-        Some(state)
-    }
-
-    async fn plan_create(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        if let Some(cloud) = self.shared.get() {
-            if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Create) {
-                return None;
-            }
+    fn apply(&self, state: &mut SecurityGroupState, group: SecurityGroup) {
+        state.id = Value::Value(group.id);
+        state.name = Value::Value(group.name);
+        keep_written(&mut state.description, group.description);
+        let rules = group
+            .rules
+            .into_iter()
+            .map(|r| Value::Value(RuleBlock::from_rule(r)));
+        state.rule = Value::Value(rules.collect());
+        if !group.nic_ids.is_empty() || !state.nic_ids.is_null() {
+            state.nic_ids = same_set_keep_order(&state.nic_ids, group.nic_ids);
         }
-        let mut planned = proposed;
-        plan_rules(&mut planned);
-        Some(planned)
+        state.created_at = val(group.created_at);
+    }
+
+    async fn fetch(&self, cloud: &dyn Cloud, id: &str) -> Found<SecurityGroup> {
+        cloud.read_security_group(id).await
+    }
+
+    async fn plan_create(&self, plan: Plan<'_, SecurityGroupState>) {
+        plan_rules(plan.planned);
     }
 
     async fn plan_update(
         &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        proposed: Self::State,
-        _config: Self::State,
-    ) -> Option<(Self::State, Vec<AttributePath>)> {
-        let mut planned = proposed;
-        let mut replace = Vec::new();
-        for (name, old, new) in [
-            ("name", &prior.name, &planned.name),
-            ("description", &prior.description, &planned.description),
-        ] {
-            if old != new {
-                replace.push(AttributePath::new(name));
-            }
-        }
+        plan: Plan<'_, SecurityGroupState>,
+        prior: &SecurityGroupState,
+    ) -> bool {
+        let planned = plan.planned;
         let changed = planned.rule != prior.rule || planned.nic_ids != prior.nic_ids;
-        if changed && replace.is_empty() {
-            if let Some(cloud) = self.shared.get() {
-                if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Update) {
-                    return None;
-                }
-            }
-        }
-        plan_rules(&mut planned);
-        Some((planned, replace))
+        plan_rules(planned);
+        changed
     }
 
     async fn create(
         &self,
-        diags: &mut Diagnostics,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let name = known(&planned.name).unwrap_or_default().to_string();
-        let id = match cloud
-            .create_security_group(
-                &name,
-                known(&planned.description),
-                timeout(&planned.timeouts, Phase::Create),
-            )
-            .await
-        {
-            Ok(id) => id,
-            Err(failure) => {
-                report(
-                    diags,
-                    "Cannot create the security group",
-                    &failure.error,
-                    None,
-                );
-                let mut state = planned;
-                state.id = Value::Value(failure.id?);
-                clear_unknowns(&mut state);
-                return Some(state);
-            }
-        };
-        let mut state = planned.clone();
+        mut op: Call<'_, SecurityGroupState>,
+        state: &mut SecurityGroupState,
+    ) -> Made {
+        let name = known(&state.name).unwrap_or_default();
+        let made = op
+            .cloud
+            .create_security_group(name, known(&state.description), op.limit)
+            .await;
+        let id = made.inspect_err(|_| clear_unknowns(state))?;
         state.id = Value::Value(id.clone());
         let empty = SecurityGroupState::default();
-        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Create));
-        let converged = converge(cloud.as_ref(), &id, &empty, &planned);
-        match crate::http::within(deadline, converged).await {
-            Ok(true) => check_effect(diags, cloud.as_ref(), &id).await,
-            Ok(false) => {}
-            Err(message) => diags.root_error(
-                "Cannot finish the security group",
-                crate::secrets::redact(&message),
-            ),
-        }
-        let state = self.read_back(diags, cloud.as_ref(), state).await;
-        Some(state)
+        self.converge(
+            &mut op,
+            &id,
+            &empty,
+            state,
+            "Cannot finish the security group",
+        )
+        .await;
+        Ok(())
     }
 
     async fn update(
         &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
-        match crate::http::within(deadline, converge(cloud.as_ref(), &id, &prior, &planned)).await {
-            Ok(true) => check_effect(diags, cloud.as_ref(), &id).await,
-            Ok(false) => {}
-            Err(message) => diags.root_error(
-                "Cannot update the security group",
-                crate::secrets::redact(&message),
-            ),
-        }
-        let state = self.read_back(diags, cloud.as_ref(), planned).await;
+        mut op: Call<'_, SecurityGroupState>,
+        prior: SecurityGroupState,
+        planned: SecurityGroupState,
+    ) -> Option<SecurityGroupState> {
+        let (id, mut state) = (op.id.to_string(), planned);
+        self.converge(
+            &mut op,
+            &id,
+            &prior,
+            &mut state,
+            "Cannot update the security group",
+        )
+        .await;
         Some(state)
     }
 
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        let deadline = crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete));
-        match cloud.read_security_group(&id).await {
-            Ok(None) => return Some(()),
-            Ok(Some(group)) => {
-                let unbind = cloud.bind_security_group(&id, &group.nic_ids, false);
-                if let Err(e) = crate::http::within(deadline, unbind).await {
-                    report(
-                        diags,
-                        &format!("Cannot unbind the NICs of security group {id}"),
-                        &e,
-                        None,
-                    );
-                    return None;
-                }
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot read security group {id}"), &e, None);
-                return None;
-            }
-        }
-        let what = format!("security group {id}");
-        let result = crate::http::within(deadline, cloud.delete_security_group(&id)).await;
-        deleted(diags, &what, result)
-    }
-
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        if !check_capability(diags, cloud.as_ref(), Feature::SecurityGroup, Op::Read) {
-            return None;
-        }
-        let result = cloud.read_security_group(&id).await;
-        let state = imported(
-            diags,
-            &format!("security group {id:?}"),
-            result,
-            apply_group,
-        )?;
-        Some(state)
+    async fn delete(&self, op: Call<'_, SecurityGroupState>) -> Result<Deleted, CloudError> {
+        let Some(group) = op.cloud.read_security_group(op.id).await? else {
+            return Ok(Deleted::Gone);
+        };
+        op.cloud
+            .bind_security_group(op.id, &group.nic_ids, false)
+            .await?;
+        op.cloud.delete_security_group(op.id).await
     }
 }

@@ -7,15 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::tfplugin::schema::{AttributeType, NestedBlock, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics, Resource};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::{Cloud, Feature};
 use crate::model::{Slb, SlbBackend, SlbHealth, SlbSpec};
 use crate::resources::common::*;
+use crate::tfplugin::schema::NestedBlock;
 
 /// The `health_check` block.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -199,10 +193,7 @@ fn apply_slb(state: &mut SlbState, slb: Slb, all: bool) {
     let spec = slb.spec;
     state.id = Value::Value(slb.id);
     state.name = Value::Value(spec.name);
-    let desc = spec.description.filter(|d| !d.is_empty());
-    if desc.is_some() || !state.description.is_null() {
-        state.description = Value::Value(desc.unwrap_or_default());
-    }
+    keep_written(&mut state.description, spec.description);
     state.protocol = Value::Value(spec.protocol);
     state.network_type = Value::Value(spec.network_type);
     state.frontend_ip = Value::Value(spec.frontend_ip);
@@ -604,38 +595,6 @@ fn plan_backends(planned: &mut SlbState, prior: &SlbState) {
     };
 }
 
-/// The resource.
-pub struct SlbResource {
-    shared: SharedCloud,
-}
-
-impl SlbResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
-
-    /// Reads the SLB back into `state` after a change.
-    async fn read_back(
-        &self,
-        diags: &mut Diagnostics,
-        cloud: &dyn Cloud,
-        mut state: SlbState,
-    ) -> SlbState {
-        let id = known(&state.id).unwrap_or_default().to_string();
-        match cloud.read_slb(&id).await {
-            Ok(Some(slb)) => apply_slb(&mut state, slb, false),
-            Ok(None) => diags.root_error(
-                "Load balancer not found after the change",
-                format!("Load balancer {id} is no longer reported."),
-            ),
-            Err(e) => report(diags, &format!("Cannot read load balancer {id}"), &e, None),
-        }
-        clear_unknowns(&mut state);
-        state
-    }
-}
-
 /// The schema of the `health_check` and `backend` blocks.
 fn blocks() -> (NestedBlock, NestedBlock) {
     let health = SchemaBuilder::new("Health check of the back ends.")
@@ -692,77 +651,67 @@ fn blocks() -> (NestedBlock, NestedBlock) {
     (NestedBlock::Optional(health), NestedBlock::List(backend))
 }
 
-/// Attributes whose change replaces the SLB (`cloudslb/modify` cannot change them).
-const REPLACE: [&str; 6] = [
-    "protocol",
-    "network_type",
-    "backend_port",
-    "router_vps_id",
-    "url_path",
-    "tenant_id",
-];
+/// The `polycloud_slb` resource.
+pub struct SlbResource;
 
-/// The attributes of REPLACE that differ.
-fn replaced(prior: &SlbState, planned: &SlbState) -> Vec<AttributePath> {
-    let pairs = [
-        (&prior.protocol, &planned.protocol),
-        (&prior.network_type, &planned.network_type),
-        (&prior.router_vps_id, &planned.router_vps_id),
-        (&prior.url_path, &planned.url_path),
-    ];
-    let mut out: Vec<AttributePath> = REPLACE
-        .iter()
-        .filter(|n| !["backend_port", "tenant_id"].contains(n))
-        .zip(pairs)
-        .filter(|(_, (a, b))| a != b)
-        .map(|(n, _)| AttributePath::new(*n))
-        .collect();
-    if prior.backend_port != planned.backend_port {
-        out.push(AttributePath::new("backend_port"));
+impl SlbResource {
+    /// Settings, certificate, nodes and start/stop from `prior` to `planned`, then
+    /// reads back; a failure is an error named `what`.
+    async fn converge(
+        &self,
+        op: &mut Call<'_, SlbState>,
+        prior: &SlbState,
+        planned: &SlbState,
+        state: &mut SlbState,
+        what: &str,
+    ) {
+        let id = known(&state.id).unwrap_or_default().to_string();
+        if let Err(message) = converge(op.cloud, &id, prior, planned).await {
+            op.diags
+                .root_error(what.to_string(), crate::secrets::redact(&message));
+        }
+        self.read_back(op.diags, op.cloud, state, &id).await;
+        clear_unknowns(state);
     }
-    if planned.tenant_id.is_value() && prior.tenant_id != planned.tenant_id {
-        out.push(AttributePath::new("tenant_id"));
-    }
-    out
 }
 
 #[async_trait]
-impl Resource for SlbResource {
+impl Managed for SlbResource {
     type State = SlbState;
+    type Object = Slb;
+    const FEATURE: Feature = Feature::Slb;
+    const NOUN: &'static str = "load balancer";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+    fn schema(&self) -> SchemaBuilder {
         let (health, backend) = blocks();
         use AttributeType::{Bool, Number, String as Str};
-        Some(
-            SchemaBuilder::new("A server load balancer (StarVCenter SLB) with back-end nodes, a health check and an optional HTTPS certificate. Nodes change one by one; `enabled` starts or stops it.")
-                .computed("id", Str, "SLB id (`slb_<router VM id>`).")
-                .required("name", Str, "Name (in place).")
-                .optional("description", Str, "Description (in place).")
-                .required("protocol", Str, "`tcp`, `udp`, `http` or `https` (replaces).")
-                .required("network_type", Str, "`outer` (a public front end from the IP pool) or `inner` (replaces).")
-                .required("frontend_ip", Str, "Front-end address; for `outer`, an unused address of polycloud_public_ips (in place).")
-                .required("frontend_port", Number, "Front-end port, 50–65535 (in place).")
-                .optional_computed("backend_port", Number, "Back-end port, 1–65535; default the front-end port (replaces).")
-                .required("router_vps_id", Str, "The router serving it (a polycloud_router id) (replaces).")
-                .optional_computed("policy", Str, "`rr` (round robin, default), `wrr` (weighted) or `wlc` (weighted least connections) (in place).")
-                .optional_computed("max_connections", Number, "Concurrent connection limit, 10–10000 (in place).")
-                .optional_computed("url_path", Str, "Application URL path for http/https, default `/` (replaces).")
-                .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`); default the token's tenant (replaces).")
-                .optional_computed("enabled", Bool, "Started (`true`, default) or stopped (in place).")
-                .optional("https_certificate", Str, "PEM certificate; required with `https` (in place).")
-                .secret("https_private_key", "PEM private key; required with `https` (or `https_private_key_wo`); sensitive, never logged, but stored in state: prefer `https_private_key_wo` (in place).")
-                .write_only_secret("https_private_key_wo", "PEM private key, write-only (Terraform 1.11 or later): installed with the certificate, never stored in state or plan. Conflicts with `https_private_key`. Raise `https_private_key_wo_version` to install a new key.")
-                .optional("https_private_key_wo_version", Number, "Version of `https_private_key_wo`; a new value installs the certificate and key again, in place.")
-                .computed("backend_ids", string_list(), "Back-end node ids, in `backend` order.")
-                .computed("created_at", Str, "Creation time, RFC 3339.")
-                .block("health_check", health)
-                .block("backend", backend)
-                .timeouts()
-                .build(),
-        )
+        SchemaBuilder::new("A server load balancer (StarVCenter SLB) with back-end nodes, a health check and an optional HTTPS certificate. Nodes change one by one; `enabled` starts or stops it.")
+            .computed("id", Str, "SLB id (`slb_<router VM id>`).")
+            .required("name", Str, "Name (in place).")
+            .optional("description", Str, "Description (in place).")
+            .required("protocol", Str, "`tcp`, `udp`, `http` or `https` (replaces).").replaces()
+            .required("network_type", Str, "`outer` (a public front end from the IP pool) or `inner` (replaces).").replaces()
+            .required("frontend_ip", Str, "Front-end address; for `outer`, an unused address of polycloud_public_ips (in place).")
+            .required("frontend_port", Number, "Front-end port, 50–65535 (in place).")
+            .optional_computed("backend_port", Number, "Back-end port, 1–65535; default the front-end port (replaces).").replaces()
+            .required("router_vps_id", Str, "The router serving it (a polycloud_router id) (replaces).").replaces()
+            .optional_computed("policy", Str, "`rr` (round robin, default), `wrr` (weighted) or `wlc` (weighted least connections) (in place).")
+            .optional_computed("max_connections", Number, "Concurrent connection limit, 10–10000 (in place).")
+            .optional_computed("url_path", Str, "Application URL path for http/https, default `/` (replaces).").replaces()
+            .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`); default the token's tenant (replaces).").replaces()
+            .optional_computed("enabled", Bool, "Started (`true`, default) or stopped (in place).")
+            .optional("https_certificate", Str, "PEM certificate; required with `https` (in place).")
+            .secret("https_private_key", "PEM private key; required with `https` (or `https_private_key_wo`); sensitive, never logged, but stored in state: prefer `https_private_key_wo` (in place).")
+            .write_only_secret("https_private_key_wo", "PEM private key, write-only (Terraform 1.11 or later): installed with the certificate, never stored in state or plan. Conflicts with `https_private_key`. Raise `https_private_key_wo_version` to install a new key.")
+            .optional("https_private_key_wo_version", Number, "Version of `https_private_key_wo`; a new value installs the certificate and key again, in place.")
+            .computed("backend_ids", string_list(), "Back-end node ids, in `backend` order.")
+            .computed("created_at", Str, "Creation time, RFC 3339.")
+            .block("health_check", health)
+            .block("backend", backend)
+            .timeouts()
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
+    fn validate(&self, diags: &mut Diagnostics, config: &SlbState) {
         choice(
             diags,
             &config.protocol,
@@ -776,216 +725,106 @@ impl Resource for SlbResource {
             "network_type",
         );
         choice(diags, &config.policy, &["rr", "wrr", "wlc"], "policy");
-        range(
-            diags,
-            &config.frontend_port,
-            50,
-            65535,
-            "frontend_port",
-            AttributePath::new("frontend_port"),
-        );
-        range(
-            diags,
-            &config.backend_port,
-            1,
-            65535,
-            "backend_port",
-            AttributePath::new("backend_port"),
-        );
-        range(
-            diags,
-            &config.max_connections,
-            10,
-            10000,
-            "max_connections",
-            AttributePath::new("max_connections"),
-        );
-        if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
-            diags.error(
-                "Invalid name",
-                "`name` must not be empty.",
-                AttributePath::new("name"),
-            );
-        }
-        validate_https(diags, &config);
-        validate_health(diags, &config);
-        validate_backends(diags, &config);
-        validate_timeouts(diags, &config.timeouts);
-        Some(())
-    }
-
-    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&state.id).unwrap_or_default().to_string();
-        let result = cloud.read_slb(&id).await;
-        let state = refreshed(
-            diags,
-            &format!("load balancer {id}"),
-            state,
-            result,
-            |s, slb| apply_slb(s, slb, false),
-        )?;
-        Some(state)
-    }
-
-    async fn plan_create(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        if let Some(cloud) = self.shared.get() {
-            if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Create) {
-                return None;
-            }
-        }
-        let mut planned = proposed;
-        for v in [
-            &mut planned.tenant_id,
-            &mut planned.policy,
-            &mut planned.url_path,
+        for (name, value, lo, hi) in [
+            ("frontend_port", &config.frontend_port, 50, 65535),
+            ("backend_port", &config.backend_port, 1, 65535),
+            ("max_connections", &config.max_connections, 10, 10000),
         ] {
-            if v.is_null() {
-                *v = Value::Unknown;
-            }
+            range(diags, value, lo, hi, name, AttributePath::new(name));
         }
-        for v in [&mut planned.backend_port, &mut planned.max_connections] {
-            if v.is_null() {
-                *v = Value::Unknown;
-            }
-        }
-        if config.enabled.is_null() {
-            planned.enabled = Value::Value(true);
-        }
-        plan_backends(&mut planned, &SlbState::default());
-        Some(planned)
+        refuse_blank(diags, &config.name, "name");
+        validate_https(diags, config);
+        validate_health(diags, config);
+        validate_backends(diags, config);
     }
 
-    async fn plan_update(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        proposed: Self::State,
-        _config: Self::State,
-    ) -> Option<(Self::State, Vec<AttributePath>)> {
-        let mut planned = proposed;
+    fn apply(&self, state: &mut SlbState, slb: Slb) {
+        apply_slb(state, slb, false);
+    }
+
+    async fn fetch(&self, cloud: &dyn Cloud, id: &str) -> Found<Slb> {
+        cloud.read_slb(id).await
+    }
+
+    async fn plan_create(&self, plan: Plan<'_, SlbState>) {
+        if plan.config.enabled.is_null() {
+            plan.planned.enabled = Value::Value(true);
+        }
+        plan_backends(plan.planned, &SlbState::default());
+    }
+
+    async fn plan_update(&self, plan: Plan<'_, SlbState>, prior: &SlbState) -> bool {
+        let planned = plan.planned;
         if planned.enabled.is_null() {
             planned.enabled = Value::Value(true);
         }
-        plan_backends(&mut planned, &prior);
-        let replace = replaced(&prior, &planned);
-        let changed = planned.settings_differ(&prior)
+        plan_backends(planned, prior);
+        planned.settings_differ(prior)
             || planned.backend != prior.backend
             || planned.enabled != prior.enabled
             || planned.https_certificate != prior.https_certificate
             || planned.https_private_key != prior.https_private_key
-            || key_version_changed(&prior, &planned);
-        if changed && replace.is_empty() {
-            if let Some(cloud) = self.shared.get() {
-                if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Update) {
-                    return None;
-                }
-            }
-        }
-        Some((planned, replace))
+            || key_version_changed(prior, planned)
     }
 
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let mut state = planned.clone();
-        let planned = planned.with_written_key(&config);
-        let limit = timeout(&planned.timeouts, Phase::Create);
-        let id = match cloud.create_slb(&planned.spec(), limit).await {
-            Ok(id) => id,
-            Err(failure) => {
-                report(
-                    diags,
-                    "Cannot create the load balancer",
-                    &failure.error,
-                    None,
-                );
-                state.id = Value::Value(failure.id?);
-                clear_unknowns(&mut state);
-                return Some(state);
-            }
-        };
-        state.id = Value::Value(id.clone());
+    async fn create(&self, mut op: Call<'_, SlbState>, state: &mut SlbState) -> Made {
+        let planned = state.clone().with_written_key(op.config);
+        let made = op.cloud.create_slb(&planned.spec(), op.limit).await;
+        let id = made.inspect_err(|_| clear_unknowns(state))?;
+        state.id = Value::Value(id);
         let prior = SlbState {
             enabled: Value::Value(false),
             ..Default::default()
         };
-        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Create));
-        let converged = converge(cloud.as_ref(), &id, &prior, &planned);
-        if let Err(message) = crate::http::within(deadline, converged).await {
-            diags.root_error(
-                "Cannot finish the load balancer",
-                crate::secrets::redact(&message),
-            );
-        }
-        let state = self.read_back(diags, cloud.as_ref(), state).await;
-        Some(state)
+        self.converge(
+            &mut op,
+            &prior,
+            &planned,
+            state,
+            "Cannot finish the load balancer",
+        )
+        .await;
+        Ok(())
     }
 
     async fn update(
         &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        planned: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
+        mut op: Call<'_, SlbState>,
+        prior: SlbState,
+        planned: SlbState,
+    ) -> Option<SlbState> {
         // The stored key stands in for the written one unless its version moved.
         let key_is_new = key_version_changed(&prior, &planned);
-        let effective = planned.clone().with_written_key(&config);
+        let effective = planned.clone().with_written_key(op.config);
         let prior = if key_is_new {
             prior
         } else {
-            prior.with_written_key(&config)
+            prior.with_written_key(op.config)
         };
-        let deadline = crate::http::deadline_in(timeout(&planned.timeouts, Phase::Update));
-        let converged = converge(cloud.as_ref(), &id, &prior, &effective);
-        if let Err(message) = crate::http::within(deadline, converged).await {
-            diags.root_error(
-                "Cannot update the load balancer",
-                crate::secrets::redact(&message),
-            );
-        }
-        let state = self.read_back(diags, cloud.as_ref(), planned).await;
-        Some(state)
-    }
-
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        deleted(
-            diags,
-            &format!("load balancer {id}"),
-            crate::http::within(
-                crate::http::deadline_in(timeout(&prior.timeouts, Phase::Delete)),
-                cloud.delete_slb(&id),
-            )
-            .await,
+        let mut state = planned;
+        self.converge(
+            &mut op,
+            &prior,
+            &effective,
+            &mut state,
+            "Cannot update the load balancer",
         )
+        .await;
+        Some(state)
     }
 
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Read) {
-            return None;
-        }
-        let result = cloud.read_slb(&id).await;
-        let state = imported(
-            diags,
-            &format!("load balancer {id:?}"),
-            result,
-            |s: &mut SlbState, slb| apply_slb(s, slb, true),
-        )?;
-        Some(state)
+    async fn delete(&self, op: Call<'_, SlbState>) -> Result<Deleted, CloudError> {
+        op.cloud.delete_slb(op.id).await
+    }
+
+    async fn import(
+        &self,
+        diags: &mut Diagnostics,
+        cloud: &dyn Cloud,
+        id: &str,
+    ) -> Option<SlbState> {
+        // Optional settings the cloud fills in are adopted on import.
+        let apply = |s: &mut SlbState, slb| apply_slb(s, slb, true);
+        crate::resources::managed::fresh(self, diags, cloud, id, apply).await
     }
 }

@@ -1,13 +1,6 @@
 //! `polycloud_ssh_key`: an SSH public key registered with the cloud.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics, Resource};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::Feature;
-use crate::model::{Deleted, SshKey};
+use crate::model::SshKey;
 use crate::resources::common::*;
 
 /// Terraform state of `polycloud_ssh_key`.
@@ -23,148 +16,89 @@ pub struct SshKeyState {
     pub fingerprint: Value<String>,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_ssh_key` resource, on the provider's configured cloud.
-    SshKeyResource
-}
+/// The `polycloud_ssh_key` resource.
+pub struct SshKeyResource;
 
-fn apply_key(state: &mut SshKeyState, key: SshKey) {
-    state.id = Value::Value(key.id);
-    state.name = Value::Value(key.name);
-    // Keep the written text when the cloud normalises white space.
-    let same = known(&state.public_key).is_some_and(|k| {
-        k.split_whitespace()
-            .take(2)
-            .eq(key.public_key.split_whitespace().take(2))
-    });
-    if !same {
-        state.public_key = Value::Value(key.public_key);
-    }
-    state.fingerprint = Value::Value(key.fingerprint);
+/// Whether two key lines hold the same key (type and data; the comment and white
+/// space may differ, as clouds normalise them).
+fn same_key(a: &str, b: &str) -> bool {
+    a.split_whitespace()
+        .take(2)
+        .eq(b.split_whitespace().take(2))
 }
 
 #[async_trait]
-impl Resource for SshKeyResource {
+impl Managed for SshKeyResource {
     type State = SshKeyState;
+    type Object = SshKey;
+    const FEATURE: Feature = Feature::SshKey;
+    const NOUN: &'static str = "SSH key";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("An SSH public key registered with the cloud, to install on new servers (`ssh_key_ids` of `polycloud_vps`). Both arguments force a new key.")
-                .computed("id", AttributeType::String, "The cloud's id of the key.")
-                .required("name", AttributeType::String, "Name of the key.")
-                .required("public_key", AttributeType::String, "The OpenSSH public key line (`ssh-ed25519 AAAA... comment`).")
-                .computed("fingerprint", AttributeType::String, "SHA256 fingerprint, as `ssh-keygen -l` prints it.")
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("An SSH public key registered with the cloud, to install on new servers (`ssh_key_ids` of `polycloud_vps`). Both arguments force a new key.")
+            .computed("id", AttributeType::String, "The cloud's id of the key.")
+            .required("name", AttributeType::String, "Name of the key.").replaces()
+            .required("public_key", AttributeType::String, "The OpenSSH public key line (`ssh-ed25519 AAAA... comment`).")
+            .computed("fingerprint", AttributeType::String, "SHA256 fingerprint, as `ssh-keygen -l` prints it.")
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
+    fn validate(&self, diags: &mut Diagnostics, config: &SshKeyState) {
         if let Some(key) = known(&config.public_key) {
             if let Err(detail) = crate::sshkey::validate(key) {
-                diags.error(
-                    "Invalid public_key",
-                    detail,
-                    AttributePath::new("public_key"),
-                );
+                let path = AttributePath::new("public_key");
+                diags.error("Invalid public_key", detail, path);
             }
         }
-        if known(&config.name).is_some_and(|n| n.trim().is_empty()) {
-            diags.error(
-                "Invalid name",
-                "`name` must not be empty.",
-                AttributePath::new("name"),
-            );
-        }
-        Some(())
+        refuse_blank(diags, &config.name, "name");
     }
 
-    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&state.id).unwrap_or_default().to_string();
-        let result = cloud.read_ssh_key(&id).await;
-        refreshed(diags, &format!("SSH key {id}"), state, result, apply_key)
+    fn apply(&self, state: &mut SshKeyState, key: SshKey) {
+        state.id = Value::Value(key.id);
+        state.name = Value::Value(key.name);
+        // Keep the written text when the cloud normalises white space.
+        if !known(&state.public_key).is_some_and(|k| same_key(k, &key.public_key)) {
+            state.public_key = Value::Value(key.public_key);
+        }
+        state.fingerprint = Value::Value(key.fingerprint);
     }
 
-    async fn plan_create(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        if let Some(cloud) = self.shared.get() {
-            if !check_capability(diags, cloud.as_ref(), Feature::SshKey, Op::Create) {
-                return None;
-            }
-        }
-        let mut planned = proposed;
+    async fn fetch(&self, cloud: &dyn Cloud, id: &str) -> Found<SshKey> {
+        cloud.read_ssh_key(id).await
+    }
+
+    async fn plan_create(&self, plan: Plan<'_, SshKeyState>) {
+        let planned = plan.planned;
         planned.fingerprint = match known(&planned.public_key).and_then(crate::sshkey::fingerprint)
         {
             Some(f) => Value::Value(f),
             None => Value::Unknown,
         };
-        Some(planned)
     }
 
-    async fn plan_update(
-        &self,
-        _diags: &mut Diagnostics,
-        prior: Self::State,
-        proposed: Self::State,
-        _config: Self::State,
-    ) -> Option<(Self::State, Vec<AttributePath>)> {
-        let mut replace = Vec::new();
-        if proposed.name != prior.name {
-            replace.push(AttributePath::new("name"));
-        }
-        let same_key = match (known(&prior.public_key), known(&proposed.public_key)) {
-            (Some(a), Some(b)) => a
-                .split_whitespace()
-                .take(2)
-                .eq(b.split_whitespace().take(2)),
-            _ => proposed.public_key == prior.public_key,
+    async fn plan_update(&self, plan: Plan<'_, SshKeyState>, prior: &SshKeyState) -> bool {
+        let planned = plan.planned;
+        let same = match (known(&prior.public_key), known(&planned.public_key)) {
+            (Some(a), Some(b)) => same_key(a, b),
+            _ => planned.public_key == prior.public_key,
         };
-        let mut planned = proposed;
-        if !same_key {
-            replace.push(AttributePath::new("public_key"));
-            planned.fingerprint = Value::Unknown;
-        } else {
+        if same {
             planned.public_key = prior.public_key.clone();
+        } else {
+            plan.replace.push(AttributePath::new("public_key"));
+            planned.fingerprint = Value::Unknown;
         }
-        Some((planned, replace))
+        false
     }
 
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let name = known(&planned.name).unwrap_or_default().to_string();
-        let public_key = known(&planned.public_key).unwrap_or_default().to_string();
-        match cloud.create_ssh_key(&name, &public_key).await {
-            Ok(key) => {
-                let mut state = planned;
-                apply_key(&mut state, key);
-                Some(state)
-            }
-            Err(failure) => {
-                report(diags, "Cannot register the SSH key", &failure.error, None);
-                None
-            }
-        }
+    async fn create(&self, op: Call<'_, SshKeyState>, state: &mut SshKeyState) -> Made {
+        let name = known(&state.name).unwrap_or_default();
+        let public_key = known(&state.public_key).unwrap_or_default();
+        let key = op.cloud.create_ssh_key(name, public_key).await?;
+        self.apply(state, key);
+        Ok(())
     }
 
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        let result = cloud.delete_ssh_key(&id).await.map(|()| Deleted::Gone);
-        deleted(diags, &format!("SSH key {id}"), result)
-    }
-
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let result = cloud.read_ssh_key(&id).await;
-        imported(diags, &format!("SSH key {id:?}"), result, apply_key)
+    async fn delete(&self, op: Call<'_, SshKeyState>) -> Result<Deleted, CloudError> {
+        op.cloud.delete_ssh_key(op.id).await.map(|()| Deleted::Gone)
     }
 }

@@ -1,12 +1,5 @@
 //! `polycloud_vps`: a virtual server on any of the four clouds.
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics, Resource};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::{Change, Cloud, Feature};
 use crate::model::{PowerState, Vps, VpsChange, VpsSpec};
 use crate::resources::common::*;
 
@@ -61,10 +54,8 @@ pub struct VpsState {
     pub timeouts: Value<Timeouts>,
 }
 
-crate::shared::over_shared_cloud! {
-    /// The `polycloud_vps` resource, on the provider's configured cloud.
-    VpsResource
-}
+/// The `polycloud_vps` resource.
+pub struct VpsResource;
 
 /// Attributes whose meaning each cloud decides (`Cloud::rule(Feature::Vps, ..)`).
 const RULED: [&str; 13] = [
@@ -342,32 +333,6 @@ impl VpsResource {
         }
         replace
     }
-
-    async fn read_into(
-        &self,
-        diags: &mut Diagnostics,
-        cloud: &dyn Cloud,
-        state: &mut VpsState,
-        id: &str,
-    ) -> bool {
-        match cloud.read_vps(id).await {
-            Ok(Some(vps)) => {
-                apply_vps(state, vps);
-                true
-            }
-            Ok(None) => {
-                diags.root_error(
-                    "Server not found after the change",
-                    format!("Server {id} is no longer reported by the cloud."),
-                );
-                false
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot read server {id}"), &e, None);
-                false
-            }
-        }
-    }
 }
 
 /// The attribute whose change the plan shows: a write-only value is never in the
@@ -478,98 +443,62 @@ fn validate_write_only_password(diags: &mut Diagnostics, config: &VpsState) {
 }
 
 #[async_trait]
-impl Resource for VpsResource {
+impl Managed for VpsResource {
     type State = VpsState;
+    type Object = Vps;
+    const FEATURE: Feature = Feature::Vps;
+    const NOUN: &'static str = "server";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("A virtual server. One schema for every cloud; what a cloud cannot do fails at plan with advice. See the capability table in the docs.")
-                .computed("id", AttributeType::String, "The cloud's id of the server.")
-                .required("name", AttributeType::String, "Server name.")
-                .optional_computed("image", AttributeType::String, "Image / template / OS to install (see `polycloud_images`).")
-                .optional_computed("plan", AttributeType::String, "Plan (size) of the server (see `polycloud_plans`).")
-                .optional_computed("location", AttributeType::String, "Location / data centre (see `polycloud_locations`).")
-                .optional_computed("cpu", AttributeType::Number, "vCPUs, where the cloud sizes servers directly; computed elsewhere.")
-                .optional_computed("memory_mb", AttributeType::Number, "Memory in MiB, where the cloud sizes servers directly; computed elsewhere.")
-                .computed("disk_gb", AttributeType::Number, "System disk in GB.")
-                .optional_computed("network_id", AttributeType::String, "Network (port group) to attach, where the cloud has them.")
-                .optional_computed("ssh_key_ids", string_list(), "SSH key ids to install (see `polycloud_ssh_key`).")
-                .secret("password", "Root/administrator password. Never logged, but stored in state: prefer `password_wo`.")
-                .write_only_secret("password_wo", "Root/administrator password, write-only (Terraform 1.11 or later): sent to the cloud, never stored in state or plan. Conflicts with `password`. Changing it alone does nothing: raise `password_wo_version` to send it again.")
-                .optional("password_wo_version", AttributeType::Number, "Version of `password_wo`; a new value sends the password again, which does what a change of `password` does on the cloud (Vscale and Zomro: a new server; StarVCenter: reset in place).")
-                .optional_computed("description", AttributeType::String, "Free-text description, where the cloud keeps one.")
-                .optional_computed("power_state", AttributeType::String, "`running` (default) or `stopped`.")
-                .optional_computed("auto_snapshot_days", AttributeType::Number, "Automatic snapshot period in days, 0 = off (iNET).")
-                .computed("status", AttributeType::String, "The cloud's own status word.")
-                .computed("ip_address", AttributeType::String, "Public IPv4 address.")
-                .computed("private_ip_address", AttributeType::String, "Private IPv4 address.")
-                .computed("hostname", AttributeType::String, "Host name given by the cloud.")
-                .computed("created_at", AttributeType::String, "Creation time, RFC 3339.")
-                .computed("nic_ids", string_list(), "Network interface ids (StarVCenter).")
-                .timeouts()
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("A virtual server. One schema for every cloud; what a cloud cannot do fails at plan with advice. See the capability table in the docs.")
+            .computed("id", AttributeType::String, "The cloud's id of the server.")
+            .required("name", AttributeType::String, "Server name.")
+            .optional_computed("image", AttributeType::String, "Image / template / OS to install (see `polycloud_images`).")
+            .optional_computed("plan", AttributeType::String, "Plan (size) of the server (see `polycloud_plans`).")
+            .optional_computed("location", AttributeType::String, "Location / data centre (see `polycloud_locations`).")
+            .optional_computed("cpu", AttributeType::Number, "vCPUs, where the cloud sizes servers directly; computed elsewhere.")
+            .optional_computed("memory_mb", AttributeType::Number, "Memory in MiB, where the cloud sizes servers directly; computed elsewhere.")
+            .computed("disk_gb", AttributeType::Number, "System disk in GB.")
+            .optional_computed("network_id", AttributeType::String, "Network (port group) to attach, where the cloud has them.")
+            .optional_computed("ssh_key_ids", string_list(), "SSH key ids to install (see `polycloud_ssh_key`).")
+            .secret("password", "Root/administrator password. Never logged, but stored in state: prefer `password_wo`.")
+            .write_only_secret("password_wo", "Root/administrator password, write-only (Terraform 1.11 or later): sent to the cloud, never stored in state or plan. Conflicts with `password`. Changing it alone does nothing: raise `password_wo_version` to send it again.")
+            .optional("password_wo_version", AttributeType::Number, "Version of `password_wo`; a new value sends the password again, which does what a change of `password` does on the cloud (Vscale and Zomro: a new server; StarVCenter: reset in place).")
+            .optional_computed("description", AttributeType::String, "Free-text description, where the cloud keeps one.")
+            .optional_computed("power_state", AttributeType::String, "`running` (default) or `stopped`.")
+            .optional_computed("auto_snapshot_days", AttributeType::Number, "Automatic snapshot period in days, 0 = off (iNET).")
+            .computed("status", AttributeType::String, "The cloud's own status word.")
+            .computed("ip_address", AttributeType::String, "Public IPv4 address.")
+            .computed("private_ip_address", AttributeType::String, "Private IPv4 address.")
+            .computed("hostname", AttributeType::String, "Host name given by the cloud.")
+            .computed("created_at", AttributeType::String, "Creation time, RFC 3339.")
+            .computed("nic_ids", string_list(), "Network interface ids (StarVCenter).")
+            .timeouts()
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        validate_config(diags, &config);
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, config: &VpsState) {
+        validate_config(diags, config);
     }
 
-    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&state.id).unwrap_or_default().to_string();
-        let result = cloud.read_vps(&id).await;
-        refreshed(diags, &format!("server {id}"), state, result, apply_vps)
+    fn apply(&self, state: &mut VpsState, vps: Vps) {
+        apply_vps(state, vps);
     }
 
-    async fn plan_create(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        let mut planned = proposed;
-        if let Some(cloud) = self.shared.get() {
-            if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Create) {
-                return None;
-            }
-            self.check_settings(diags, cloud.as_ref(), &config);
-        }
-        if config.power_state.is_null() {
-            planned.power_state = Value::Value(PowerState::Running.as_str().into());
-        }
-        for (value, written) in [
-            (&mut planned.image, &config.image),
-            (&mut planned.plan, &config.plan),
-            (&mut planned.location, &config.location),
-            (&mut planned.network_id, &config.network_id),
-            (&mut planned.description, &config.description),
-        ] {
-            if written.is_null() {
-                *value = Value::Unknown;
-            }
-        }
-        for (value, written) in [
-            (&mut planned.cpu, &config.cpu),
-            (&mut planned.memory_mb, &config.memory_mb),
-            (&mut planned.auto_snapshot_days, &config.auto_snapshot_days),
-        ] {
-            if written.is_null() {
-                *value = Value::Unknown;
-            }
-        }
-        Some(planned)
+    async fn fetch(&self, cloud: &dyn Cloud, id: &str) -> Found<Vps> {
+        cloud.read_vps(id).await
     }
 
-    async fn plan_update(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        proposed: Self::State,
-        config: Self::State,
-    ) -> Option<(Self::State, Vec<AttributePath>)> {
-        let mut planned = proposed;
+    async fn plan_create(&self, plan: Plan<'_, VpsState>) {
+        if let Some(cloud) = plan.cloud {
+            self.check_settings(plan.diags, cloud, plan.config);
+        }
+        if plan.config.power_state.is_null() {
+            plan.planned.power_state = Value::Value(PowerState::Running.as_str().into());
+        }
+    }
+
+    async fn plan_update(&self, plan: Plan<'_, VpsState>, prior: &VpsState) -> bool {
+        let (planned, config) = (plan.planned, plan.config);
         if config.power_state.is_null() {
             planned.power_state = Value::Value(PowerState::Running.as_str().into());
         }
@@ -577,35 +506,23 @@ impl Resource for VpsResource {
             // Imported: adopt the written password silently (see `differs`).
             planned.password = config.password.clone();
         }
-        let mut replace = Vec::new();
-        let any_change = RULED.iter().any(|a| differs(&prior, &planned, a));
-        if let Some(cloud) = self.shared.get() {
+        let any_change = RULED.iter().any(|a| differs(prior, planned, a));
+        if let Some(cloud) = plan.cloud {
             // A write-only password is never in state, so writing it is no "change":
             // where the cloud cannot take one, say so whenever it is written.
             if !config.password_wo.is_null() && !any_change {
-                check_written(
-                    diags,
-                    cloud.as_ref(),
-                    Feature::Vps,
-                    "server",
-                    &[("password_wo", true)],
-                );
+                let written = [("password_wo", true)];
+                check_written(plan.diags, cloud, Feature::Vps, "server", &written);
             }
             if any_change {
-                self.check_settings(diags, cloud.as_ref(), &config);
-                replace = self
-                    .plan_changes(diags, cloud.as_ref(), &prior, &planned)
-                    .await;
-                if replace.is_empty()
-                    && !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Update)
-                {
-                    return None;
-                }
+                self.check_settings(plan.diags, cloud, config);
+                let replace = self.plan_changes(plan.diags, cloud, prior, planned).await;
+                plan.replace.extend(replace);
             }
         }
         if any_change {
-            mark_volatile_unknown(&mut planned);
-            if differs(&prior, &planned, "plan") || differs(&prior, &planned, "image") {
+            mark_volatile_unknown(planned);
+            if differs(prior, planned, "plan") || differs(prior, planned, "image") {
                 for value in [&mut planned.cpu, &mut planned.memory_mb] {
                     if value.is_value() && config.cpu.is_null() {
                         *value = Value::Unknown;
@@ -614,103 +531,67 @@ impl Resource for VpsResource {
                 planned.disk_gb = Value::Unknown;
             }
         }
-        Some((planned, replace))
+        any_change && plan.cloud.is_some()
     }
 
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let mut spec = spec_of(&planned);
-        spec.password = password_of(&planned, &config);
-        let limit = timeout(&planned.timeouts, Phase::Create);
-        let mut state = planned;
-        match cloud.create_vps(&spec, limit).await {
-            Ok(vps) => {
-                let id = vps.id.clone();
-                apply_vps(&mut state, vps);
-                let wanted = spec.power_state.unwrap_or(PowerState::Running);
-                let actual = known(&state.power_state).and_then(PowerState::parse);
-                if actual.is_some() && actual != Some(wanted) {
-                    if let Err(e) = cloud
-                        .update_vps(&id, &VpsChange::Power(wanted), limit)
-                        .await
-                    {
-                        report(
-                            diags,
-                            &format!(
-                                "Server {id} was created but could not be set {}",
-                                wanted.as_str()
-                            ),
-                            &e,
-                            Some(AttributePath::new("power_state")),
-                        );
-                        return Some(state);
-                    }
-                    self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
-                }
-                Some(state)
-            }
-            Err(failure) => {
-                report(diags, "Cannot create the server", &failure.error, None);
-                let id = failure.id?;
-                // The server exists remotely: keep it in state (Terraform taints it).
-                if let Ok(Some(vps)) = cloud.read_vps(&id).await {
-                    apply_vps(&mut state, vps);
-                }
-                state.id = Value::Value(id);
-                Some(state)
-            }
+    async fn create(&self, op: Call<'_, VpsState>, state: &mut VpsState) -> Made {
+        let mut spec = spec_of(state);
+        spec.password = password_of(state, op.config);
+        let vps = op.cloud.create_vps(&spec, op.limit).await?;
+        let id = vps.id.clone();
+        apply_vps(state, vps);
+        let wanted = spec.power_state.unwrap_or(PowerState::Running);
+        let actual = known(&state.power_state).and_then(PowerState::parse);
+        if actual.is_none() || actual == Some(wanted) {
+            return Ok(());
         }
+        let change = VpsChange::Power(wanted);
+        if let Err(e) = op.cloud.update_vps(&id, &change, op.limit).await {
+            let summary = format!(
+                "Server {id} was created but could not be set {}",
+                wanted.as_str()
+            );
+            report(
+                op.diags,
+                &summary,
+                &e,
+                Some(AttributePath::new("power_state")),
+            );
+            return Ok(());
+        }
+        self.read_back(op.diags, op.cloud, state, &id).await;
+        Ok(())
     }
 
     async fn update(
         &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        planned: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        let limit = timeout(&planned.timeouts, Phase::Update);
-        let mut state = planned.clone();
-        for change in changes(&prior, &planned, &config) {
-            if let Err(e) = cloud.update_vps(&id, &change, limit).await {
-                report(diags, &format!("Cannot update server {id}"), &e, None);
+        op: Call<'_, VpsState>,
+        prior: VpsState,
+        planned: VpsState,
+    ) -> Option<VpsState> {
+        for change in changes(&prior, &planned, op.config) {
+            if let Err(e) = op.cloud.update_vps(op.id, &change, op.limit).await {
+                report(
+                    op.diags,
+                    &format!("Cannot update server {}", op.id),
+                    &e,
+                    None,
+                );
                 // Record what is true now, so the next plan retries what is left.
-                let mut current = prior.clone();
-                if let Ok(Some(vps)) = cloud.read_vps(&id).await {
+                let mut current = prior;
+                if let Ok(Some(vps)) = op.cloud.read_vps(op.id).await {
                     apply_vps(&mut current, vps);
                 }
-                current.timeouts = planned.timeouts.clone();
+                current.timeouts = planned.timeouts;
                 return Some(current);
             }
         }
-        self.read_into(diags, cloud.as_ref(), &mut state, &id).await;
+        let mut state = planned;
+        self.read_back(op.diags, op.cloud, &mut state, op.id).await;
         Some(state)
     }
 
-    async fn destroy(&self, diags: &mut Diagnostics, prior: Self::State) -> Option<()> {
-        let cloud = self.shared.cloud(diags)?;
-        let id = known(&prior.id).unwrap_or_default().to_string();
-        let limit = timeout(&prior.timeouts, Phase::Delete);
-        deleted(
-            diags,
-            &format!("server {id}"),
-            cloud.delete_vps(&id, limit).await,
-        )
-    }
-
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        if !check_capability(diags, cloud.as_ref(), Feature::Vps, Op::Read) {
-            return None;
-        }
-        let result = cloud.read_vps(&id).await;
-        imported(diags, &format!("server {id:?}"), result, apply_vps)
+    async fn delete(&self, op: Call<'_, VpsState>) -> Result<Deleted, CloudError> {
+        op.cloud.delete_vps(op.id, op.limit).await
     }
 }

@@ -5,13 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::tfplugin::schema::{AttributeType, Schema};
-use crate::tfplugin::value::Value;
-use crate::tfplugin::{AttributePath, Diagnostics, Resource};
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-
-use crate::cloud::{Cloud, Feature, Setting};
+use crate::model::Vps;
 use crate::resources::common::*;
 
 /// Terraform state of `polycloud_vps_reboot`.
@@ -31,188 +25,123 @@ pub struct RebootState {
     pub timeouts: Value<Timeouts>,
 }
 
-/// The resource.
-pub struct VpsRebootResource {
-    shared: SharedCloud,
-}
+/// The `polycloud_vps_reboot` resource.
+pub struct VpsRebootResource;
 
-impl VpsRebootResource {
-    /// Over the provider's shared cloud.
-    pub fn new(shared: SharedCloud) -> Self {
-        Self { shared }
-    }
-
-    /// Reboots and records when; reports failures.
-    async fn reboot(&self, diags: &mut Diagnostics, state: &mut RebootState) -> bool {
-        let Some(cloud) = self.shared.cloud(diags) else {
-            return false;
-        };
-        let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
-        let hard = state.hard.as_ref_option().copied().unwrap_or(false);
-        let limit = timeout(&state.timeouts, Phase::Create);
-        match cloud.reboot_vps(&vps_id, hard, limit).await {
-            Ok(()) => {
-                state.id = Value::Value(vps_id);
-                state.rebooted_at = Value::Value(now_rfc3339());
-                true
-            }
-            Err(e) => {
-                report(diags, &format!("Cannot reboot server {vps_id}"), &e, None);
-                false
-            }
-        }
-    }
-}
-
-fn now_rfc3339() -> String {
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis() as i64;
-    crate::timefmt::rfc3339_from_unix_millis(millis)
+/// Reboots the server of `state` and records when.
+async fn reboot(op: &Call<'_, RebootState>, state: &mut RebootState) -> Result<(), CloudError> {
+    let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
+    let hard = state.hard.as_ref_option().copied().unwrap_or(false);
+    op.cloud.reboot_vps(&vps_id, hard, op.limit).await?;
+    state.id = Value::Value(vps_id);
+    state.rebooted_at = Value::Value(now_rfc3339());
+    Ok(())
 }
 
 /// Refuses `hard = true` where the cloud has no forced reboot, on the attribute.
-fn check_hard(diags: &mut Diagnostics, cloud: &dyn Cloud, config: &RebootState) {
-    let hard = config.hard.as_ref_option().copied().unwrap_or(false);
-    if let Some(rule) = cloud.rule(Feature::VpsReboot, "hard") {
-        if let (Setting::Unsupported(advice), true) = (&rule.set, hard) {
-            diags.error(
-                format!("`hard` is not available on {}", cloud.kind().name()),
-                advice.clone(),
-                AttributePath::new("hard"),
-            );
-        }
+fn check_hard(plan: &mut Plan<'_, RebootState>) {
+    let hard = plan.config.hard.as_ref_option().copied().unwrap_or(false);
+    if let Some(cloud) = plan.cloud.filter(|_| hard) {
+        check_written(
+            plan.diags,
+            cloud,
+            Feature::VpsReboot,
+            "reboot",
+            &[("hard", true)],
+        );
+    }
+    // Unwritten, it is a soft reboot (the plan of a new one has it unknown until now).
+    if plan.config.hard.is_null() && !plan.planned.hard.is_value() {
+        plan.planned.hard = Value::Value(false);
     }
 }
 
 #[async_trait]
-impl Resource for VpsRebootResource {
+impl Managed for VpsRebootResource {
     type State = RebootState;
+    type Object = Vps;
+    const FEATURE: Feature = Feature::VpsReboot;
+    const NOUN: &'static str = "server";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(
-            SchemaBuilder::new("Reboots a server and waits until it runs again. Runs on create and again whenever `triggers` or `hard` change (a new `vps_id` reboots that server); destroying it changes nothing remotely.")
-                .computed("id", AttributeType::String, "The server's id; also the import id (an import reboots nothing).")
-                .required("vps_id", AttributeType::String, "The server to reboot.")
-                .optional_computed("hard", AttributeType::Bool, "`true` forces the reboot (like pulling the plug); `false` (default) asks the OS to restart.")
-                .optional("triggers", string_map(), "Arbitrary values; any change reboots again.")
-                .computed("rebooted_at", AttributeType::String, "When the last reboot finished, RFC 3339 (null after an import).")
-                .timeouts()
-                .build(),
-        )
+    fn schema(&self) -> SchemaBuilder {
+        SchemaBuilder::new("Reboots a server and waits until it runs again. Runs on create and again whenever `triggers` or `hard` change (a new `vps_id` reboots that server); destroying it changes nothing remotely.")
+            .computed("id", AttributeType::String, "The server's id; also the import id (an import reboots nothing).")
+            .required("vps_id", AttributeType::String, "The server to reboot.").replaces()
+            .optional_computed("hard", AttributeType::Bool, "`true` forces the reboot (like pulling the plug); `false` (default) asks the OS to restart.")
+            .optional("triggers", string_map(), "Arbitrary values; any change reboots again.")
+            .computed("rebooted_at", AttributeType::String, "When the last reboot finished, RFC 3339 (null after an import).")
+            .timeouts()
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) -> Option<()> {
-        if known(&config.vps_id).is_some_and(|v| v.trim().is_empty()) {
-            diags.error(
-                "Invalid vps_id",
-                "`vps_id` must not be empty.",
-                AttributePath::new("vps_id"),
-            );
-        }
-        validate_timeouts(diags, &config.timeouts);
-        Some(())
+    fn validate(&self, diags: &mut Diagnostics, config: &RebootState) {
+        refuse_blank(diags, &config.vps_id, "vps_id");
     }
 
-    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let vps_id = known(&state.vps_id).unwrap_or_default().to_string();
-        let result = cloud.read_vps(&vps_id).await;
-        refreshed(diags, &format!("server {vps_id}"), state, result, |_, _| {})
+    /// The server exists: nothing changes, except on import (the reboot of that
+    /// server, soft, never run by Terraform).
+    fn apply(&self, state: &mut RebootState, vps: Vps) {
+        if state.vps_id.is_null() {
+            state.id = Value::Value(vps.id.clone());
+            state.vps_id = Value::Value(vps.id);
+            state.hard = Value::Value(false);
+        }
     }
 
-    async fn plan_create(
-        &self,
-        diags: &mut Diagnostics,
-        proposed: Self::State,
-        config: Self::State,
-    ) -> Option<Self::State> {
-        if let Some(cloud) = self.shared.get() {
-            if !check_capability(diags, cloud.as_ref(), Feature::VpsReboot, Op::Create) {
-                return None;
-            }
-            check_hard(diags, cloud.as_ref(), &config);
-        }
-        let mut planned = proposed;
-        if config.hard.is_null() {
-            planned.hard = Value::Value(false);
-        }
-        Some(planned)
+    /// The reboot stands for its server.
+    fn address(&self, state: &RebootState, _id: &str) -> String {
+        known(&state.vps_id).unwrap_or_default().to_string()
     }
 
-    async fn plan_update(
-        &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        proposed: Self::State,
-        config: Self::State,
-    ) -> Option<(Self::State, Vec<AttributePath>)> {
-        let mut planned = proposed;
-        if planned.hard.is_null() {
-            planned.hard = Value::Value(false);
-        }
-        let mut replace = Vec::new();
-        if planned.vps_id != prior.vps_id {
-            replace.push(AttributePath::new("vps_id"));
-        }
+    async fn fetch(&self, cloud: &dyn Cloud, vps_id: &str) -> Found<Vps> {
+        cloud.read_vps(vps_id).await
+    }
+
+    async fn plan_create(&self, mut plan: Plan<'_, RebootState>) {
+        check_hard(&mut plan);
+    }
+
+    async fn plan_update(&self, mut plan: Plan<'_, RebootState>, prior: &RebootState) -> bool {
+        check_hard(&mut plan);
+        let planned = plan.planned;
         let again = planned.hard != prior.hard || planned.triggers != prior.triggers;
-        if let Some(cloud) = self.shared.get() {
-            check_hard(diags, cloud.as_ref(), &config);
-        }
         // After an import nothing was rebooted by Terraform: adopt the written values.
         if again && prior.rebooted_at.is_value() {
             planned.rebooted_at = Value::Unknown;
         }
-        Some((planned, replace))
+        false
     }
 
-    async fn create(
-        &self,
-        diags: &mut Diagnostics,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
-        let mut state = planned;
-        self.reboot(diags, &mut state).await.then_some(state)
+    fn create_failed(&self, planned: &RebootState) -> String {
+        format!(
+            "Cannot reboot server {}",
+            known(&planned.vps_id).unwrap_or_default()
+        )
+    }
+
+    async fn create(&self, op: Call<'_, RebootState>, state: &mut RebootState) -> Made {
+        Ok(reboot(&op, state).await?)
     }
 
     async fn update(
         &self,
-        diags: &mut Diagnostics,
-        prior: Self::State,
-        planned: Self::State,
-        _config: Self::State,
-    ) -> Option<Self::State> {
+        op: Call<'_, RebootState>,
+        prior: RebootState,
+        planned: RebootState,
+    ) -> Option<RebootState> {
         let mut state = planned;
         if !state.rebooted_at.is_unknown() {
             // Adopting written values after an import: no reboot.
             return Some(state);
         }
-        if self.reboot(diags, &mut state).await {
-            Some(state)
-        } else {
-            Some(prior)
-        }
+        let Err(e) = reboot(&op, &mut state).await else {
+            return Some(state);
+        };
+        let summary = self.create_failed(&state);
+        report(op.diags, &summary, &e, None);
+        Some(prior)
     }
 
-    async fn destroy(&self, _diags: &mut Diagnostics, _prior: Self::State) -> Option<()> {
-        Some(())
-    }
-
-    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let cloud = self.shared.cloud(diags)?;
-        let result = cloud.read_vps(&id).await;
-        let state = imported(
-            diags,
-            &format!("server {id:?}"),
-            result,
-            |s: &mut RebootState, _| {
-                s.id = Value::Value(id.clone());
-                s.vps_id = Value::Value(id.clone());
-                s.hard = Value::Value(false);
-            },
-        )?;
-        Some(state)
+    async fn delete(&self, _op: Call<'_, RebootState>) -> Result<Deleted, CloudError> {
+        Ok(Deleted::Gone)
     }
 }

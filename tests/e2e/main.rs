@@ -6,6 +6,7 @@
 mod cancel;
 mod chaos;
 mod credentials;
+mod empty_is_absent;
 mod examples;
 mod harness;
 mod hostile_answers;
@@ -18,6 +19,7 @@ mod inet_resources;
 mod inet_vps;
 mod mirror;
 mod reliability;
+mod resource_layer;
 mod safe_create;
 mod secrets_out_of_state;
 mod secrets_sweep;

@@ -116,6 +116,10 @@ impl Slb {
             };
             v[key] = json!(val);
         }
+        // 2.12.1 lists `slb.desc` among the detail's fields: a text, `""` when unset.
+        if crate::util::empty_texts() && v.get("slb.desc").is_none() {
+            v["slb.desc"] = json!("");
+        }
         v
     }
 }
