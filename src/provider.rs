@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::tfplugin::schema::{AttributeType, Schema};
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{
-    AttributePath, DataSource, Diagnostics, DynamicDataSource, DynamicResource, Provider, Resource,
+    AttributePath, DataSource, Diagnostics, DynamicDataSource, DynamicResource, Provider,
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -181,11 +181,6 @@ impl Provider for PolycloudProvider {
     ) -> Option<HashMap<String, Box<dyn crate::tfplugin::DynamicEphemeralResource>>> {
         Some(crate::data_sources::ephemeral::all(&self.shared))
     }
-}
-
-/// Boxes a resource for the registry.
-pub fn boxed_resource<R: Resource + 'static>(resource: R) -> Box<dyn DynamicResource> {
-    Box::new(resource)
 }
 
 /// Boxes a data source for the registry.

@@ -28,7 +28,7 @@ use tokio_util::sync::CancellationToken;
 pub use diagnostics::{AttributePath, Diagnostics};
 pub use resource::{
     DataSource, DynamicDataSource, DynamicEphemeralResource, DynamicResource, EphemeralResource,
-    Provider, Resource,
+    Provider,
 };
 
 /// Serves `provider` (local name `name`) to Terraform until Terraform shuts it down.
