@@ -237,6 +237,10 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             let body: SvcConfigBody = parse(req)?;
             Ok(sim.starvcenter.configure(body.task_ms, body.task_log))
         }
+        ("POST", ["starvcenter", "shape"]) => {
+            let body: crate::starvcenter::ShapeBody = parse(req)?;
+            Ok(sim.starvcenter.set_shape(body))
+        }
         ("POST", ["starvcenter", "tokens"]) => {
             let body: SvcTokenBody = parse(req)?;
             sim.starvcenter.add_token(&body.token, &body.tenant_id)?;
