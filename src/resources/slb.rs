@@ -747,7 +747,7 @@ impl Resource for SlbResource {
                 .optional_computed("policy", Str, "`rr` (round robin, default), `wrr` (weighted) or `wlc` (weighted least connections) (in place).")
                 .optional_computed("max_connections", Number, "Concurrent connection limit, 10–10000 (in place).")
                 .optional_computed("url_path", Str, "Application URL path for http/https, default `/` (replaces).")
-                .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`); default the token's tenant (replaces).")
+                .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`, the tenant's `app.id`, e.g. `polycloud_tenant.x.id`); required to create a load balancer on StarVCenter, whose API requires it; a change replaces.")
                 .optional_computed("enabled", Bool, "Started (`true`, default) or stopped (in place).")
                 .optional("https_certificate", Str, "PEM certificate; required with `https` (in place).")
                 .secret("https_private_key", "PEM private key; required with `https` (or `https_private_key_wo`); sensitive, never logged, but stored in state: prefer `https_private_key_wo` (in place).")
@@ -838,6 +838,14 @@ impl Resource for SlbResource {
             if !check_capability(diags, cloud.as_ref(), Feature::Slb, Op::Create) {
                 return None;
             }
+            let written = [("tenant_id", !config.tenant_id.is_null())];
+            check_written(
+                diags,
+                cloud.as_ref(),
+                Feature::Slb,
+                "load balancer",
+                &written,
+            );
         }
         let mut planned = proposed;
         for v in [

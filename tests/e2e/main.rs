@@ -23,6 +23,7 @@ mod secrets_out_of_state;
 mod secrets_sweep;
 mod starvcenter_common;
 mod starvcenter_data;
+mod starvcenter_fidelity;
 mod starvcenter_net;
 mod starvcenter_net_map;
 mod starvcenter_nic;

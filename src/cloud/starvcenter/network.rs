@@ -403,7 +403,12 @@ impl StarVCenterClient {
         p.insert("slb.vmid".into(), json!(spec.router_vps_id));
         put(&mut p, "slb.realport", spec.backend_port);
         put(&mut p, "slb.http.urlpath", spec.url_path.as_ref());
-        put(&mut p, "slb.appid", spec.tenant_id.as_ref());
+        // 2.12.2 requires `slb.appid`; the plan refuses a load balancer without it.
+        let tenant = spec.tenant_id.as_ref().filter(|t| !t.trim().is_empty());
+        let tenant = tenant.ok_or_else(|| {
+            CloudError::Unsupported("set `tenant_id`: StarVCenter requires the owning tenant (slb.appid) to add a load balancer".into())
+        })?;
+        p.insert("slb.appid".into(), json!(tenant));
         if let (Some(cert), Some(key)) = (&spec.https_certificate, &spec.https_private_key) {
             register_key(key);
             p.insert("slb.https.cert.text".into(), json!(cert));

@@ -119,11 +119,45 @@ pub fn items(data: &Value) -> Vec<Value> {
     }
 }
 
+/// The names of the lock codes 1–14 (StarVCenter API 附表2 "虚拟锁定代码"; 0 is 未锁定).
+pub const LOCK_NAMES: [&str; 14] = [
+    "跨主机迁移中",
+    "跨存储迁移中",
+    "备份创建中",
+    "备份还原中",
+    "快照创建中",
+    "快照还原中",
+    "启动中",
+    "停止中",
+    "导出中",
+    "导入中",
+    "被克隆中",
+    "安装中",
+    "克隆中",
+    "移动中",
+];
+
 /// Whether a `resultinfo` says the VM is locked (StarVCenter API 附表2: a locked VM
-/// "不能做任何操作" until it is unlocked).
+/// "不能做任何操作" until it is unlocked): "locked" in any case, 锁定, or the name of
+/// any lock code of the table (docs/design/wire.md, "StarVCenter" lock refusals).
 pub fn is_lock_message(message: &str) -> bool {
-    let lower = message.to_lowercase();
-    lower.contains("locked") || message.contains("锁定")
+    message.to_lowercase().contains("locked")
+        || message.contains("锁定")
+        || LOCK_NAMES.iter().any(|name| message.contains(name))
+}
+
+/// The name of a lock code (附表2), `"unknown lock"` for a code the table lacks.
+pub fn lock_name(code: &str) -> &'static str {
+    match code.trim().parse::<usize>() {
+        Ok(0) => "未锁定",
+        Ok(n) if n <= LOCK_NAMES.len() => LOCK_NAMES[n - 1],
+        _ => "unknown lock",
+    }
+}
+
+/// The lock code a VM detail shows (`vm.lock`, 附表2), `None` when it shows none.
+pub fn lock_code(vm: &Value) -> Option<String> {
+    text(vm, "vm.lock")
 }
 
 /// Whether a `resultinfo` says some object does not exist.
@@ -253,6 +287,19 @@ mod tests {
         assert!(LockedIsBusy
             .busy(&answer(200, r#"{"result":"1","resultinfo":"quota"}"#))
             .is_none());
+    }
+
+    #[test]
+    fn every_lock_table_name_is_a_lock_refusal() {
+        for name in LOCK_NAMES {
+            assert!(is_lock_message(&format!("{name}，请稍后再试")), "{name}");
+        }
+        assert!(is_lock_message("VM is LOCKED"));
+        assert!(!is_lock_message("操作失败"));
+        assert_eq!(
+            (lock_name("3"), lock_name("0"), lock_name("15")),
+            ("备份创建中", "未锁定", "unknown lock")
+        );
     }
 
     #[test]
