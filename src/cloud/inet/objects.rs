@@ -13,9 +13,13 @@ use crate::model::*;
 use crate::waiter::{self, Poll};
 
 /// The domain snapshot/backup from the wire.
-fn image_to_model(vps: u64, image: wire::Image) -> Result<Backup, CloudError> {
+fn image_to_model(
+    vps: u64,
+    image: wire::Image,
+    zone: time::UtcOffset,
+) -> Result<Backup, CloudError> {
     let what = format!("snapshot or backup {} of VPS {vps}", image.id);
-    let created_at = wire::created_at(image.created_date.as_deref(), &what)?;
+    let created_at = wire::created_at(image.created_date.as_deref(), &what, zone)?;
     Ok(Backup {
         id: format!("{vps}/{}", image.id),
         vps_id: vps.to_string(),
@@ -29,9 +33,13 @@ fn image_to_model(vps: u64, image: wire::Image) -> Result<Backup, CloudError> {
 }
 
 /// The domain volume from the wire.
-fn volume_to_model(vps: u64, volume: wire::Volume) -> Result<Volume, CloudError> {
+fn volume_to_model(
+    vps: u64,
+    volume: wire::Volume,
+    zone: time::UtcOffset,
+) -> Result<Volume, CloudError> {
     let what = format!("volume {} of VPS {vps}", volume.id);
-    let created_at = wire::created_at(volume.created_date.as_deref(), &what)?;
+    let created_at = wire::created_at(volume.created_date.as_deref(), &what, zone)?;
     Ok(Volume {
         id: format!("{vps}/{}", volume.id),
         vps_id: vps.to_string(),
@@ -48,8 +56,12 @@ impl InetClient {
     async fn images_of(&self, vps: u64, kind: &str) -> Result<Option<Vec<Backup>>, CloudError> {
         // iNET doc, "Danh sách Snapshot" / "Danh sách Backup": GET /vps/{id}/snapshot|backup.
         let list: Option<Vec<wire::Image>> = self.find(&format!("/vps/{vps}/{kind}")).await?;
-        list.map(|l| l.into_iter().map(|i| image_to_model(vps, i)).collect())
-            .transpose()
+        list.map(|l| {
+            l.into_iter()
+                .map(|i| image_to_model(vps, i, self.time_zone))
+                .collect()
+        })
+        .transpose()
     }
 
     /// One snapshot or backup; `None` when it (or its VPS) does not exist.
@@ -183,7 +195,7 @@ impl InetClient {
         self.volumes_of(vps)
             .await?
             .and_then(|list| list.into_iter().find(|v| v.id == sub))
-            .map(|v| volume_to_model(vps, v))
+            .map(|v| volume_to_model(vps, v, self.time_zone))
             .transpose()
     }
 

@@ -274,12 +274,16 @@ const DATE_LAYOUTS: [&str; 2] = [
     "[day padding:none]/[month padding:none]/[year] [hour padding:none]:[minute]:[second]",
 ];
 
-/// A `createdDate` as RFC 3339 in UTC (iNET's clock is taken as UTC,
-/// docs/design/wire.md, "Dates"). Absent or empty is `None`; a text that is no date
-/// (or a day that does not exist, such as a month above 12 from a MM/dd reading) is
-/// an error naming `what`, never state.
-pub fn created_at(created: Option<&str>, what: &str) -> Result<Option<String>, CloudError> {
-    crate::timefmt::optional_utc_date(created, &DATE_LAYOUTS).map_err(|text| {
+/// A `createdDate` as RFC 3339 in UTC, iNET's clock read at `zone` (UTC unless
+/// `time_zone` says otherwise, docs/design/wire.md, "Dates"). Absent or empty is
+/// `None`; a text that is no date (or a day that does not exist, such as a month
+/// above 12 from a MM/dd reading) is an error naming `what`, never state.
+pub fn created_at(
+    created: Option<&str>,
+    what: &str,
+    zone: time::UtcOffset,
+) -> Result<Option<String>, CloudError> {
+    crate::timefmt::optional_date(created, &DATE_LAYOUTS, zone).map_err(|text| {
         CloudError::Protocol(format!(
             "iNET answered `createdDate: {text:?}` for {what}: not a date in the form iNET \
                  prints (dd/MM/yyyy HH:mm)"
@@ -293,7 +297,7 @@ mod tests {
 
     #[test]
     fn dates_are_day_first_instants_or_errors() {
-        let read = |t| created_at(Some(t), "VPS 1001");
+        let read = |t| created_at(Some(t), "VPS 1001", time::UtcOffset::UTC);
         assert_eq!(
             read("25/03/2026 14:07").unwrap().as_deref(),
             Some("2026-03-25T14:07:00Z")
@@ -302,7 +306,17 @@ mod tests {
             read("5/3/2026 14:07:09").unwrap().as_deref(),
             Some("2026-03-05T14:07:09Z")
         );
-        assert_eq!(created_at(None, "VPS 1001").unwrap(), None);
+        assert_eq!(
+            created_at(None, "VPS 1001", time::UtcOffset::UTC).unwrap(),
+            None
+        );
+        let vietnam = crate::timefmt::parse_offset("+07:00").unwrap();
+        assert_eq!(
+            created_at(Some("25/03/2026 14:07"), "VPS 1001", vietnam)
+                .unwrap()
+                .as_deref(),
+            Some("2026-03-25T07:07:00Z")
+        );
         for bad in [
             "03/25/2026 14:07",
             "31/02/2026 10:00",

@@ -48,6 +48,8 @@ pub struct StarVCenterClient {
     backup_vms: Mutex<HashMap<String, String>>,
     /// Snapshot/disk id → VM id, learnt from creates and scans (listed per VM).
     owners: Mutex<HashMap<(objects::Owned, String), String>>,
+    /// The offset the installation's clock prints dates in (`time_zone`).
+    time_zone: time::UtcOffset,
 }
 
 impl StarVCenterClient {
@@ -70,6 +72,7 @@ impl StarVCenterClient {
             task_log: AtomicBool::new(true),
             backup_vms: Mutex::new(HashMap::new()),
             owners: Mutex::new(HashMap::new()),
+            time_zone: settings.time_zone,
         })
     }
 
@@ -86,10 +89,21 @@ impl StarVCenterClient {
         }
     }
 
-    /// Sends and decodes one call.
+    /// Sends and decodes one call; its dates are read at the cloud's clock offset
+    /// (`time_zone`), an answer with an impossible date is an error naming it.
     async fn send(&self, request: Request) -> Result<Reply, CloudError> {
         let response = self.http.send(&request).await?;
-        wire::decode(&response)
+        let mut reply = wire::decode(&response)?;
+        if let Err((key, text)) = wire::read_dates(&mut reply.data, self.time_zone) {
+            let path = request.url.strip_prefix(&self.base).unwrap_or(&request.url);
+            let lacks = format!("shows {key} {text:?}, which is no date (yyyy-mm-dd HH:MM:SS)");
+            return Err(crate::cloud::not_understood(
+                &format!("StarVCenter {path}"),
+                &lacks,
+                &reply.data,
+            ));
+        }
+        Ok(reply)
     }
 
     /// A call that only reads (safe to repeat even when sent as POST).
