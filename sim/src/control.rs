@@ -221,6 +221,10 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
                 .queue_errors(body.count, body.func, &body.r#type, &body.message)?;
             Ok(ok())
         }
+        ("POST", ["zomro", "shape"]) => {
+            let body: crate::zomro::ShapeBody = parse(req)?;
+            Ok(sim.zomro.set_shape(body))
+        }
         ("PATCH", ["zomro", "instances", id]) => {
             sim.zomro.patch_instance(id, &req.json_object()?, now)
         }

@@ -39,6 +39,7 @@ mod vscale_fidelity;
 mod vscale_resources;
 mod vscale_vps;
 mod zomro_data;
+mod zomro_fidelity;
 mod zomro_support;
 mod zomro_vps;
 mod zomro_wire;

@@ -298,11 +298,15 @@ impl ZomroClient {
             call = call.field("ssh_keys", spec.ssh_key_ids.join(","));
         }
         let doc = self.call(&call).await?;
-        let ordered: wire::Ordered = wire::decode(doc).map_err(protocol(call.func))?;
-        ordered
-            .id
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| CloudError::Protocol("the order answered no service id".into()))
+        // An accepted order without a readable id is an unknown outcome: the caller's
+        // safe create looks the instance up.
+        wire::order_id(&doc).ok_or_else(|| {
+            crate::cloud::not_understood(
+                "Zomro v2.instances.order.param",
+                "names no service id (doc.id, doc.elid or doc.service.id)",
+                &doc,
+            )
+        })
     }
 
     /// The instances an order of `spec` could have made: same name, price list, data
