@@ -308,3 +308,28 @@ fn a_stopped_vm_is_not_rebooted() {
     );
     assert!(power_calls(&sim).is_empty());
 }
+
+/// 2026-03-25T14:07:09Z; StarVCenter prints it `2026-03-25 14:07:09`.
+const FIXED_MS: u64 = 1_774_447_629_000;
+
+#[test]
+fn dates_are_read_by_value_at_the_clock_offset() {
+    for (zone, created) in [
+        ("", "2026-03-25T14:07:09Z"),
+        ("  time_zone   = \"+08:00\"\n", "2026-03-25T06:07:09Z"),
+    ] {
+        let sim = Sim::start();
+        shape(&sim, json!({ "date_ms": FIXED_MS }));
+        let ws = Workspace::new();
+        let provider = svc_provider(&sim).replace("}\n", &format!("{zone}}}\n"));
+        ws.write(&format!(
+            "{provider}\n{}",
+            include_str!("fixtures/starvcenter_fidelity_vm.tf").replace("DESCRIPTION", "d")
+        ));
+        ws.apply().ok();
+        assert_eq!(only_vm(&sim)["vm.createtime"], "2026-03-25 14:07:09");
+        let state = ws.resource("polycloud_vps.app");
+        assert_eq!(state["created_at"], created, "{zone}");
+        ws.assert_no_changes();
+    }
+}
