@@ -147,6 +147,7 @@ fn inet_route(sim: &mut Sim, req: &ApiRequest, segs: &[&str], now: u64) -> Resul
         ("POST", ["inet", "vps", id, "backups"]) => inet.seed_backup(id, parse(req)?, now),
         ("DELETE", ["inet", "vps", id, kind, sub]) => inet.remove_sub(id, kind, sub),
         ("POST", ["inet", "dates"]) => Ok(inet.set_dates(parse::<InetDatesBody>(req)?.date_ms)),
+        ("POST", ["inet", "shape"]) => Ok(inet.set_shape(parse::<crate::inet::ShapeBody>(req)?)),
         _ => Err(SimError::new(404, "unknown control endpoint")),
     }
 }

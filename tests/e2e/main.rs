@@ -12,6 +12,7 @@ mod hostile_answers;
 mod hostile_http;
 mod inet_data;
 mod inet_dates;
+mod inet_fidelity;
 mod inet_helpers;
 mod inet_reliability;
 mod inet_resources;

@@ -12,6 +12,18 @@ use crate::http::{Body, Method};
 use crate::model::*;
 use crate::waiter::{self, Poll};
 
+/// The id a create answered; an answer without one is a loud failure showing it,
+/// which the safe create settles by its look-up (docs/design/wire.md, "iNET").
+fn created_id(operation: &str, answer: &serde_json::Value) -> Result<String, CloudError> {
+    wire::created_id(answer).ok_or_else(|| {
+        crate::cloud::not_understood(
+            operation,
+            "names no id (data.id, or data as the id)",
+            answer,
+        )
+    })
+}
+
 /// The domain snapshot/backup from the wire.
 fn image_to_model(
     vps: u64,
@@ -140,11 +152,12 @@ impl InetClient {
             &intent,
             || async {
                 let list: Vec<wire::Image> = self.get(&path).await?;
-                Ok(list.into_iter().map(|s| (s.id.clone(), s)).collect())
+                Ok(list.into_iter().map(|s| (s.id.clone(), s.id)).collect())
             },
             || async {
-                let made: wire::Image = self.call(request.clone()).await?;
-                Ok((made.id.clone(), made))
+                let answer: serde_json::Value = self.call(request.clone()).await?;
+                let id = created_id(&format!("iNET POST {path}"), &answer)?;
+                Ok((id.clone(), id))
             },
         )
         .await?;
@@ -167,10 +180,11 @@ impl InetClient {
         let what = format!("iNET snapshot {sub} of VPS {vps}");
         waiter::wait_for(&what, timeout, || async {
             match self.find_image(vps, "snapshot", sub).await? {
-                Some(s) if s.status == "available" => Ok(Poll::Done(s)),
+                Some(s) if wire::is_ready(&s.status) => Ok(Poll::Done(s)),
                 Some(s) if s.status == "error" => Ok(Poll::Failed(
                     "iNET reports the snapshot in status error".into(),
                 )),
+                // Any other word is still pending; a timeout names it.
                 Some(s) => Ok(Poll::Pending(format!("status {}", s.status))),
                 None => Ok(Poll::Failed(
                     "the snapshot disappeared while it was being made".into(),
@@ -229,12 +243,13 @@ impl InetClient {
                 Ok(now
                     .into_iter()
                     .filter(|v| v.image.as_deref().is_none_or(|i| i == image))
-                    .map(|v| (v.id.clone(), v))
+                    .map(|v| (v.id.clone(), v.id))
                     .collect())
             },
             || async {
-                let made: wire::Volume = self.call(request.clone()).await?;
-                Ok((made.id.clone(), made))
+                let answer: serde_json::Value = self.call(request.clone()).await?;
+                let id = created_id(&format!("iNET POST /vps/{vps}/volume"), &answer)?;
+                Ok((id.clone(), id))
             },
         )
         .await?;

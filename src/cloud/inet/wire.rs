@@ -38,6 +38,33 @@ fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     })
 }
 
+/// A status word in lower case: iNET's status words are read in any case
+/// (docs/design/wire.md, "iNET").
+fn lower_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(id_text(d)?.trim().to_lowercase())
+}
+
+/// The id of an object a create answered (docs/design/wire.md, "iNET" snapshot and
+/// volume create): `data.id`, or `data` itself when it is a bare id (a number or a
+/// text); `None` when the answer names none.
+pub fn created_id(data: &Value) -> Option<String> {
+    let id = match data {
+        Value::Object(map) => map.get("id")?,
+        other => other,
+    };
+    match id {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// Whether a snapshot's status says it is ready: `available` (the simulator's and
+/// OpenStack's word) or `active` (Glance's word for a ready image), in any case.
+pub fn is_ready(status: &str) -> bool {
+    matches!(status, "available" | "active")
+}
+
 /// A number that may come as a JSON number or a numeric string.
 fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(match Value::deserialize(d)? {
@@ -136,8 +163,8 @@ pub struct Flavor {
 /// iNET doc, "Thông tin Server VPS".
 #[derive(Debug, Deserialize)]
 pub struct Server {
-    /// active, shutoff, error (and transition words).
-    #[serde(default)]
+    /// active, shutoff, error (and transition words), in lower case.
+    #[serde(default, deserialize_with = "lower_text")]
     pub status: String,
     /// Hardware.
     #[serde(default)]
@@ -212,8 +239,8 @@ pub struct Image {
     /// Name.
     #[serde(default)]
     pub name: String,
-    /// creating, available, error.
-    #[serde(default)]
+    /// creating, available, error, in lower case.
+    #[serde(default, deserialize_with = "lower_text")]
     pub status: String,
     /// GB.
     #[serde(default, deserialize_with = "lenient_i64")]
