@@ -333,3 +333,21 @@ fn dates_are_read_by_value_at_the_clock_offset() {
         ws.assert_no_changes();
     }
 }
+
+#[test]
+fn a_vm_create_is_read_whether_data_is_the_array_or_its_element() {
+    for answer in ["array", "object"] {
+        let sim = Sim::start();
+        shape(&sim, json!({ "create_answer": answer }));
+        let ws = Workspace::new();
+        ws.write(&vm_config(&sim, "first"));
+        let run = ws.apply();
+        assert_eq!(run.code, 0, "{answer}: {}", run.output());
+        assert_eq!(svc_requests(&sim, "POST", "cloudvm/create").len(), 1);
+        assert_eq!(
+            ws.resource("polycloud_vps.app")["id"],
+            only_vm(&sim)["vm.id"]
+        );
+        ws.assert_no_changes();
+    }
+}

@@ -15,6 +15,8 @@
 //! - `paging`: how `page.startnum` is read: `page` (default, the 1-based page number,
 //!   "起始页" of 2.3.6) or `position` (the 1-based position of the first item,
 //!   "分页起始位置" of most searches);
+//! - `create_answer`: what `cloudvm/create` answers in `data` for one VM: `array`
+//!   (default, the array 2.2.1 prints) or `object` (the one element alone);
 //! - `date_ms`: a fixed instant (Unix ms) for every `*.createtime` instead of the clock,
 //!   so a test can pick a day above 12 and assert the date's value.
 
@@ -63,6 +65,17 @@ pub enum Paging {
     Position,
 }
 
+/// What `cloudvm/create` answers in `data` for one VM.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreateAnswer {
+    /// `[{vm.id, vm.name, jobstartid}]`, as printed.
+    #[default]
+    Array,
+    /// `{vm.id, vm.name, jobstartid}`.
+    Object,
+}
+
 /// The shape switches now in force.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Shape {
@@ -72,6 +85,8 @@ pub struct Shape {
     pub task_log: TaskLogAnswer,
     /// See the module documentation.
     pub paging: Paging,
+    /// See the module documentation.
+    pub create_answer: CreateAnswer,
     /// See the module documentation.
     pub date_ms: Option<u64>,
 }
@@ -83,6 +98,7 @@ pub struct ShapeBody {
     lock_message: Option<LockMessage>,
     task_log: Option<TaskLogAnswer>,
     paging: Option<Paging>,
+    create_answer: Option<CreateAnswer>,
     date_ms: Option<u64>,
 }
 
@@ -97,6 +113,14 @@ impl Shape {
             ),
             LockMessage::TableName => format!("{}，请稍后再试", lock::name(code)),
             LockMessage::Plain => "操作失败: the operation cannot be done now".to_string(),
+        }
+    }
+
+    /// The `data` of a `cloudvm/create` that made `created`.
+    pub fn created_vms(&self, mut created: Vec<Value>) -> Value {
+        match (self.create_answer, created.len()) {
+            (CreateAnswer::Object, 1) => created.remove(0),
+            _ => Value::Array(created),
         }
     }
 
@@ -118,6 +142,9 @@ impl StarVCenter {
         }
         if let Some(v) = body.paging {
             shape.paging = v;
+        }
+        if let Some(v) = body.create_answer {
+            shape.create_answer = v;
         }
         if body.date_ms.is_some() {
             shape.date_ms = body.date_ms;

@@ -135,7 +135,7 @@ impl StarVCenter {
                 self.start_task("vm.create", &id, lock::INSTALLING, Effect::Create, call.now);
             created.push(json!({"vm.id": id, "vm.name": vm_name, "jobstartid": startid}));
         }
-        Ok(Answer::data(Value::Array(created)))
+        Ok(Answer::data(self.shape.created_vms(created)))
     }
 
     /// Stores one new VM (installing), its system disk and its NIC.

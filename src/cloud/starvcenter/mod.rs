@@ -310,8 +310,13 @@ impl StarVCenterClient {
             let reply = self
                 .change_request(path, request, vm.as_deref(), sync_limit())
                 .await?;
-            let id = id_of(&reply)
-                .ok_or_else(|| CloudError::Protocol(format!("{path} answered no id")))?;
+            let id = id_of(&reply).ok_or_else(|| {
+                crate::cloud::not_understood(
+                    &format!("StarVCenter {path}"),
+                    "names no id",
+                    &reply.data,
+                )
+            })?;
             Ok((id, reply))
         })
         .await?;
@@ -550,12 +555,8 @@ impl StarVCenterClient {
         let reply = self
             .send(self.request(Method::Post, "cloudvm/create", Some(params)))
             .await?;
-        let first = items(&reply.data)
-            .into_iter()
-            .next()
-            .ok_or_else(|| CloudError::Protocol("cloudvm/create answered no VM".into()))?;
-        let id = text(&first, "vm.id")
-            .ok_or_else(|| CloudError::Protocol("cloudvm/create answered no vm.id".into()))?;
+        let id = wire::id_of(&reply, "cloudvm/create", "vm.id")?;
+        let first = items(&reply.data).into_iter().next().unwrap_or_default();
         Ok((id, text(&first, "jobstartid").or(reply.startid)))
     }
 
@@ -1078,9 +1079,7 @@ impl Cloud for StarVCenterClient {
                     Some(Value::Object(params.clone())),
                 ))
                 .await?;
-            let id = text(&reply.data, "app.id").ok_or_else(|| {
-                CloudError::Protocol("cloudTenant/create answered no app.id".into())
-            })?;
+            let id = wire::id_of(&reply, "cloudTenant/create", "app.id")?;
             Ok((id, ()))
         })
         .await?;

@@ -311,9 +311,7 @@ impl StarVCenterClient {
                 super::sync_limit(),
             )
             .await?;
-        text(&reply.data, "aclrule.id").ok_or_else(|| {
-            CloudError::Protocol("cloudsegroup/rule/add answered no aclrule.id".into())
-        })
+        wire::id_of(&reply, "cloudsegroup/rule/add", "aclrule.id")
     }
 
     /// `DELETE cloudsegroup/rule/{id}` (2.18.3); an absent rule is fine.
@@ -417,8 +415,7 @@ impl StarVCenterClient {
         let reply = self
             .send(self.request(Method::Post, "cloudslb/add", Some(Value::Object(p))))
             .await?;
-        text(&reply.data, "slb.id")
-            .ok_or_else(|| CloudError::Protocol("cloudslb/add answered no slb.id".into()))
+        wire::id_of(&reply, "cloudslb/add", "slb.id")
     }
 
     /// Creates an SLB under the safe-create rule.
@@ -547,9 +544,7 @@ impl StarVCenterClient {
                 super::sync_limit(),
             )
             .await?;
-        text(&reply.data, "realnode.id").ok_or_else(|| {
-            CloudError::Protocol("cloudslb/realnode/add answered no realnode.id".into())
-        })
+        wire::id_of(&reply, "cloudslb/realnode/add", "realnode.id")
     }
 
     /// `PUT cloudslb/realnode/modify` (2.13.3): port and weight.
@@ -602,9 +597,8 @@ impl StarVCenterClient {
             let reply = self
                 .send(self.request(Method::Post, "vroute/create", Some(params.clone())))
                 .await?;
+            let id = wire::id_of(&reply, "vroute/create", "vm.id")?;
             let first = items(&reply.data).into_iter().next().unwrap_or_default();
-            let id = text(&first, "vm.id")
-                .ok_or_else(|| CloudError::Protocol("vroute/create answered no vm.id".into()))?;
             Ok((id, text(&first, "jobstartid").or(reply.startid)))
         })
         .await?;

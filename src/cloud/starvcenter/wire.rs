@@ -92,6 +92,29 @@ pub fn text(value: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// The id a create answered under `key` (docs/design/wire.md, "StarVCenter" created
+/// ids): in `data` as an object or as the first element of an array, or `data`
+/// itself when it is a bare id; `None` when the answer names none.
+pub fn created_id(data: &Value, key: &str) -> Option<String> {
+    match data {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => items(data).first().and_then(|first| text(first, key)),
+    }
+}
+
+/// The id a create answered under `key`, or a loud failure that shows the answer
+/// (an unknown outcome: the caller's safe create looks the object up).
+pub fn id_of(reply: &Reply, path: &str, key: &str) -> Result<String, CloudError> {
+    created_id(&reply.data, key).ok_or_else(|| {
+        crate::cloud::not_understood(
+            &format!("StarVCenter {path}"),
+            &format!("names no {key}"),
+            &reply.data,
+        )
+    })
+}
+
 /// A field as an integer (numbers or numeric strings; decimals are truncated).
 pub fn int(value: &Value, key: &str) -> Option<i64> {
     match value.get(key)? {
