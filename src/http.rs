@@ -75,19 +75,42 @@ const SECRET_KEYS: [&str; 12] = [
 
 /// Whether a header, form field or JSON key names a secret.
 pub fn is_secret_key(key: &str) -> bool {
-    let key = key.trim().to_ascii_lowercase();
-    let last = key.rsplit('.').next().unwrap_or(&key);
-    SECRET_KEYS
-        .iter()
-        .any(|s| last == *s || last.ends_with(&format!("_{s}")))
-        || last.contains("password")
-        || last.contains("private")
-        || last.ends_with("pwd")
-        || last.ends_with("key_token")
-        || last.starts_with("vncpass")
-        || key.ends_with("console.url")
+    // Called for every key of every answer: compares bytes case-insensitively
+    // instead of lowercasing (no allocation).
+    let key = key.trim();
+    let last = key.rsplit('.').next().unwrap_or(key);
+    SECRET_KEYS.iter().any(|s| is_or_ends_with_field(last, s))
+        || contains_ignore_case(last, "password")
+        || contains_ignore_case(last, "private")
+        || ends_with_ignore_case(last, "pwd")
+        || ends_with_ignore_case(last, "key_token")
+        || starts_with_ignore_case(last, "vncpass")
+        || ends_with_ignore_case(key, "console.url")
         // StarVCenter's HTTPS private key (`slb.https.cert.key`, StarVCenter API 2.12.7; docs/design/wire.md).
-        || key.ends_with("cert.key")
+        || ends_with_ignore_case(key, "cert.key")
+}
+
+/// `name` is `field` or ends with `_field`, ignoring ASCII case.
+fn is_or_ends_with_field(name: &str, field: &str) -> bool {
+    ends_with_ignore_case(name, field)
+        && (name.len() == field.len() || name.as_bytes()[name.len() - field.len() - 1] == b'_')
+}
+
+fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    let (t, s) = (text.as_bytes(), suffix.as_bytes());
+    t.len() >= s.len() && t[t.len() - s.len()..].eq_ignore_ascii_case(s)
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    let (t, p) = (text.as_bytes(), prefix.as_bytes());
+    t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p)
+}
+
+fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    text.as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Returns a copy of a JSON value with every secret-named field masked.
@@ -969,6 +992,47 @@ fn truncate(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition `is_secret_key` must keep: lowercase, then compare.
+    fn is_secret_key_by_lowercasing(key: &str) -> bool {
+        let key = key.trim().to_ascii_lowercase();
+        let last = key.rsplit('.').next().unwrap_or(&key);
+        SECRET_KEYS
+            .iter()
+            .any(|s| last == *s || last.ends_with(&format!("_{s}")))
+            || last.contains("password")
+            || last.contains("private")
+            || last.ends_with("pwd")
+            || last.ends_with("key_token")
+            || last.starts_with("vncpass")
+            || key.ends_with("console.url")
+            || key.ends_with("cert.key")
+    }
+
+    #[test]
+    fn secret_keys_are_recognised_without_allocating_as_by_lowercasing() {
+        let pieces = [
+            "", "vm", "Token", "x-TOKEN", "auth", "AUTHOR", "pwd", "Passw", "ord", "privATE",
+            "key", "cert", "console", "url", "vncPass", "name", "é", "_", ".", " ", "secret",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for sep in ["", "_", "."] {
+                        let key = format!("{a}{sep}{b}{sep}{c}");
+                        assert_eq!(
+                            is_secret_key(&key),
+                            is_secret_key_by_lowercasing(&key),
+                            "{key:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 27_000);
+    }
 
     #[test]
     fn secret_keys_are_recognised() {

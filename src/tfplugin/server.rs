@@ -873,7 +873,7 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
 fn capabilities() -> proto::ServerCapabilities {
     proto::ServerCapabilities {
         plan_destroy: true,
-        get_provider_schema_optional: false,
+        get_provider_schema_optional: true,
         move_resource_state: true,
         ..Default::default()
     }
