@@ -58,6 +58,13 @@ impl CloudKind {
         self.default_endpoint().is_some()
     }
 
+    /// The offset this cloud's clock prints dates in when `time_zone` does not say:
+    /// UTC for every cloud, since no API document names a zone (docs/design/wire.md,
+    /// "Dates").
+    pub fn clock_offset(self) -> time::UtcOffset {
+        time::UtcOffset::UTC
+    }
+
     /// The public endpoint used when none is configured (StarVCenter has none).
     pub fn default_endpoint(self) -> Option<&'static str> {
         match self {
@@ -119,6 +126,8 @@ pub struct RawConfig {
     pub insecure: Option<bool>,
     /// `ca_certificate`
     pub ca_certificate: Option<String>,
+    /// `time_zone`
+    pub time_zone: Option<String>,
 }
 
 impl std::fmt::Debug for RawConfig {
@@ -137,6 +146,7 @@ impl std::fmt::Debug for RawConfig {
             .field("max_retries", &self.max_retries)
             .field("insecure", &self.insecure)
             .field("ca_certificate", &self.ca_certificate.is_some())
+            .field("time_zone", &self.time_zone)
             .finish()
     }
 }
@@ -193,6 +203,9 @@ pub struct Settings {
     pub insecure: bool,
     /// Extra trusted CA certificates (PEM).
     pub ca_certificate: Option<String>,
+    /// The offset the cloud's clock prints dates in: `time_zone` (or
+    /// `POLYCLOUD_<CLOUD>_TIME_ZONE`), else the cloud's own ([`CloudKind::clock_offset`]).
+    pub time_zone: time::UtcOffset,
 }
 
 /// Default `request_timeout`.
@@ -261,6 +274,11 @@ pub fn validate_written(raw: &RawConfig) -> Vec<ConfigIssue> {
             )),
         }
     }
+    if let Some(zone) = &raw.time_zone {
+        if crate::timefmt::parse_offset(zone).is_none() {
+            issues.push(invalid_time_zone("time_zone", zone));
+        }
+    }
     if let Some(retries) = raw.max_retries {
         if !(0..=MAX_MAX_RETRIES).contains(&retries) {
             issues.push(ConfigIssue::new(
@@ -291,6 +309,15 @@ pub fn validate_written(raw: &RawConfig) -> Vec<ConfigIssue> {
         }
     }
     issues
+}
+
+/// The issue of a `time_zone` that is no fixed UTC offset.
+fn invalid_time_zone(attribute: &'static str, value: &str) -> ConfigIssue {
+    ConfigIssue::new(
+        attribute,
+        "Invalid time_zone",
+        format!("time_zone must be a fixed UTC offset such as \"+03:00\", \"-05:30\" or \"Z\" (from -12:00 to +14:00), got {value:?}. Zone names like \"Europe/Moscow\" are not accepted: a cloud's clock is read at one fixed offset."),
+    )
 }
 
 /// Resolves the configuration with environment fallbacks and checks that
@@ -380,6 +407,21 @@ pub fn resolve_with_warnings(
         .as_deref()
         .and_then(|t| crate::duration::parse(t).ok())
         .unwrap_or(DEFAULT_REQUEST_TIMEOUT);
+    let zone_var = format!("{prefix}_TIME_ZONE");
+    let time_zone = match (&raw.time_zone, env(&zone_var)) {
+        (Some(written), _) => crate::timefmt::parse_offset(written),
+        (None, Some(value)) => {
+            let parsed = crate::timefmt::parse_offset(&value);
+            if parsed.is_none() {
+                let mut issue = invalid_time_zone("time_zone", &value);
+                issue.summary = format!("Invalid {zone_var}");
+                issues.push(issue);
+            }
+            parsed
+        }
+        (None, None) => None,
+    }
+    .unwrap_or(cloud.clock_offset());
     match (endpoint, credentials) {
         (Some(endpoint), Some(credentials)) if !issues.iter().any(|i| !i.warning) => Ok((
             Settings {
@@ -393,6 +435,7 @@ pub fn resolve_with_warnings(
                     .unwrap_or(DEFAULT_MAX_RETRIES),
                 insecure: raw.insecure.unwrap_or(false),
                 ca_certificate: raw.ca_certificate.clone(),
+                time_zone,
             },
             issues,
         )),
@@ -584,6 +627,43 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(validate_written(&raw)[0].attribute, "username");
+    }
+
+    #[test]
+    fn time_zone_is_written_or_per_cloud_env_else_utc() {
+        let mut r = raw("zomro");
+        r.token = Some("t".into());
+        assert_eq!(
+            resolve(&r, &no_env).unwrap().time_zone,
+            time::UtcOffset::UTC
+        );
+        let env = env_of(&[
+            ("POLYCLOUD_ZOMRO_TIME_ZONE", "+03:00"),
+            ("POLYCLOUD_INET_TIME_ZONE", "+07:00"),
+        ]);
+        let zomro = resolve(&r, &env).unwrap();
+        assert_eq!(crate::timefmt::offset_text(zomro.time_zone), "+03:00");
+        r.time_zone = Some("-05:30".into());
+        let written = resolve(&r, &env).unwrap();
+        assert_eq!(crate::timefmt::offset_text(written.time_zone), "-05:30");
+        r.time_zone = Some("Europe/Moscow".into());
+        let issues = validate_written(&r);
+        assert_eq!(issues[0].attribute, "time_zone");
+        assert!(
+            issues[0].detail.contains("\"+03:00\""),
+            "{}",
+            issues[0].detail
+        );
+        assert!(resolve(&r, &env).is_err());
+        let mut bad_env = raw("starvcenter");
+        bad_env.token = Some("t".into());
+        bad_env.endpoint = Some("http://127.0.0.1:1/x".into());
+        let env = env_of(&[("POLYCLOUD_STARVCENTER_TIME_ZONE", "CET")]);
+        let issues = resolve(&bad_env, &env).unwrap_err();
+        assert_eq!(
+            (issues[0].attribute, issues[0].summary.as_str()),
+            ("time_zone", "Invalid POLYCLOUD_STARVCENTER_TIME_ZONE")
+        );
     }
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {

@@ -34,6 +34,9 @@ pub struct ProviderConfig {
     pub max_retries: Value<i64>,
     /// `insecure`
     pub insecure: Value<bool>,
+    /// `time_zone`: the cloud's clock offset, e.g. `+03:00`.
+    #[serde(default)]
+    pub time_zone: Value<String>,
     /// `ca_certificate`
     #[serde(default)]
     pub ca_certificate: Value<String>,
@@ -58,6 +61,7 @@ impl ProviderConfig {
             max_retries: self.max_retries.as_ref_option().copied(),
             insecure: self.insecure.as_ref_option().copied(),
             ca_certificate: self.ca_certificate.as_ref_option().cloned(),
+            time_zone: self.time_zone.as_ref_option().cloned(),
         }
     }
 
@@ -71,6 +75,7 @@ impl ProviderConfig {
             || self.max_retries.is_unknown()
             || self.insecure.is_unknown()
             || self.ca_certificate.is_unknown()
+            || self.time_zone.is_unknown()
     }
 }
 
@@ -107,6 +112,7 @@ impl Provider for PolycloudProvider {
                 .optional("max_retries", AttributeType::Number, "Retries of a failed request (default 4, at most 20).")
                 .optional("ca_certificate", AttributeType::String, "PEM text of a CA certificate (or several) to trust besides the bundled roots and the system's trust store, e.g. an on-premises StarVCenter's internal CA: `file(\"ca.pem\")`.")
                 .optional("insecure", AttributeType::Bool, "Skip TLS verification altogether. The last resort: prefer `ca_certificate`. Default false.")
+                .optional("time_zone", AttributeType::String, "The UTC offset the cloud's clock prints dates in, as a fixed offset like `+03:00` (or `Z`). Default: the cloud's own, UTC for every cloud (no API document names a zone). Env: `POLYCLOUD_<CLOUD>_TIME_ZONE`. Dates in state are RFC 3339 in UTC either way.")
                 .build(),
         )
     }

@@ -149,6 +149,7 @@ fn inet_route(sim: &mut Sim, req: &ApiRequest, segs: &[&str], now: u64) -> Resul
         ("POST", ["inet", "vps", id, "backups"]) => inet.seed_backup(id, parse(req)?, now),
         ("DELETE", ["inet", "vps", id, kind, sub]) => inet.remove_sub(id, kind, sub),
         ("POST", ["inet", "dates"]) => Ok(inet.set_dates(parse::<InetDatesBody>(req)?.date_ms)),
+        ("POST", ["inet", "shape"]) => Ok(inet.set_shape(parse::<crate::inet::ShapeBody>(req)?)),
         _ => Err(SimError::new(404, "unknown control endpoint")),
     }
 }
@@ -228,6 +229,10 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
                 .queue_errors(body.count, body.func, &body.r#type, &body.message)?;
             Ok(ok())
         }
+        ("POST", ["zomro", "shape"]) => {
+            let body: crate::zomro::ShapeBody = parse(req)?;
+            Ok(sim.zomro.set_shape(body))
+        }
         ("PATCH", ["zomro", "instances", id]) => {
             sim.zomro.patch_instance(id, &req.json_object()?, now)
         }
@@ -243,6 +248,10 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
         ("POST", ["starvcenter", "config"]) => {
             let body: SvcConfigBody = parse(req)?;
             Ok(sim.starvcenter.configure(body.task_ms, body.task_log))
+        }
+        ("POST", ["starvcenter", "shape"]) => {
+            let body: crate::starvcenter::ShapeBody = parse(req)?;
+            Ok(sim.starvcenter.set_shape(body))
         }
         ("POST", ["starvcenter", "tokens"]) => {
             let body: SvcTokenBody = parse(req)?;

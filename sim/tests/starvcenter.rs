@@ -541,3 +541,241 @@ fn disks_take_the_first_free_device_name_and_consoles_a_fresh_token() {
     assert_ne!(first["vm.console.url"], second["vm.console.url"]);
     assert_eq!(first["vm.vncport"], second["vm.vncport"]);
 }
+
+#[test]
+fn model_dictionary_entries_are_added_listed_used_and_deleted() {
+    let sim = Sim::start();
+    // 2.2.19: a VM type, then a model of that type.
+    let ty = ok(
+        &sim,
+        "POST",
+        "cloudvm/addVhostModelAndType",
+        Some(json!({"type": "tenant_type", "label": "缓存服务器", "value": "tenant_cache_model"})),
+    )["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let model = ok(
+        &sim,
+        "POST",
+        "cloudvm/addVhostModelAndType",
+        Some(json!({"type": "tenant_cache_model", "label": "REDIS_7", "value": "redis-7", "description": "缓存服务器云主机型号"})),
+    )["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let missing = svc(
+        &sim,
+        "POST",
+        "cloudvm/addVhostModelAndType",
+        Some(json!({"type": "tenant_type", "label": "x"})),
+    );
+    assert_eq!(missing["result"], "1");
+    assert!(missing["resultinfo"].as_str().unwrap().contains("value"));
+    // 2.2.17 lists the new type with its model.
+    let types = ok(&sim, "GET", "cloudvm/model", None)["data"].clone();
+    let cache = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["vm.tenant.type"] == "tenant_cache_model")
+        .expect("the added type");
+    assert_eq!(cache["vm.tenant.typename"], "缓存服务器");
+    assert_eq!(cache["model"][0]["vm.tenant.mode"], "redis-7");
+    // A VM installs from it.
+    let created = ok(
+        &sim,
+        "POST",
+        "cloudvm/create",
+        Some(
+            json!({"vm.name": "cache", "vm.tenant.model": "redis-7", "vm.vcpu.num": "1",
+                    "vm.memory.mem": "1024", "vnic.portgroupid": "vpc-default"}),
+        ),
+    );
+    let vm = created["data"][0]["vm.id"].as_str().unwrap().to_string();
+    // 2.2.20: the type keeps while it has a model, the model while a VM uses it.
+    let held = svc(
+        &sim,
+        "DELETE",
+        &format!("cloudvm/delVhostModelAndType/{ty}"),
+        None,
+    );
+    assert_eq!(held["result"], "1", "{held}");
+    let used = svc(
+        &sim,
+        "DELETE",
+        &format!("cloudvm/delVhostModelAndType/{model}"),
+        None,
+    );
+    assert_eq!(used["result"], "1", "{used}");
+    wait(&sim, created["data"][0]["jobstartid"].as_str().unwrap());
+    wait(
+        &sim,
+        ok(&sim, "DELETE", &format!("cloudvm/{vm}"), None)["startid"]
+            .as_str()
+            .unwrap(),
+    );
+    let gone = ok(
+        &sim,
+        "DELETE",
+        &format!("cloudvm/delVhostModelAndType/{model}"),
+        None,
+    );
+    assert_eq!(gone["data"], json!({}));
+    ok(
+        &sim,
+        "DELETE",
+        &format!("cloudvm/delVhostModelAndType/{ty}"),
+        None,
+    );
+    let types = ok(&sim, "GET", "cloudvm/model", None)["data"].clone();
+    assert!(!types.to_string().contains("tenant_cache_model"));
+    let again = svc(
+        &sim,
+        "DELETE",
+        &format!("cloudvm/delVhostModelAndType/{ty}"),
+        None,
+    );
+    assert_eq!(again["result"], "1");
+}
+
+#[test]
+fn blank_pv_disks_are_made_on_a_storage_with_their_ceph_credentials() {
+    let sim = Sim::start();
+    let made = ok(
+        &sim,
+        "POST",
+        "cloudvm/vdisk/create/pv",
+        Some(json!({"vdisk.name": "pvc-1", "vdisk.size": "20", "vdisk.storageid": "stor-01", "vdisk.use.type": "volume"})),
+    )["data"][0]
+        .clone();
+    let id = made["vdisk.id"].as_str().unwrap().to_string();
+    assert_eq!(made["ceph.poolname"], "rbd/vms");
+    assert_eq!(made["ceph.monitor"], "10.10.1.1,10.10.1.2");
+    assert!(!made["ceph.key"].as_str().unwrap().is_empty());
+    for (params, why) in [
+        (
+            json!({"vdisk.name": "x", "vdisk.size": "20"}),
+            "vdisk.storageid",
+        ),
+        (
+            json!({"vdisk.name": "x", "vdisk.size": "20", "vdisk.storageid": "stor-99"}),
+            "stor-99",
+        ),
+        (
+            json!({"vdisk.name": "x", "vdisk.size": "20", "vdisk.storageid": "stor-02", "vdisk.use.type": "volume"}),
+            "Ceph",
+        ),
+        (
+            json!({"vdisk.name": "x", "vdisk.size": "0", "vdisk.storageid": "stor-01"}),
+            "vdisk.size",
+        ),
+    ] {
+        let refused = svc(&sim, "POST", "cloudvm/vdisk/create/pv", Some(params));
+        assert_eq!(refused["result"], "1");
+        assert!(
+            refused["resultinfo"].as_str().unwrap().contains(why),
+            "{refused}"
+        );
+    }
+    let state = sim.ctl("GET", "/state", None).json();
+    assert_eq!(state["starvcenter"]["pv_disks"][0]["vdisk.size"], "20");
+    ok(&sim, "DELETE", &format!("cloudvm/vdisk/{id}"), None);
+    let state = sim.ctl("GET", "/state", None).json();
+    assert!(state["starvcenter"]["pv_disks"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn shapes_switch_paging_lock_wording_and_the_task_log_answer() {
+    let sim = Sim::start();
+    for i in 0..5 {
+        sim.ctl(
+            "POST",
+            "/starvcenter/vms",
+            Some(json!({"vm.name": format!("s{i}")})),
+        );
+    }
+    let page = |start: &str| {
+        ok(
+            &sim,
+            "POST",
+            "cloudvm/search",
+            Some(json!({"page.startnum": start, "page.everypagenum": "2"})),
+        )["data"][0]["vm.name"]
+            .clone()
+    };
+    assert_eq!(page("2"), "s2");
+    sim.ctl(
+        "POST",
+        "/starvcenter/shape",
+        Some(json!({"paging": "position"})),
+    );
+    assert_eq!(
+        page("2"),
+        "s1",
+        "startnum as the position of the first item"
+    );
+
+    let (vm, job) = create_vm(&sim, "locked");
+    for (wording, expect) in [("table_name", "安装中"), ("plain", "操作失败")] {
+        sim.ctl(
+            "POST",
+            "/starvcenter/shape",
+            Some(json!({"lock_message": wording})),
+        );
+        let refused = svc(
+            &sim,
+            "PUT",
+            "cloudvm/modify",
+            Some(json!({"vm.id": vm, "vm.desc": "x"})),
+        );
+        let why = refused["resultinfo"].as_str().unwrap();
+        assert!(why.contains(expect) && !why.contains("locked"), "{why}");
+        let detail = ok(&sim, "GET", &format!("cloudvm/{vm}"), None);
+        assert_eq!(detail["data"]["vm.lock"], "12");
+    }
+    sim.ctl(
+        "POST",
+        "/starvcenter/shape",
+        Some(json!({"task_log": "refused"})),
+    );
+    let refused = svc(
+        &sim,
+        "POST",
+        "cloudtask/search",
+        Some(json!({"task.startid": job})),
+    );
+    assert_eq!(refused["result"], "1");
+    sim.ctl(
+        "POST",
+        "/starvcenter/shape",
+        Some(json!({"task_log": "empty"})),
+    );
+    let empty = ok(
+        &sim,
+        "POST",
+        "cloudtask/search",
+        Some(json!({"task.startid": job})),
+    );
+    assert_eq!(empty["data"], "");
+    sim.ctl(
+        "POST",
+        "/starvcenter/shape",
+        Some(json!({"task_log": "not_base64"})),
+    );
+    let headers = [("KEY_TOKEN", TOKEN)];
+    let page = sim
+        .raw("POST", &format!("{BASE}/cloudtask/search"), &headers, "")
+        .unwrap();
+    assert_eq!(page.status, 200);
+    assert!(page.body.starts_with("<html>"), "{}", page.body);
+    let bad = sim.ctl(
+        "POST",
+        "/starvcenter/shape",
+        Some(json!({"paging": "sideways"})),
+    );
+    assert_eq!(bad.status, 400);
+}

@@ -251,10 +251,14 @@ fn slb_ranges_nodes_switch_and_certificate() {
     let sim = Sim::start();
     let (vm_id, _, ip) = vm(&sim, "app");
     let rid = router(&sim);
-    let base = json!({"slb.name": "web", "slb.protocal.type": "HTTP", "slb.network.type": "outter",
+    let base = json!({"slb.name": "web", "slb.appid": "app-000000", "slb.protocal.type": "HTTP", "slb.network.type": "outter",
         "slb.directip": "203.0.113.10", "slb.directport": "80", "slb.realport": "8080", "slb.vmid ": rid,
         "slb.maxoccurs": "100",
         "realnode": [{"realnode.ip": ip, "realnode.port": "8080", "realnode.vmid": vm_id, "realnode.weight": "5"}]});
+    let mut no_tenant = base.clone();
+    no_tenant.as_object_mut().unwrap().remove("slb.appid");
+    let why = refused(&sim, "POST", "cloudslb/add", Some(no_tenant));
+    assert!(why.contains("slb.appid"), "{why}");
     for (key, value) in [
         ("slb.directport", "49"),
         ("slb.health.retrytime", "11"),

@@ -865,3 +865,26 @@ pub fn connect(settings: &Settings) -> Result<Arc<dyn Cloud>, CloudError> {
         CloudKind::StarVCenter => Arc::new(starvcenter::StarVCenterClient::new(settings)?),
     })
 }
+
+/// Longest excerpt of an answer a loud failure shows.
+const SHOWN_ANSWER: usize = 600;
+
+/// An answer as an error message shows it (docs/design/wire.md, loud failures):
+/// secret-named fields and registered secrets masked, cut after a few hundred
+/// characters.
+pub fn shown_answer(value: &serde_json::Value) -> String {
+    let text = crate::secrets::redact(&crate::http::redact_json(value).to_string());
+    match text.char_indices().nth(SHOWN_ANSWER) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
+/// The failure of an answer the client cannot understand: what was asked, what it
+/// lacks, and the (redacted) answer itself.
+pub fn not_understood(operation: &str, lacks: &str, answer: &serde_json::Value) -> CloudError {
+    CloudError::Protocol(format!(
+        "{operation}: the answer {lacks}: {}",
+        shown_answer(answer)
+    ))
+}

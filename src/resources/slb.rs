@@ -698,7 +698,7 @@ impl Managed for SlbResource {
             .optional_computed("policy", Str, "`rr` (round robin, default), `wrr` (weighted) or `wlc` (weighted least connections) (in place).")
             .optional_computed("max_connections", Number, "Concurrent connection limit, 10–10000 (in place).")
             .optional_computed("url_path", Str, "Application URL path for http/https, default `/` (replaces).").replaces()
-            .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`); default the token's tenant (replaces).").replaces()
+            .optional_computed("tenant_id", Str, "Owning tenant (`slb.appid`, the tenant's `app.id`, e.g. `polycloud_tenant.x.id`); required to create a load balancer on StarVCenter, whose API requires it; a change replaces.").replaces()
             .optional_computed("enabled", Bool, "Started (`true`, default) or stopped (in place).")
             .optional("https_certificate", Str, "PEM certificate; required with `https` (in place).")
             .secret("https_private_key", "PEM private key; required with `https` (or `https_private_key_wo`); sensitive, never logged, but stored in state: prefer `https_private_key_wo` (in place).")
@@ -747,6 +747,10 @@ impl Managed for SlbResource {
     }
 
     async fn plan_create(&self, plan: Plan<'_, SlbState>) {
+        if let Some(cloud) = plan.cloud {
+            let written = [("tenant_id", !plan.config.tenant_id.is_null())];
+            check_written(plan.diags, cloud, Feature::Slb, "load balancer", &written);
+        }
         if plan.config.enabled.is_null() {
             plan.planned.enabled = Value::Value(true);
         }

@@ -156,7 +156,7 @@ fn config_with(sim: &Sim, inet_vps: &str, router: &str, with_inet_vps: bool) -> 
     c += &format!("resource \"polycloud_snapshot\" \"s2\" {{\n  provider = polycloud.svc\n  vps_id   = polycloud_vps.s2.id\n  name     = \"chaos-snap\"\n{t}}}\n");
     c += &format!("resource \"polycloud_backup\" \"s3\" {{\n  provider = polycloud.svc\n  vps_id   = polycloud_vps.s3.id\n  name     = \"chaos-bak\"\n{t}}}\n");
     c += &format!("resource \"polycloud_security_group\" \"s\" {{\n  provider = polycloud.svc\n  name     = \"chaos-sg\"\n{t}}}\n");
-    c += &format!("resource \"polycloud_slb\" \"s\" {{\n  provider        = polycloud.svc\n  name            = \"chaos-lb\"\n  router_vps_id   = \"{router}\"\n  protocol        = \"http\"\n  network_type    = \"outer\"\n  frontend_ip     = \"203.0.113.10\"\n  frontend_port   = 80\n  backend_port    = 8080\n  policy          = \"wrr\"\n  max_connections = 1000\n  health_check {{\n    retries  = 3\n    interval = 5\n    timeout  = 10\n    idle     = 30\n  }}\n{t}}}\n");
+    c += &format!("resource \"polycloud_slb\" \"s\" {{\n  provider        = polycloud.svc\n  name            = \"chaos-lb\"\n  tenant_id       = \"app-000000\"\n  router_vps_id   = \"{router}\"\n  protocol        = \"http\"\n  network_type    = \"outer\"\n  frontend_ip     = \"203.0.113.10\"\n  frontend_port   = 80\n  backend_port    = 8080\n  policy          = \"wrr\"\n  max_connections = 1000\n  health_check {{\n    retries  = 3\n    interval = 5\n    timeout  = 10\n    idle     = 30\n  }}\n{t}}}\n");
     c
 }
 

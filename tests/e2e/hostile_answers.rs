@@ -500,6 +500,7 @@ fn settings(cloud: CloudKind, endpoint: String) -> Settings {
         max_retries: 0,
         insecure: false,
         ca_certificate: None,
+        time_zone: cloud.clock_offset(),
     }
 }
 

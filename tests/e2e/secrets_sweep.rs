@@ -415,6 +415,7 @@ resource "polycloud_router" "edge" {{
 }}
 resource "polycloud_slb" "tls" {{
   name              = "tls"
+  tenant_id         = "app-000000"
   router_vps_id     = polycloud_router.edge.id
   network_type      = "outer"
   frontend_ip       = "203.0.113.10"

@@ -273,7 +273,7 @@ pub(crate) fn slb_config(
         })
         .collect();
     format!(
-        "{}\nresource \"polycloud_router\" \"edge\" {{\n  name    = \"edge\"\n  vpc_ids = [\"vpc-default\"]\n}}\n\nresource \"polycloud_slb\" \"web\" {{\n  router_vps_id = polycloud_router.edge.id\n  network_type  = \"outer\"\n  frontend_ip   = \"203.0.113.10\"\n  backend_port  = 8080\n{extra}\n  health_check {{\n    retries  = 3\n    interval = 5\n    timeout  = 10\n    idle     = 30\n  }}\n{nodes}}}\n",
+        "{}\nresource \"polycloud_router\" \"edge\" {{\n  name    = \"edge\"\n  vpc_ids = [\"vpc-default\"]\n}}\n\nresource \"polycloud_slb\" \"web\" {{\n  tenant_id     = \"app-000000\"\n  router_vps_id = polycloud_router.edge.id\n  network_type  = \"outer\"\n  frontend_ip   = \"203.0.113.10\"\n  backend_port  = 8080\n{extra}\n  health_check {{\n    retries  = 3\n    interval = 5\n    timeout  = 10\n    idle     = 30\n  }}\n{nodes}}}\n",
         svc_provider(sim)
     )
 }

@@ -3,6 +3,7 @@
 #   provider = polycloud.starvcenter
 resource "polycloud_slb" "web" {
   name            = "web"
+  tenant_id       = "app-000000" # the owning tenant's id (app.id), e.g. polycloud_tenant.team.id
   protocol        = "http"
   network_type    = "outer"
   frontend_ip     = "203.0.113.10" # an unused address of polycloud_public_ips

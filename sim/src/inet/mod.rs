@@ -9,7 +9,10 @@
 
 mod actions;
 mod oob;
+mod shape;
 mod wire;
+
+pub use shape::ShapeBody;
 
 use crate::http::{segments, strip_prefix, ApiRequest, ApiResponse, CloudApi, SimError};
 use serde_json::{json, Map, Value};
@@ -39,6 +42,8 @@ pub struct Inet {
     /// A fixed instant (Unix ms) for the dates of objects made from now on
     /// (`POST /_sim/inet/dates`), instead of the clock.
     date_ms: Option<u64>,
+    /// Answer shapes where the document is silent (`shape.rs`).
+    shape: shape::Shape,
 }
 
 impl Inet {
@@ -51,6 +56,7 @@ impl Inet {
             next_vps_id: 1001,
             next_sub_id: 501,
             date_ms: None,
+            shape: Default::default(),
         }
     }
 
@@ -122,7 +128,7 @@ impl Inet {
     ) -> Result<Value, SimError> {
         match (m, rest) {
             ("GET", []) => Ok(self.vps[&id].render_detail()),
-            ("GET", ["getserver"]) => Ok(self.vps[&id].render_server()),
+            ("GET", ["getserver"]) => Ok(self.shape.status(self.vps[&id].render_server())),
             ("GET", ["keypair"]) => Ok(self.vps[&id].render_keypair()),
             ("GET", ["privatekey"]) => self.private_key(id, req),
             ("GET", ["console"]) => Ok(self.console(id)),
@@ -132,12 +138,20 @@ impl Inet {
             ("POST", [action @ ("start" | "shutdown" | "reboot-soft" | "reboot-hard")]) => {
                 self.power(id, action, now)
             }
-            ("GET", ["snapshot"]) => Ok(self.list_snapshots(id, now)),
-            ("POST", ["snapshot"]) => Ok(self.create_snapshot(id, now)),
+            ("GET", ["snapshot"]) => Ok(match self.list_snapshots(id, now) {
+                Value::Array(items) => items.into_iter().map(|s| self.shape.status(s)).collect(),
+                other => other,
+            }),
+            ("POST", ["snapshot"]) => {
+                let made = self.create_snapshot(id, now);
+                Ok(self.shape.created_answer(self.shape.status(made)))
+            }
             ("DELETE", ["snapshot", sub]) => self.delete_snapshot(id, sub),
             ("GET", ["backup"]) => Ok(self.list_backups(id)),
             ("DELETE", ["backup", sub]) => self.delete_backup(id, sub),
-            ("POST", ["volume"]) => self.create_volume(id, req, now),
+            ("POST", ["volume"]) => self
+                .create_volume(id, req, now)
+                .map(|made| self.shape.created_answer(made)),
             ("DELETE", ["volume", sub]) => self.delete_volume(id, sub),
             (
                 _,

@@ -9,6 +9,7 @@
 //! Keys the document prints with stray spaces are accepted trimmed or not.
 
 mod catalog;
+mod dictionary;
 mod model;
 mod monitor;
 mod network;
@@ -22,7 +23,10 @@ mod netmodel;
 mod netoob;
 mod routes;
 mod secgroups;
+mod shape;
 mod slb;
+
+pub use shape::ShapeBody;
 
 use crate::http::{segments, strip_prefix, ApiRequest, ApiResponse, CloudApi};
 use crate::util::form_decode;
@@ -92,9 +96,10 @@ impl Answer {
 }
 
 /// Decoded `KEY_PARAM`: a JSON object whose keys are trimmed of stray spaces (and of
-/// the stray `*` in "vm.firewalld.enable*", doc 2.2.18).
+/// the stray `*` in "vm.firewalld.enable*", doc 2.2.18), with the installation's
+/// reading of `page.startnum` ([`shape::Paging`]).
 #[derive(Debug, Default)]
-pub struct Params(Map<String, Value>);
+pub struct Params(Map<String, Value>, shape::Paging);
 
 impl Params {
     /// Parses a request's `KEY_PARAM` (absent = empty object).
@@ -116,6 +121,7 @@ impl Params {
                 map.into_iter()
                     .map(|(k, v)| (k.trim().trim_end_matches('*').trim().to_string(), v))
                     .collect(),
+                shape::Paging::default(),
             )),
             _ => fail("KEY_PARAM is not a base64-encoded JSON object"),
         }
@@ -167,9 +173,11 @@ pub struct Paged {
     pub total: Option<usize>,
 }
 
-/// Applies `page.startnum` (1-based page number) and `page.everypagenum` (1–30) to
-/// `items`. Without paging parameters the whole list is answered, unless `required`
-/// (doc 2.15.1 marks them required; `isfindPage: true` lifts that).
+/// Applies `page.startnum` and `page.everypagenum` (1–30) to `items`: `startnum` is
+/// the 1-based page number, or with the `position` shape the 1-based position of
+/// the first item (docs/design/wire.md, "StarVCenter" paging). Without paging
+/// parameters the whole list is answered, unless `required` (doc 2.15.1 marks them
+/// required; `isfindPage: true` lifts that).
 pub fn paginate(params: &Params, items: Vec<Value>, required: bool) -> Result<Paged, Fail> {
     let start = params.int("page.startnum")?;
     let per = params.int("page.everypagenum")?;
@@ -192,7 +200,10 @@ pub fn paginate(params: &Params, items: Vec<Value>, required: bool) -> Result<Pa
         ));
     }
     let total = items.len();
-    let skip = ((start - 1) * per) as usize;
+    let skip = match params.1 {
+        shape::Paging::Page => (start - 1).saturating_mul(per),
+        shape::Paging::Position => start - 1,
+    } as usize;
     let items = items.into_iter().skip(skip).take(per as usize).collect();
     Ok(Paged {
         items,
@@ -233,6 +244,12 @@ pub struct StarVCenter {
     next_task: u64,
     /// Part 2: security groups, SLBs, routers, mappings, access rules.
     net: netmodel::NetState,
+    /// Answer shapes where the document is silent (`shape.rs`).
+    shape: shape::Shape,
+    /// VM types and models added through 2.2.19.
+    dictionary: Vec<dictionary::Entry>,
+    /// Blank disks made for PVCs (2.4.5).
+    pv_disks: BTreeMap<String, storage::PvDisk>,
 }
 
 impl StarVCenter {
@@ -256,6 +273,9 @@ impl StarVCenter {
             next_id: 1,
             next_task: 10001,
             net: Default::default(),
+            shape: Default::default(),
+            dictionary: Vec::new(),
+            pv_disks: BTreeMap::new(),
         };
         sim.seed();
         sim
@@ -303,16 +323,18 @@ impl StarVCenter {
         let tenant = self.authenticate(req)?;
         let rest = strip_prefix(&req.path, PREFIX).unwrap_or_default();
         let segs = segments(rest);
-        let params = match req.method.as_str() {
+        let mut params = match req.method.as_str() {
             "POST" | "PUT" => Params::from_request(req)?,
             _ => Params::default(),
         };
+        params.1 = self.shape.paging;
         let call = Call {
             method: req.method.as_str(),
             segs: &segs,
             params: &params,
             tenant: &tenant,
             now,
+            created: self.shape.created(now),
         };
         self.dispatch(&call)
             .unwrap_or_else(|| Err(Fail::NoPath(format!("no such path: {} {rest}", req.method))))
@@ -354,6 +376,9 @@ pub struct Call<'a> {
     pub tenant: &'a str,
     /// Wall clock, epoch ms.
     pub now: u64,
+    /// The creation time of what this call makes, epoch ms: `now`, or the shape's
+    /// fixed date.
+    pub created: u64,
 }
 
 /// base64(JSON) with HTTP `status` (doc 1.3).
@@ -380,6 +405,13 @@ fn success(answer: Answer) -> ApiResponse {
 impl CloudApi for StarVCenter {
     fn handle(&mut self, req: &ApiRequest, now: u64) -> ApiResponse {
         self.advance(now);
+        if self.task_log_is_a_page(req) {
+            return ApiResponse::text(
+                200,
+                "text/html; charset=utf-8",
+                "<html><body><h1>StarVCenter</h1><p>页面不存在</p></body></html>".to_string(),
+            );
+        }
         match self.route(req, now) {
             Ok(answer) => success(answer),
             Err(Fail::Failed(message)) => self.error_response(200, &message),
@@ -396,12 +428,11 @@ impl CloudApi for StarVCenter {
         encode(status, &json!({"result": "1", "resultinfo": message}))
     }
 
-    /// `result: "1"` naming a VM lock (the StarVCenter API document's lock-code table 附表2, as `tasks.rs` answers).
+    /// `result: "1"` naming a VM lock (the StarVCenter API document's lock-code table
+    /// 附表2, worded as `tasks.rs` words it).
     fn busy_response(&self) -> ApiResponse {
-        encode(
-            200,
-            &json!({"result": "1", "resultinfo": "虚拟机已锁定: vm is locked (lock code 5: busy)"}),
-        )
+        let message = self.shape.lock_refusal("", 5, "");
+        encode(200, &json!({"result": "1", "resultinfo": message}))
     }
 
     fn dump(&mut self, now: u64) -> Value {

@@ -57,7 +57,7 @@ impl StarVCenter {
         }
         let id = self.new_id("vpc");
         let octet = self.vpcs.values().map(|v| v.octet - 9).max().unwrap_or(0);
-        let vpc = Vpc::new(id.clone(), call.tenant, &name, &desc, octet, call.now);
+        let vpc = Vpc::new(id.clone(), call.tenant, &name, &desc, octet, call.created);
         let data = vpc.render_created();
         self.vpcs.insert(id, vpc);
         Ok(Answer::data(data))
@@ -134,7 +134,7 @@ impl StarVCenter {
         let vm = self.owned_unlocked(call, &p.req("vnic.vmid")?)?;
         let vpc = self.owned_vpc(call, &p.req("vnic.portgroupid")?)?;
         let ip = self.allocate_ip(&vpc);
-        let id = self.add_nic(&vm, &vpc, ip, call.now);
+        let id = self.add_nic(&vm, &vpc, ip, call.created);
         Ok(Answer::data(json!({"vnic.id": id})))
     }
 }

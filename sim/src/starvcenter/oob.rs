@@ -59,6 +59,9 @@ impl StarVCenter {
             "disks": self.disks.values().map(|d| d.render()).collect::<Vec<_>>(),
             "backups": self.backups.values().map(|b| b.render("backup")).collect::<Vec<_>>(),
             "snapshots": self.snapshots.values().map(|b| b.render("snapshot")).collect::<Vec<_>>(),
+            "pv_disks": self.pv_disks.values().map(|d| d.to_json()).collect::<Vec<_>>(),
+            "dictionary": self.dictionary.iter().map(|e| json!({"id": e.id, "type": e.kind, "label": e.label, "value": e.value, "description": e.description})).collect::<Vec<_>>(),
+            "shape": self.shape,
             "tasks": self.tasks_json(now),
             "task_log": self.task_log,
         });
@@ -150,7 +153,7 @@ impl StarVCenter {
             tenant,
             name: text(body, "vm.name").unwrap_or_else(|| id.clone()),
             desc: text(body, "vm.desc").unwrap_or_default(),
-            created_ms: now,
+            created_ms: self.shape.created(now),
             state: int(body, "vm.state")?
                 .map(|s| s as i32)
                 .unwrap_or(state::RUNNING),
@@ -169,8 +172,9 @@ impl StarVCenter {
             vnc_port: 5900 + self.vms.len() as u16,
         };
         self.vms.insert(id.clone(), vm);
-        self.add_disk(&id, "vda", "system disk", source.disk_gb, now);
-        self.add_nic(&id, &vpc, ip, now);
+        let created = self.shape.created(now);
+        self.add_disk(&id, "vda", "system disk", source.disk_gb, created);
+        self.add_nic(&id, &vpc, ip, created);
         Ok(self.vms[&id].render(0))
     }
 
@@ -210,6 +214,9 @@ impl StarVCenter {
                 }
                 if let Some(v) = f("vm.shutdown.enable") {
                     vm.shutdown_enable = v == "true";
+                }
+                if let Some(v) = f("vm.reboot.enable") {
+                    vm.reboot_enable = v == "true";
                 }
                 let lock = self.lock_of(id);
                 Ok(self.vms[id].render(lock))

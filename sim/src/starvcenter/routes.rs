@@ -80,7 +80,7 @@ impl StarVCenter {
             ha: p.bool("vroute.ha.enable").unwrap_or(false),
             startid: startid.clone(),
             vpcs: Default::default(),
-            created_ms: call.now,
+            created_ms: call.created,
         };
         self.net.routers.insert(id.clone(), router);
         Ok(Answer::data(json!([{"vm.id": id, "vm.name": name,
@@ -283,7 +283,7 @@ impl StarVCenter {
             vpc,
             router,
             share_ip: String::new(),
-            created_ms: call.now,
+            created_ms: call.created,
         };
         self.net.nats.insert(id, nat);
         Ok(Answer::data(json!("")))
@@ -341,7 +341,7 @@ impl StarVCenter {
             vm,
             vpc,
             share_ip: share_ip.clone(),
-            created_ms: call.now,
+            created_ms: call.created,
         };
         self.net.nats.insert(id, nat);
         Ok(Answer::data(json!({ "tenant.shareip": share_ip })))

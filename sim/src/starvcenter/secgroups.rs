@@ -92,7 +92,7 @@ impl StarVCenter {
             tenant: call.tenant.to_string(),
             name,
             desc: p.str("securitygroup.desc").unwrap_or_default(),
-            created_ms: call.now,
+            created_ms: call.created,
             nics: Default::default(),
         };
         self.net.groups.insert(id.clone(), group);

@@ -195,10 +195,10 @@ impl StarVCenter {
     fn add_slb(&mut self, call: &Call) -> Result<Answer, Fail> {
         let p = call.params;
         let name = p.req("slb.name")?;
-        if let Some(app) = p.str("slb.appid") {
-            if app != call.tenant {
-                return fail(format!("租户不存在: tenant {app} not found"));
-            }
+        // 2.12.2 marks `slb.appid` required ("所属应用(租户)编号*").
+        let app = p.req("slb.appid")?;
+        if app != call.tenant {
+            return fail(format!("租户不存在: tenant {app} not found"));
         }
         let protocol = p.req("slb.protocal.type")?.to_lowercase();
         if !["tcp", "udp", "http", "https"].contains(&protocol.as_str()) {
@@ -223,7 +223,7 @@ impl StarVCenter {
         }
         let mut slb = Slb {
             tenant: call.tenant.to_string(),
-            created_ms: call.now,
+            created_ms: call.created,
             ..Default::default()
         };
         slb.fields.insert("slb.name".into(), name);
@@ -273,6 +273,7 @@ impl StarVCenter {
                     .into_iter()
                     .map(|(k, v)| (k.trim().to_string(), v))
                     .collect(),
+                call.params.1,
             );
             checked.push(self.node_from(call, &params, &slb.id)?);
         }
@@ -374,7 +375,7 @@ impl StarVCenter {
             port,
             vm,
             weight,
-            created_ms: call.now,
+            created_ms: call.created,
         })
     }
 

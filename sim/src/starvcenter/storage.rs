@@ -75,7 +75,7 @@ impl StarVCenter {
             vm: vm.clone(),
             name,
             desc,
-            created_ms: call.now,
+            created_ms: call.created,
             enable: false,
         };
         self.images(kind).insert(id.clone(), image);
@@ -156,6 +156,10 @@ impl StarVCenter {
     fn disk_call(&mut self, call: &Call) -> Option<Result<Answer, Fail>> {
         Some(match (call.method, &call.segs[2..]) {
             ("POST", ["add"]) => self.add_disk_call(call),
+            ("POST", ["create", "pv"]) => self.create_pv_disk(call),
+            ("DELETE", [id]) if self.pv_disks.contains_key(id.trim()) => {
+                self.delete_pv_disk(call, id)
+            }
             ("PUT", ["extend"]) => self.extend_disk(call),
             ("POST", ["search"]) => self.search_disks(call),
             ("DELETE", [id]) => self.delete_disk(call, id),
@@ -182,7 +186,7 @@ impl StarVCenter {
         self.check_quota(call.tenant, 0, 0, size)?;
         let devname = self.free_devname(&vm)?;
         let desc = p.str("vdisk.desc").unwrap_or_default();
-        let id = self.add_disk(&vm, &devname, &desc, size, call.now);
+        let id = self.add_disk(&vm, &devname, &desc, size, call.created);
         let startid = self.start_task("vdisk.add", &vm, lock::OTHER, Effect::DiskAdd, call.now);
         Ok(Answer {
             data: Some(json!({"vdisk.id": id, "vdisk.devname": devname})),
@@ -256,5 +260,105 @@ impl StarVCenter {
             call.now,
         );
         Ok(Answer::task(startid))
+    }
+}
+
+/// A blank disk made for a PVC (doc 2.4.5), attached to no VM.
+#[derive(Clone, Debug)]
+pub struct PvDisk {
+    /// `vdisk.id`
+    pub id: String,
+    /// Owning tenant.
+    pub tenant: String,
+    /// `vdisk.name`
+    pub name: String,
+    /// `vdisk.desc`
+    pub desc: String,
+    /// `vdisk.size`, GB.
+    pub size: i64,
+    /// `vdisk.storageid`
+    pub storage: String,
+    /// `vdisk.use.type`: `vm` or `volume`.
+    pub use_type: String,
+}
+
+impl PvDisk {
+    /// The simulator's view (not an API shape).
+    pub fn to_json(&self) -> Value {
+        json!({"vdisk.id": self.id, "vdisk.name": self.name, "vdisk.desc": self.desc,
+               "vdisk.size": self.size.to_string(), "vdisk.storageid": self.storage,
+               "vdisk.use.type": self.use_type, "tenant": self.tenant})
+    }
+}
+
+impl StarVCenter {
+    /// `POST cloudvm/vdisk/create/pv` (2.4.5): a blank disk on a storage of 2.16.1,
+    /// synchronous; the answer carries the Ceph credentials to mount it
+    /// (`volume` use needs a Ceph storage: "特指ceph rbd").
+    fn create_pv_disk(&mut self, call: &Call) -> Result<Answer, Fail> {
+        let p = call.params;
+        let name = p.req("vdisk.name")?;
+        let size = p.req_int("vdisk.size")?;
+        let storage_id = p.req("vdisk.storageid")?;
+        let use_type = p.str("vdisk.use.type").unwrap_or_else(|| "vm".into());
+        if size < 1 {
+            return fail(format!("参数错误: vdisk.size must be positive, got {size}"));
+        }
+        if use_type != "vm" && use_type != "volume" {
+            return fail(format!(
+                "参数错误: vdisk.use.type must be vm or volume, got {use_type:?}"
+            ));
+        }
+        let storages = super::catalog::storages_json();
+        let Some(storage) = storages
+            .iter()
+            .find(|s| s["storage.id"] == storage_id.as_str())
+        else {
+            return fail(format!("存储不存在: storage {storage_id} not found"));
+        };
+        let ceph = storage["storage.type"] == "CEPH";
+        if use_type == "volume" && !ceph {
+            return fail(format!(
+                "参数错误: vdisk.use.type volume needs a Ceph storage, {storage_id} is not one"
+            ));
+        }
+        self.check_quota(call.tenant, 0, 0, size)?;
+        let id = self.new_id("vdisk");
+        let (key, pool, monitor) = if ceph {
+            let text = |k: &str| storage[k].as_str().unwrap_or_default().trim().to_string();
+            (
+                format!("AQ{}==", id.replace('-', "")),
+                text("storage.location"),
+                text("storage.ceph.monitorip "),
+            )
+        } else {
+            Default::default()
+        };
+        self.pv_disks.insert(
+            id.clone(),
+            PvDisk {
+                id: id.clone(),
+                tenant: call.tenant.to_string(),
+                name,
+                desc: p.str("vdisk.desc").unwrap_or_default(),
+                size,
+                storage: storage_id,
+                use_type,
+            },
+        );
+        Ok(Answer::data(json!([{
+            "ceph.key": key, "ceph.poolname": pool, "ceph.monitor": monitor, "vdisk.id": id
+        }])))
+    }
+
+    /// `DELETE cloudvm/vdisk/{id}` (2.4.2) of a disk made by 2.4.5: it holds no VM, so
+    /// it goes at once.
+    fn delete_pv_disk(&mut self, call: &Call, id: &str) -> Result<Answer, Fail> {
+        match self.pv_disks.get(id.trim()) {
+            Some(d) if d.tenant == call.tenant => {}
+            _ => return fail(format!("磁盘不存在: vdisk {id} not found")),
+        }
+        self.pv_disks.remove(id.trim());
+        Ok(Answer::data(json!("")))
     }
 }

@@ -3,9 +3,10 @@
 //! (附表2): while a task runs, every other change to its VM answers `result: "1"`
 //! naming the lock. Tasks end lazily by wall-clock time.
 
-use super::model::{lock, state, Effect, Task};
+use super::model::{state, Effect, Task};
+use super::shape::TaskLogAnswer;
 use super::{fail, Answer, Call, Fail, StarVCenter};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// Finished tasks stay in the task log this long.
 const KEEP_FINISHED_MS: u64 = 60 * 60 * 1000;
@@ -180,10 +181,7 @@ impl StarVCenter {
             .find(|t| t.vm == vm && t.result.is_none())
             .map(|t| format!(", task {}", t.startid))
             .unwrap_or_default();
-        fail(format!(
-            "虚拟机已锁定: vm {vm} is locked (lock code {code}: {}{task})",
-            lock::name(code)
-        ))
+        fail(self.shape.lock_refusal(vm, code, &task))
     }
 
     /// `POST cloudtask/search` (docs/design/wire.md, "StarVCenter"); 404 when switched off by the control API.
@@ -191,7 +189,23 @@ impl StarVCenter {
         if call.segs != ["cloudtask", "search"] || call.method != "POST" || !self.task_log {
             return None;
         }
-        Some(self.task_search(call))
+        Some(match self.shape.task_log {
+            TaskLogAnswer::Refused => fail("不支持的接口: unknown function cloudtask/search"),
+            TaskLogAnswer::Empty => Ok(Answer::data(json!(""))),
+            _ => self.task_search(call),
+        })
+    }
+
+    /// Whether this request is a task-log query that the `not_base64` shape answers
+    /// with an HTML page.
+    pub(super) fn task_log_is_a_page(&self, req: &crate::http::ApiRequest) -> bool {
+        self.task_log
+            && self.shape.task_log == TaskLogAnswer::NotBase64
+            && req.method == "POST"
+            && req
+                .path
+                .trim_end_matches('/')
+                .ends_with("/cloudtask/search")
     }
 
     /// One task by `task.startid`.

@@ -45,6 +45,12 @@ impl StarVCenter {
                 .map(|d| d.size)
                 .sum::<i64>();
         }
+        u.storage += self
+            .pv_disks
+            .values()
+            .filter(|d| d.tenant == tenant)
+            .map(|d| d.size)
+            .sum::<i64>();
         u.vpcs = self.vpcs.values().filter(|v| v.tenant == tenant).count() as i64;
         u
     }

@@ -2,6 +2,7 @@
 //! passwords, CPU and memory, models.
 
 use super::catalog;
+use super::dictionary;
 use super::model::{lock, state, Disk, Effect, Nic, Vm};
 use super::{fail, paginate, Answer, Call, Fail, StarVCenter};
 use serde_json::{json, Value};
@@ -13,7 +14,9 @@ impl StarVCenter {
         Some(match (call.method, &call.segs[1..]) {
             ("POST", ["create"]) => self.create_vms(call),
             ("POST", ["search"]) => self.search_vms(call),
-            ("GET", ["model"]) => Ok(Answer::data(catalog::models_json())),
+            ("GET", ["model"]) => Ok(Answer::data(self.models_json())),
+            ("POST", ["addVhostModelAndType"]) => self.add_dictionary_entry(call),
+            ("DELETE", ["delVhostModelAndType", id]) => self.delete_dictionary_entry(id),
             ("GET", ["connection", id]) => self.connection(call, id),
             ("PUT", [action @ ("start" | "destroy" | "shutdown" | "restart")]) => {
                 self.power(call, action)
@@ -74,6 +77,7 @@ impl StarVCenter {
             }
             (None, None) => return fail("参数缺失: vm.tenant.model or vm.template.id is required"),
             (Some(m), None) => catalog::model(&m)
+                .or_else(|| self.added_model_type(&m).map(|_| &dictionary::ADDED_MODEL))
                 .ok_or_else(|| Fail::Failed(format!("云主机型号不存在: model {m} not found")))?,
             (None, Some(t)) => catalog::template(&t)
                 .ok_or_else(|| Fail::Failed(format!("模板不存在: template {t} not found")))?,
@@ -124,14 +128,14 @@ impl StarVCenter {
                     &format!("vd{}", (b'b' + d as u8) as char),
                     "",
                     data_size,
-                    call.now,
+                    call.created,
                 );
             }
             let startid =
                 self.start_task("vm.create", &id, lock::INSTALLING, Effect::Create, call.now);
             created.push(json!({"vm.id": id, "vm.name": vm_name, "jobstartid": startid}));
         }
-        Ok(Answer::data(Value::Array(created)))
+        Ok(Answer::data(self.shape.created_vms(created)))
     }
 
     /// Stores one new VM (installing), its system disk and its NIC.
@@ -160,14 +164,19 @@ impl StarVCenter {
             tenant: call.tenant.to_string(),
             name,
             desc: String::new(),
-            created_ms: call.now,
+            created_ms: call.created,
             state: state::INSTALLING,
             lock: 0,
             cpu,
             memory,
-            tenant_type: source.tenant_type.to_string(),
+            tenant_type: match p.str("vm.tenant.model") {
+                Some(m) if is_model => self
+                    .added_model_type(&m)
+                    .unwrap_or_else(|| source.tenant_type.to_string()),
+                _ => source.tenant_type.to_string(),
+            },
             model: if is_model {
-                source.id.to_string()
+                p.str("vm.tenant.model").unwrap_or_default()
             } else {
                 String::new()
             },
@@ -185,8 +194,8 @@ impl StarVCenter {
             vnc_port: 5900 + self.vms.len() as u16,
         };
         self.vms.insert(id.clone(), vm);
-        self.add_disk(&id, "vda", "system disk", source.disk_gb, call.now);
-        self.add_nic(&id, vpc, ip, call.now);
+        self.add_disk(&id, "vda", "system disk", source.disk_gb, call.created);
+        self.add_nic(&id, vpc, ip, call.created);
         id
     }
 
@@ -317,6 +326,10 @@ impl StarVCenter {
             "start" if running => return fail(format!("云主机已运行: vm {id} is already running")),
             "start" => (Effect::Start, lock::STARTING),
             "restart" if !running => return fail(format!("云主机未运行: vm {id} is not running")),
+            // 2.2.2 "vm.reboot.enable": whether the VM can restart its system.
+            "restart" if !vm.reboot_enable => {
+                return fail(format!("不支持重启系统: vm {id} cannot restart (vm.reboot.enable is false); use cloudvm/destroy and cloudvm/start"))
+            }
             "restart" => (Effect::Restart, lock::STARTING),
             _ if !running => return fail(format!("云主机未运行: vm {id} is not running")),
             "shutdown" if !vm.shutdown_enable => {

@@ -53,13 +53,13 @@ pub struct Instance {
 }
 
 impl Instance {
-    /// As `instances` lists it (one `elem`).
-    pub fn render(&self) -> Value {
+    /// As `instances` lists it (one `elem`), its status in the shape's case.
+    pub fn render(&self, shape: &super::shape::Shape) -> Value {
         let plan = catalog::pricelist(&self.pricelist);
         let mut map = Map::new();
         map.insert("id".into(), t(self.id));
         map.insert("name".into(), t(&self.name));
-        map.insert("instance_status".into(), t(&self.status));
+        map.insert("instance_status".into(), t(shape.status(&self.status)));
         map.insert("pricelist".into(), t(&self.pricelist));
         map.insert("pricelist_name".into(), t(plan.map_or("", |p| p.name)));
         map.insert("datacenter".into(), t(&self.datacenter));
@@ -195,7 +195,7 @@ impl Zomro {
             .values()
             .skip((page - 1) * per_page)
             .take(per_page)
-            .map(Instance::render)
+            .map(|i| i.render(&self.shape))
             .collect();
         let mut body = Map::new();
         put_list(&mut body, "elem", elems);
@@ -271,7 +271,7 @@ impl Zomro {
             os: os.id.to_string(),
             status: "creating".into(),
             ip: format!("45.137.{}.{}", 20 + n / 250, 2 + n % 250),
-            created: crate::util::task_date(now)[..10].to_string(),
+            created: crate::util::task_date(self.shape.created(now))[..10].to_string(),
             ssh_keys: keys,
             steps: VecDeque::from([
                 (now + self.op_ms / 2, Step::Status("building".into())),
@@ -279,7 +279,7 @@ impl Zomro {
             ]),
         };
         self.instances.insert(id, instance);
-        Ok(ok(func, vec![("id", t(id))]))
+        Ok(ok(func, self.shape.order_fields(id)))
     }
 
     /// `instances.fleio.rebuild`, exactly as Zomro API documents it: `elid`,

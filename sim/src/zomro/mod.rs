@@ -8,7 +8,10 @@ mod catalog;
 mod form;
 mod instances;
 mod oob;
+mod shape;
 mod wire;
+
+pub use shape::ShapeBody;
 
 use crate::http::{strip_prefix, ApiRequest, ApiResponse, CloudApi};
 use instances::Instance;
@@ -54,6 +57,8 @@ pub struct Zomro {
     errors: Vec<ErrorRule>,
     next_id: u64,
     next_address: u64,
+    /// Answer shapes where the document is silent (`shape.rs`).
+    shape: shape::Shape,
 }
 
 impl Zomro {
@@ -68,6 +73,7 @@ impl Zomro {
             // Zomro API, parameter table: `elid 5113119`.
             next_id: 5113119,
             next_address: 0,
+            shape: Default::default(),
         }
     }
 
@@ -219,7 +225,7 @@ impl CloudApi for Zomro {
             "instances": self
                 .instances
                 .values()
-                .map(|i| wire::flatten(&i.render()))
+                .map(|i| wire::flatten(&i.render(&Default::default())))
                 .collect::<Vec<_>>(),
             "sessions": {"active": self.sessions.len() - expired, "expired": expired},
         })

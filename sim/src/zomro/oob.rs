@@ -56,14 +56,17 @@ impl Zomro {
                 .to_string();
             set_field(instance, key, text)?;
         }
-        Ok(flatten(&instance.render()))
+        Ok(flatten(&instance.render(&Default::default())))
     }
 
     /// Removes an instance at once; answers it flattened.
     pub fn remove_instance(&mut self, id: &str, now: u64) -> Result<Value, SimError> {
         self.advance(now);
         let key = self.stored(id)?.id;
-        let removed = self.instances.remove(&key).map(|i| flatten(&i.render()));
+        let removed = self
+            .instances
+            .remove(&key)
+            .map(|i| flatten(&i.render(&Default::default())));
         removed.ok_or_else(|| SimError::new(404, "no such instance"))
     }
 
@@ -84,6 +87,7 @@ fn set_field(instance: &mut Instance, key: &str, value: String) -> Result<(), Si
         "pricelist" => instance.pricelist = value,
         "instances_os" => instance.os = value,
         "ip" => instance.ip = value,
+        "createdate" => instance.created = value,
         other => return Err(SimError::new(400, format!("{other} cannot be patched"))),
     }
     Ok(())

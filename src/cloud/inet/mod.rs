@@ -36,6 +36,8 @@ pub struct InetClient {
     http: HttpClient,
     base: String,
     token: String,
+    /// The offset iNET's clock prints dates in (`time_zone`).
+    time_zone: time::UtcOffset,
 }
 
 /// iNET answers 409 "busy" while a transition runs: not carried out, safe to repeat.
@@ -155,10 +157,15 @@ fn power_of(server: &wire::Server) -> Option<PowerState> {
 }
 
 /// The domain VPS from the detail and, when read, `getserver`.
-fn to_vps(detail: wire::VpsDetail, server: Option<&wire::Server>) -> Result<Vps, CloudError> {
+fn to_vps(
+    detail: wire::VpsDetail,
+    server: Option<&wire::Server>,
+    zone: time::UtcOffset,
+) -> Result<Vps, CloudError> {
     let created_at = wire::created_at(
         detail.created_date.as_deref(),
         &format!("VPS {}", detail.id),
+        zone,
     )?;
     let extend = detail.extend();
     let flavor = server.and_then(|s| s.flavor.as_ref());
@@ -194,6 +201,7 @@ impl InetClient {
             http,
             base: settings.endpoint.trim_end_matches('/').to_string(),
             token: token.clone(),
+            time_zone: settings.time_zone,
         })
     }
 
@@ -257,7 +265,7 @@ impl InetClient {
             let path = list_path(page, name, status);
             let data: wire::Page<wire::VpsDetail> = self.get(&path).await?;
             for detail in data.content {
-                out.push(to_vps(detail, None)?);
+                out.push(to_vps(detail, None, self.time_zone)?);
             }
             if page >= data.total_pages.min(MAX_PAGES) {
                 tracing::debug!(
@@ -282,7 +290,7 @@ impl InetClient {
             return Ok(None);
         };
         let server = self.server(id).await?;
-        to_vps(detail, server.as_ref()).map(Some)
+        to_vps(detail, server.as_ref(), self.time_zone).map(Some)
     }
 
     /// Polls `getserver` until the server is settled in `target` (docs/design/wire.md, "iNET").
@@ -587,7 +595,7 @@ mod tests {
             "dataExtend": "{\"cpu\": 2, \"ram\": \"2048\", \"disk\": 40, \"ip\": \"103.1.2.3\"}"
         }))
         .unwrap();
-        let vps = to_vps(detail, None).unwrap();
+        let vps = to_vps(detail, None, time::UtcOffset::UTC).unwrap();
         assert_eq!(
             (vps.cpu, vps.memory_mb, vps.disk_gb),
             (Some(2), Some(2048), Some(40))

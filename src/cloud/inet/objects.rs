@@ -12,10 +12,26 @@ use crate::http::{Body, Method};
 use crate::model::*;
 use crate::waiter::{self, Poll};
 
+/// The id a create answered; an answer without one is a loud failure showing it,
+/// which the safe create settles by its look-up (docs/design/wire.md, "iNET").
+fn created_id(operation: &str, answer: &serde_json::Value) -> Result<String, CloudError> {
+    wire::created_id(answer).ok_or_else(|| {
+        crate::cloud::not_understood(
+            operation,
+            "names no id (data.id, or data as the id)",
+            answer,
+        )
+    })
+}
+
 /// The domain snapshot/backup from the wire.
-fn image_to_model(vps: u64, image: wire::Image) -> Result<Backup, CloudError> {
+fn image_to_model(
+    vps: u64,
+    image: wire::Image,
+    zone: time::UtcOffset,
+) -> Result<Backup, CloudError> {
     let what = format!("snapshot or backup {} of VPS {vps}", image.id);
-    let created_at = wire::created_at(image.created_date.as_deref(), &what)?;
+    let created_at = wire::created_at(image.created_date.as_deref(), &what, zone)?;
     Ok(Backup {
         id: format!("{vps}/{}", image.id),
         vps_id: vps.to_string(),
@@ -29,9 +45,13 @@ fn image_to_model(vps: u64, image: wire::Image) -> Result<Backup, CloudError> {
 }
 
 /// The domain volume from the wire.
-fn volume_to_model(vps: u64, volume: wire::Volume) -> Result<Volume, CloudError> {
+fn volume_to_model(
+    vps: u64,
+    volume: wire::Volume,
+    zone: time::UtcOffset,
+) -> Result<Volume, CloudError> {
     let what = format!("volume {} of VPS {vps}", volume.id);
-    let created_at = wire::created_at(volume.created_date.as_deref(), &what)?;
+    let created_at = wire::created_at(volume.created_date.as_deref(), &what, zone)?;
     Ok(Volume {
         id: format!("{vps}/{}", volume.id),
         vps_id: vps.to_string(),
@@ -48,8 +68,12 @@ impl InetClient {
     async fn images_of(&self, vps: u64, kind: &str) -> Result<Option<Vec<Backup>>, CloudError> {
         // iNET doc, "Danh sách Snapshot" / "Danh sách Backup": GET /vps/{id}/snapshot|backup.
         let list: Option<Vec<wire::Image>> = self.find(&format!("/vps/{vps}/{kind}")).await?;
-        list.map(|l| l.into_iter().map(|i| image_to_model(vps, i)).collect())
-            .transpose()
+        list.map(|l| {
+            l.into_iter()
+                .map(|i| image_to_model(vps, i, self.time_zone))
+                .collect()
+        })
+        .transpose()
     }
 
     /// One snapshot or backup; `None` when it (or its VPS) does not exist.
@@ -128,11 +152,12 @@ impl InetClient {
             &intent,
             || async {
                 let list: Vec<wire::Image> = self.get(&path).await?;
-                Ok(list.into_iter().map(|s| (s.id.clone(), s)).collect())
+                Ok(list.into_iter().map(|s| (s.id.clone(), s.id)).collect())
             },
             || async {
-                let made: wire::Image = self.call(request.clone()).await?;
-                Ok((made.id.clone(), made))
+                let answer: serde_json::Value = self.call(request.clone()).await?;
+                let id = created_id(&format!("iNET POST {path}"), &answer)?;
+                Ok((id.clone(), id))
             },
         )
         .await?;
@@ -155,10 +180,11 @@ impl InetClient {
         let what = format!("iNET snapshot {sub} of VPS {vps}");
         waiter::wait_for(&what, timeout, || async {
             match self.find_image(vps, "snapshot", sub).await? {
-                Some(s) if s.status == "available" => Ok(Poll::Done(s)),
+                Some(s) if wire::is_ready(&s.status) => Ok(Poll::Done(s)),
                 Some(s) if s.status == "error" => Ok(Poll::Failed(
                     "iNET reports the snapshot in status error".into(),
                 )),
+                // Any other word is still pending; a timeout names it.
                 Some(s) => Ok(Poll::Pending(format!("status {}", s.status))),
                 None => Ok(Poll::Failed(
                     "the snapshot disappeared while it was being made".into(),
@@ -183,7 +209,7 @@ impl InetClient {
         self.volumes_of(vps)
             .await?
             .and_then(|list| list.into_iter().find(|v| v.id == sub))
-            .map(|v| volume_to_model(vps, v))
+            .map(|v| volume_to_model(vps, v, self.time_zone))
             .transpose()
     }
 
@@ -217,12 +243,13 @@ impl InetClient {
                 Ok(now
                     .into_iter()
                     .filter(|v| v.image.as_deref().is_none_or(|i| i == image))
-                    .map(|v| (v.id.clone(), v))
+                    .map(|v| (v.id.clone(), v.id))
                     .collect())
             },
             || async {
-                let made: wire::Volume = self.call(request.clone()).await?;
-                Ok((made.id.clone(), made))
+                let answer: serde_json::Value = self.call(request.clone()).await?;
+                let id = created_id(&format!("iNET POST /vps/{vps}/volume"), &answer)?;
+                Ok((id.clone(), id))
             },
         )
         .await?;

@@ -38,6 +38,33 @@ fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     })
 }
 
+/// A status word in lower case: iNET's status words are read in any case
+/// (docs/design/wire.md, "iNET").
+fn lower_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(id_text(d)?.trim().to_lowercase())
+}
+
+/// The id of an object a create answered (docs/design/wire.md, "iNET" snapshot and
+/// volume create): `data.id`, or `data` itself when it is a bare id (a number or a
+/// text); `None` when the answer names none.
+pub fn created_id(data: &Value) -> Option<String> {
+    let id = match data {
+        Value::Object(map) => map.get("id")?,
+        other => other,
+    };
+    match id {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// Whether a snapshot's status says it is ready: `available` (the simulator's and
+/// OpenStack's word) or `active` (Glance's word for a ready image), in any case.
+pub fn is_ready(status: &str) -> bool {
+    matches!(status, "available" | "active")
+}
+
 /// A number that may come as a JSON number or a numeric string.
 fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(match Value::deserialize(d)? {
@@ -136,8 +163,8 @@ pub struct Flavor {
 /// iNET doc, "Thông tin Server VPS".
 #[derive(Debug, Deserialize)]
 pub struct Server {
-    /// active, shutoff, error (and transition words).
-    #[serde(default)]
+    /// active, shutoff, error (and transition words), in lower case.
+    #[serde(default, deserialize_with = "lower_text")]
     pub status: String,
     /// Hardware.
     #[serde(default)]
@@ -212,8 +239,8 @@ pub struct Image {
     /// Name.
     #[serde(default)]
     pub name: String,
-    /// creating, available, error.
-    #[serde(default)]
+    /// creating, available, error, in lower case.
+    #[serde(default, deserialize_with = "lower_text")]
     pub status: String,
     /// GB.
     #[serde(default, deserialize_with = "lenient_i64")]
@@ -274,12 +301,16 @@ const DATE_LAYOUTS: [&str; 2] = [
     "[day padding:none]/[month padding:none]/[year] [hour padding:none]:[minute]:[second]",
 ];
 
-/// A `createdDate` as RFC 3339 in UTC (iNET's clock is taken as UTC,
-/// docs/design/wire.md, "Dates"). Absent or empty is `None`; a text that is no date
-/// (or a day that does not exist, such as a month above 12 from a MM/dd reading) is
-/// an error naming `what`, never state.
-pub fn created_at(created: Option<&str>, what: &str) -> Result<Option<String>, CloudError> {
-    crate::timefmt::optional_utc_date(created, &DATE_LAYOUTS).map_err(|text| {
+/// A `createdDate` as RFC 3339 in UTC, iNET's clock read at `zone` (UTC unless
+/// `time_zone` says otherwise, docs/design/wire.md, "Dates"). Absent or empty is
+/// `None`; a text that is no date (or a day that does not exist, such as a month
+/// above 12 from a MM/dd reading) is an error naming `what`, never state.
+pub fn created_at(
+    created: Option<&str>,
+    what: &str,
+    zone: time::UtcOffset,
+) -> Result<Option<String>, CloudError> {
+    crate::timefmt::optional_date(created, &DATE_LAYOUTS, zone).map_err(|text| {
         CloudError::Protocol(format!(
             "iNET answered `createdDate: {text:?}` for {what}: not a date in the form iNET \
                  prints (dd/MM/yyyy HH:mm)"
@@ -293,7 +324,7 @@ mod tests {
 
     #[test]
     fn dates_are_day_first_instants_or_errors() {
-        let read = |t| created_at(Some(t), "VPS 1001");
+        let read = |t| created_at(Some(t), "VPS 1001", time::UtcOffset::UTC);
         assert_eq!(
             read("25/03/2026 14:07").unwrap().as_deref(),
             Some("2026-03-25T14:07:00Z")
@@ -302,7 +333,17 @@ mod tests {
             read("5/3/2026 14:07:09").unwrap().as_deref(),
             Some("2026-03-05T14:07:09Z")
         );
-        assert_eq!(created_at(None, "VPS 1001").unwrap(), None);
+        assert_eq!(
+            created_at(None, "VPS 1001", time::UtcOffset::UTC).unwrap(),
+            None
+        );
+        let vietnam = crate::timefmt::parse_offset("+07:00").unwrap();
+        assert_eq!(
+            created_at(Some("25/03/2026 14:07"), "VPS 1001", vietnam)
+                .unwrap()
+                .as_deref(),
+            Some("2026-03-25T07:07:00Z")
+        );
         for bad in [
             "03/25/2026 14:07",
             "31/02/2026 10:00",

@@ -48,6 +48,8 @@ pub struct StarVCenterClient {
     backup_vms: Mutex<HashMap<String, String>>,
     /// Snapshot/disk id → VM id, learnt from creates and scans (listed per VM).
     owners: Mutex<HashMap<(objects::Owned, String), String>>,
+    /// The offset the installation's clock prints dates in (`time_zone`).
+    time_zone: time::UtcOffset,
 }
 
 impl StarVCenterClient {
@@ -70,6 +72,7 @@ impl StarVCenterClient {
             task_log: AtomicBool::new(true),
             backup_vms: Mutex::new(HashMap::new()),
             owners: Mutex::new(HashMap::new()),
+            time_zone: settings.time_zone,
         })
     }
 
@@ -86,10 +89,21 @@ impl StarVCenterClient {
         }
     }
 
-    /// Sends and decodes one call.
+    /// Sends and decodes one call; its dates are read at the cloud's clock offset
+    /// (`time_zone`), an answer with an impossible date is an error naming it.
     async fn send(&self, request: Request) -> Result<Reply, CloudError> {
         let response = self.http.send(&request).await?;
-        wire::decode(&response)
+        let mut reply = wire::decode(&response)?;
+        if let Err((key, text)) = wire::read_dates(&mut reply.data, self.time_zone) {
+            let path = request.url.strip_prefix(&self.base).unwrap_or(&request.url);
+            let lacks = format!("shows {key} {text:?}, which is no date (yyyy-mm-dd HH:MM:SS)");
+            return Err(crate::cloud::not_understood(
+                &format!("StarVCenter {path}"),
+                &lacks,
+                &reply.data,
+            ));
+        }
+        Ok(reply)
     }
 
     /// A call that only reads (safe to repeat even when sent as POST).
@@ -112,37 +126,82 @@ impl StarVCenterClient {
         params: Value,
         timeout: Duration,
     ) -> Result<Reply, CloudError> {
-        self.change_request(path, self.request(method, path, Some(params)), timeout)
+        let request = self.request(method, path, Some(params));
+        let vm = self.vm_of(&request);
+        self.change_request(path, request, vm.as_deref(), timeout)
             .await
     }
 
-    /// [`Self::change`] for a request built by the caller. While the VM stays locked
-    /// the request is sent again (nothing was done); any other failure of a request
-    /// that is not idempotent ends the loop as it is, so an unknown outcome reaches
-    /// the caller's look-up and is never re-sent from here.
+    /// [`Self::change`] for a request built by the caller, about VM `vm` when known.
+    /// While the VM stays locked the request is sent again (nothing was done); any
+    /// other failure of a request that is not idempotent ends the loop as it is, so an
+    /// unknown outcome reaches the caller's look-up and is never re-sent from here.
     async fn change_request(
         &self,
         path: &str,
         request: Request,
+        vm: Option<&str>,
         timeout: Duration,
     ) -> Result<Reply, CloudError> {
-        match self.send(request.clone()).await {
-            Err(CloudError::Http(HttpError::Busy { reason, .. })) => {
-                let what = format!("StarVCenter {path} (the VM is locked: {reason})");
-                waiter::wait_for(&what, timeout, || async {
-                    match self.send(request.clone()).await {
-                        Err(CloudError::Http(HttpError::Busy { reason, .. })) => {
-                            Ok(Poll::Pending(format!("still locked: {reason}")))
-                        }
-                        Ok(reply) => Ok(Poll::Done(Ok(reply))),
-                        Err(e) if !request.idempotent => Ok(Poll::Done(Err(e))),
-                        Err(e) => Err(e),
-                    }
-                })
-                .await
-                .and_then(|outcome| outcome)
+        let first = self.send(request.clone()).await;
+        let reason = match &first {
+            Err(e) => self.busy_reason(vm, e).await,
+            Ok(_) => None,
+        };
+        let Some(reason) = reason else {
+            return first;
+        };
+        let what = format!("StarVCenter {path} (the VM is locked: {reason})");
+        waiter::wait_for(&what, timeout, || async {
+            match self.send(request.clone()).await {
+                Ok(reply) => Ok(Poll::Done(Ok(reply))),
+                Err(e) => match self.busy_reason(vm, &e).await {
+                    Some(reason) => Ok(Poll::Pending(format!("still locked: {reason}"))),
+                    None if !request.idempotent => Ok(Poll::Done(Err(e))),
+                    None => Err(e),
+                },
             }
-            other => other,
+        })
+        .await
+        .and_then(|outcome| outcome)
+    }
+
+    /// Why a failed change counts as busy (docs/design/wire.md, "StarVCenter" lock
+    /// refusals): the HTTP layer's busy answer (a message naming a lock), or a refusal
+    /// (`result: "1"`) of a call about a VM whose detail shows a non-zero lock code
+    /// (附表2: a locked VM "不能做任何操作"), whatever the message says.
+    async fn busy_reason(&self, vm: Option<&str>, error: &CloudError) -> Option<String> {
+        match error {
+            CloudError::Http(HttpError::Busy { reason, .. }) => Some(reason.clone()),
+            CloudError::Api {
+                status: 200,
+                message,
+            } => {
+                let vm = vm?;
+                let raw = self.vm_raw(vm).await.ok()??;
+                let code = wire::lock_code(&raw).filter(|c| c != "0")?;
+                Some(format!(
+                    "{message}; VM {vm} shows lock code {code} ({})",
+                    wire::lock_name(&code)
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// The VM a change is about: `vm.id` or a `*.vmid` of its `KEY_PARAM`, or the id
+    /// of `DELETE cloudvm/{vmId}` (2.2.7).
+    fn vm_of(&self, request: &Request) -> Option<String> {
+        if let Body::Base64JsonField { json, .. } = &request.body {
+            let keys = ["vm.id", "backup.vmid", "snapshot.vmid", "vdisk.vmid"];
+            if let Some(id) = keys.iter().find_map(|k| text(json, k)) {
+                return Some(id);
+            }
+        }
+        let rest = request.url.strip_prefix(&self.base)?;
+        match rest.trim_matches('/').split('/').collect::<Vec<_>>()[..] {
+            ["cloudvm", id] if request.method == Method::Delete => Some(id.to_string()),
+            _ => None,
         }
     }
 
@@ -160,7 +219,14 @@ impl StarVCenterClient {
         // window; only if it never reaches the target is the change sent once more.
         let deadline = http::deadline_in(timeout);
         let request = self.request(method, path, Some(params)).idempotent(false);
-        let reply = match self.change_request(path, request.clone(), timeout).await {
+        let vm = self
+            .vm_of(&request)
+            .or_else(|| target.vm().map(str::to_string));
+        let vm = vm.as_deref();
+        let reply = match self
+            .change_request(path, request.clone(), vm, timeout)
+            .await
+        {
             Ok(reply) => reply,
             Err(CloudError::Http(e)) if e.is_ambiguous() => {
                 let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -170,7 +236,7 @@ impl StarVCenterClient {
                     Ok(()) => return Ok(Reply::default()),
                     Err(CloudError::Timeout { .. }) => {
                         let left = deadline.saturating_duration_since(std::time::Instant::now());
-                        self.change_request(path, request, left).await?
+                        self.change_request(path, request, vm, left).await?
                     }
                     Err(e) => return Err(e),
                 }
@@ -184,23 +250,40 @@ impl StarVCenterClient {
     }
 
     /// Every item of a paged search (`page.everypagenum` 30, until `dataCount`).
+    /// Whether `page.startnum` is a page number or the position of the first item is
+    /// read from the second page (docs/design/wire.md, "StarVCenter" paging): asked
+    /// for `startnum` 2, a cloud reading positions answers the first page shifted by
+    /// one, so its overlap is dropped and the next start is the next position.
     async fn search_all(&self, path: &str, filter: Value) -> Result<Vec<Value>, CloudError> {
-        let mut out = Vec::new();
+        let mut out: Vec<Value> = Vec::new();
+        let mut start: i64 = 1;
+        let mut positions = false;
         for page in 1.. {
             if page > crate::http::MAX_PAGES {
                 return Err(crate::http::endless_paging(path, out.len()));
             }
             let mut params = filter.clone();
-            params["page.startnum"] = json!(page.to_string());
+            params["page.startnum"] = json!(start.to_string());
             params["page.everypagenum"] = json!(PAGE.to_string());
             let reply = self.read(Method::Post, path, Some(params)).await?;
-            let batch = items(&reply.data);
+            let mut batch = items(&reply.data);
             let got = batch.len();
+            if page == 2 && shifted_by_one(&out, &batch) {
+                tracing::debug!("StarVCenter {path}: page.startnum is read as a start position");
+                positions = true;
+                batch.drain(..(out.len() - 1).min(got));
+            }
+            let fresh = batch.len();
             out.extend(batch);
             let total = reply.data_count.unwrap_or(out.len() as i64);
-            if got == 0 || out.len() as i64 >= total || (got as i64) < PAGE {
+            if got == 0 || fresh == 0 || out.len() as i64 >= total || (got as i64) < PAGE {
                 break;
             }
+            start = if positions {
+                out.len() as i64 + 1
+            } else {
+                i64::from(page) + 1
+            };
         }
         Ok(out)
     }
@@ -221,11 +304,19 @@ impl StarVCenterClient {
         LF: std::future::Future<Output = Result<Vec<String>, CloudError>>,
     {
         let created = safe_create_ids(intent, list, || async {
+            // A create refused on a locked VM made nothing: sent again once unlocked.
+            let request = self.request(Method::Post, path, Some(params.clone()));
+            let vm = self.vm_of(&request);
             let reply = self
-                .send(self.request(Method::Post, path, Some(params.clone())))
+                .change_request(path, request, vm.as_deref(), sync_limit())
                 .await?;
-            let id = id_of(&reply)
-                .ok_or_else(|| CloudError::Protocol(format!("{path} answered no id")))?;
+            let id = id_of(&reply).ok_or_else(|| {
+                crate::cloud::not_understood(
+                    &format!("StarVCenter {path}"),
+                    "names no id",
+                    &reply.data,
+                )
+            })?;
             Ok((id, reply))
         })
         .await?;
@@ -405,6 +496,45 @@ impl StarVCenterClient {
             .map(|_| ())
     }
 
+    /// Reboots a running VM: softly with `cloudvm/restart` (2.2.14), which needs the
+    /// VM to say it can (`vm.reboot.enable`, 2.2.2); hard by cutting the power
+    /// (`cloudvm/destroy`, 2.2.5) and starting it (`cloudvm/start`, 2.2.4). Either way
+    /// it waits until the VM runs again, unlocked.
+    async fn restart(&self, id: &str, hard: bool, timeout: Duration) -> Result<(), CloudError> {
+        let now = self
+            .vm_raw(id)
+            .await?
+            .ok_or_else(|| CloudError::NotFound(format!("StarVCenter VM {id}")))?;
+        let state = text(&now, "vm.state").unwrap_or_default();
+        if state != "1" {
+            return Err(CloudError::Unsupported(format!(
+                "StarVCenter VM {id} is not running ({}): only a running VM reboots. Start it with power_state = \"running\".",
+                wire::state_word(&state)
+            )));
+        }
+        let running = || Target::VmState(id.into(), "1".into());
+        let params = json!({ "vm.id": id });
+        if !hard {
+            if flag(&now, "vm.reboot.enable") == Some(false) {
+                return Err(CloudError::Unsupported(format!(
+                    "StarVCenter VM {id} cannot restart its system (vm.reboot.enable is false): set `hard = true` to power it off and on (cloudvm/destroy, cloudvm/start)."
+                )));
+            }
+            return self
+                .run(Method::Put, "cloudvm/restart", params, running(), timeout)
+                .await
+                .map(|_| ());
+        }
+        let deadline = http::deadline_in(timeout);
+        let off = Target::VmState(id.into(), "0".into());
+        self.run(Method::Put, "cloudvm/destroy", params.clone(), off, timeout)
+            .await?;
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        self.run(Method::Put, "cloudvm/start", params, running(), left)
+            .await
+            .map(|_| ())
+    }
+
     /// `POST cloudvm/create` for one VM; its id and `jobstartid`.
     async fn post_create(&self, spec: &VpsSpec) -> Result<(String, Option<String>), CloudError> {
         let mut params = json!({
@@ -425,12 +555,8 @@ impl StarVCenterClient {
         let reply = self
             .send(self.request(Method::Post, "cloudvm/create", Some(params)))
             .await?;
-        let first = items(&reply.data)
-            .into_iter()
-            .next()
-            .ok_or_else(|| CloudError::Protocol("cloudvm/create answered no VM".into()))?;
-        let id = text(&first, "vm.id")
-            .ok_or_else(|| CloudError::Protocol("cloudvm/create answered no vm.id".into()))?;
+        let id = wire::id_of(&reply, "cloudvm/create", "vm.id")?;
+        let first = items(&reply.data).into_iter().next().unwrap_or_default();
         Ok((id, text(&first, "jobstartid").or(reply.startid)))
     }
 
@@ -449,6 +575,13 @@ impl StarVCenterClient {
             Err(e) => Err(e),
         }
     }
+}
+
+/// Whether `next`, asked for with `page.startnum` 2, is `first` shifted by one item:
+/// the cloud reads `startnum` as the position of the first item, not a page number.
+fn shifted_by_one(first: &[Value], next: &[Value]) -> bool {
+    let overlap = first.len().saturating_sub(1).min(next.len());
+    overlap > 0 && next[..overlap] == first[1..=overlap]
 }
 
 /// Limit of a synchronous change that may meet a locked VM: what is left of the
@@ -568,6 +701,8 @@ impl Cloud for StarVCenterClient {
         use Feature::*;
         match feature {
             Vps | Backup | Vpc | VpsRestore => Capability::crud(),
+            // Soft: cloudvm/restart (2.2.14); hard: cloudvm/destroy then cloudvm/start.
+            VpsReboot => Capability::from_letters("CRUD", ""),
             // Part 2 (issue 4).
             SecurityGroup | Slb => Capability::crud(),
             Router => Capability::from_letters("CRUF", ""),
@@ -614,6 +749,9 @@ impl Cloud for StarVCenterClient {
                 change: Change::Replace("StarVCenter cannot rename a snapshot (cloudvm/snapshot/modify changes only the description)".into()),
             }),
             (Feature::Snapshot, "description") => Some(AttrRule::in_place()),
+            // StarVCenter API 2.12.2 marks `slb.appid` required and no answer names the
+            // token's tenant (docs/design/wire.md, "StarVCenter" calls, SLB).
+            (Feature::Slb, "tenant_id") => Some(AttrRule::replace("StarVCenter sets a load balancer's tenant (slb.appid) only when it is added").required()),
             (Feature::Volume, "size_gb") => Some(AttrRule::in_place().required()),
             (Feature::Volume, "description") => Some(AttrRule::replace("StarVCenter sets a disk's description only when it is added (there is no disk modify call)")),
             (Feature::Volume, "image") => Some(AttrRule::unsupported("StarVCenter adds blank disks: remove `image` (format the disk in the guest).")),
@@ -714,22 +852,22 @@ impl Cloud for StarVCenterClient {
         }
     }
 
+    async fn reboot_vps(&self, id: &str, hard: bool, timeout: Duration) -> Result<(), CloudError> {
+        self.restart(id.trim(), hard, timeout).await
+    }
+
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         if self.vm_raw(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
-        // StarVCenter API 2.2.7: DELETE cloudvm/{vmId}, answering startid.
-        let request = self.request(Method::Delete, &format!("cloudvm/{}", id.trim()), None);
-        let reply = match self.send(request).await {
-            Err(CloudError::Http(HttpError::Busy { .. })) => {
-                self.change(
-                    Method::Delete,
-                    &format!("cloudvm/{}", id.trim()),
-                    json!({}),
-                    timeout,
-                )
-                .await?
-            }
+        // StarVCenter API 2.2.7: DELETE cloudvm/{vmId}, answering startid; refused
+        // while the VM is locked.
+        let path = format!("cloudvm/{}", id.trim());
+        let request = self.request(Method::Delete, &path, None);
+        let reply = match self
+            .change_request(&path, request, Some(id.trim()), timeout)
+            .await
+        {
             Err(e) if is_gone(&e, id) => return Ok(Deleted::Gone),
             other => other?,
         };
@@ -941,9 +1079,7 @@ impl Cloud for StarVCenterClient {
                     Some(Value::Object(params.clone())),
                 ))
                 .await?;
-            let id = text(&reply.data, "app.id").ok_or_else(|| {
-                CloudError::Protocol("cloudTenant/create answered no app.id".into())
-            })?;
+            let id = wire::id_of(&reply, "cloudTenant/create", "app.id")?;
             Ok((id, ()))
         })
         .await?;

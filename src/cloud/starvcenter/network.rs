@@ -311,9 +311,7 @@ impl StarVCenterClient {
                 super::sync_limit(),
             )
             .await?;
-        text(&reply.data, "aclrule.id").ok_or_else(|| {
-            CloudError::Protocol("cloudsegroup/rule/add answered no aclrule.id".into())
-        })
+        wire::id_of(&reply, "cloudsegroup/rule/add", "aclrule.id")
     }
 
     /// `DELETE cloudsegroup/rule/{id}` (2.18.3); an absent rule is fine.
@@ -403,7 +401,12 @@ impl StarVCenterClient {
         p.insert("slb.vmid".into(), json!(spec.router_vps_id));
         put(&mut p, "slb.realport", spec.backend_port);
         put(&mut p, "slb.http.urlpath", spec.url_path.as_ref());
-        put(&mut p, "slb.appid", spec.tenant_id.as_ref());
+        // 2.12.2 requires `slb.appid`; the plan refuses a load balancer without it.
+        let tenant = spec.tenant_id.as_ref().filter(|t| !t.trim().is_empty());
+        let tenant = tenant.ok_or_else(|| {
+            CloudError::Unsupported("set `tenant_id`: StarVCenter requires the owning tenant (slb.appid) to add a load balancer".into())
+        })?;
+        p.insert("slb.appid".into(), json!(tenant));
         if let (Some(cert), Some(key)) = (&spec.https_certificate, &spec.https_private_key) {
             register_key(key);
             p.insert("slb.https.cert.text".into(), json!(cert));
@@ -412,8 +415,7 @@ impl StarVCenterClient {
         let reply = self
             .send(self.request(Method::Post, "cloudslb/add", Some(Value::Object(p))))
             .await?;
-        text(&reply.data, "slb.id")
-            .ok_or_else(|| CloudError::Protocol("cloudslb/add answered no slb.id".into()))
+        wire::id_of(&reply, "cloudslb/add", "slb.id")
     }
 
     /// Creates an SLB under the safe-create rule.
@@ -542,9 +544,7 @@ impl StarVCenterClient {
                 super::sync_limit(),
             )
             .await?;
-        text(&reply.data, "realnode.id").ok_or_else(|| {
-            CloudError::Protocol("cloudslb/realnode/add answered no realnode.id".into())
-        })
+        wire::id_of(&reply, "cloudslb/realnode/add", "realnode.id")
     }
 
     /// `PUT cloudslb/realnode/modify` (2.13.3): port and weight.
@@ -597,9 +597,8 @@ impl StarVCenterClient {
             let reply = self
                 .send(self.request(Method::Post, "vroute/create", Some(params.clone())))
                 .await?;
+            let id = wire::id_of(&reply, "vroute/create", "vm.id")?;
             let first = items(&reply.data).into_iter().next().unwrap_or_default();
-            let id = text(&first, "vm.id")
-                .ok_or_else(|| CloudError::Protocol("vroute/create answered no vm.id".into()))?;
             Ok((id, text(&first, "jobstartid").or(reply.startid)))
         })
         .await?;

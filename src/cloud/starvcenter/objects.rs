@@ -253,8 +253,7 @@ impl StarVCenterClient {
         let reply = self
             .change(Method::Post, path, params.clone(), timeout)
             .await?;
-        let id = text(&reply.data, id_key)
-            .ok_or_else(|| CloudError::Protocol(format!("{path} answered no {id_key}")))?;
+        let id = wire::id_of(&reply, path, id_key)?;
         Ok((id, reply.startid))
     }
 

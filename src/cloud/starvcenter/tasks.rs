@@ -34,6 +34,20 @@ pub enum Target {
     Router(String),
 }
 
+impl Target {
+    /// The VM the work holds locked (a router is a VM too).
+    pub fn vm(&self) -> Option<&str> {
+        match self {
+            Target::VmState(id, _) | Target::VmSettled(id) | Target::VmGone(id) => Some(id),
+            Target::Backup(vm, _)
+            | Target::Snapshot(vm, _)
+            | Target::Disk(vm, _, _)
+            | Target::DiskGone(vm, _) => Some(vm),
+            Target::Router(id) => Some(id),
+        }
+    }
+}
+
 /// What one task-log query said.
 enum TaskLog {
     /// Terminal success: go on to check the object.
@@ -76,32 +90,46 @@ impl StarVCenterClient {
         .await
     }
 
-    /// One task-log query; a not-found path switches the log off for this instance.
+    /// One task-log query. The path is the project's assumption (docs/design/wire.md,
+    /// "StarVCenter" task log), so any answer that is not a task record (a 404, a
+    /// refusal, an empty `data`, a page that is not base64(JSON)) switches the log off
+    /// for this instance and the wait polls the object; a not-found naming this task
+    /// does so for this task only. Only transport failures and a refused token stay
+    /// errors.
     async fn task_log(&self, startid: &str) -> Result<TaskLog, CloudError> {
         if !self.task_log.load(Ordering::Relaxed) {
             return Ok(TaskLog::Unknown);
         }
         let params = json!({ "task.startid": startid });
-        let reply = match self
+        let answer = self
             .read(Method::Post, "cloudtask/search", Some(params))
-            .await
-        {
-            Ok(reply) => reply,
-            Err(CloudError::Api { status: 404, .. }) => {
-                tracing::info!("StarVCenter has no task log at cloudtask/search (not found): polling objects instead from now on");
-                self.task_log.store(false, Ordering::Relaxed);
-                return Ok(TaskLog::Unknown);
+            .await;
+        let record = match &answer {
+            Ok(reply) => wire::items(&reply.data)
+                .into_iter()
+                .next()
+                .filter(|task| text(task, "task.result").is_some()),
+            Err(CloudError::Http(_) | CloudError::Auth(_)) => {
+                return answer.map(|_| TaskLog::Unknown)
             }
-            Err(CloudError::Api { message, .. }) if wire::is_not_found_message(&message) => {
+            Err(CloudError::Api { message, .. }) if wire::is_not_found_of(message, startid) => {
                 tracing::info!("StarVCenter task log does not know task {startid} ({message}): polling the object");
                 return Ok(TaskLog::Unknown);
             }
-            Err(e) => return Err(e),
+            Err(_) => None,
         };
-        let task = wire::items(&reply.data)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        let Some(task) = record else {
+            let why = match &answer {
+                Ok(reply) => format!(
+                    "no task record in {}",
+                    crate::secrets::redact(&reply.data.to_string())
+                ),
+                Err(e) => e.to_string(),
+            };
+            tracing::info!("StarVCenter cloudtask/search gave no task record ({why}): polling objects instead from now on");
+            self.task_log.store(false, Ordering::Relaxed);
+            return Ok(TaskLog::Unknown);
+        };
         let code = text(&task, "task.result").unwrap_or_default();
         let info = text(&task, "task.resultinfo").unwrap_or_default();
         Ok(match code.as_str() {
@@ -111,8 +139,7 @@ impl StarVCenterClient {
                 wire::task_code_name(&code),
                 int(&task, "task.progress").unwrap_or(0)
             )),
-            "" => TaskLog::Unknown,
-            _ => TaskLog::Failed(if info.is_empty() {
+            "1" | "4" | "5" | "6" | "7" => TaskLog::Failed(if info.is_empty() {
                 format!("task-log code {code} ({})", wire::task_code_name(&code))
             } else {
                 format!(
@@ -120,6 +147,10 @@ impl StarVCenterClient {
                     wire::task_code_name(&code)
                 )
             }),
+            // A code 附表4 lacks: still pending; a timeout names it.
+            other => TaskLog::Running(format!(
+                "task-log code {other} (not in the task-log code table)"
+            )),
         })
     }
 

@@ -92,6 +92,29 @@ pub fn text(value: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// The id a create answered under `key` (docs/design/wire.md, "StarVCenter" created
+/// ids): in `data` as an object or as the first element of an array, or `data`
+/// itself when it is a bare id; `None` when the answer names none.
+pub fn created_id(data: &Value, key: &str) -> Option<String> {
+    match data {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => items(data).first().and_then(|first| text(first, key)),
+    }
+}
+
+/// The id a create answered under `key`, or a loud failure that shows the answer
+/// (an unknown outcome: the caller's safe create looks the object up).
+pub fn id_of(reply: &Reply, path: &str, key: &str) -> Result<String, CloudError> {
+    created_id(&reply.data, key).ok_or_else(|| {
+        crate::cloud::not_understood(
+            &format!("StarVCenter {path}"),
+            &format!("names no {key}"),
+            &reply.data,
+        )
+    })
+}
+
 /// A field as an integer (numbers or numeric strings; decimals are truncated).
 pub fn int(value: &Value, key: &str) -> Option<i64> {
     match value.get(key)? {
@@ -119,11 +142,45 @@ pub fn items(data: &Value) -> Vec<Value> {
     }
 }
 
+/// The names of the lock codes 1–14 (StarVCenter API 附表2 "虚拟锁定代码"; 0 is 未锁定).
+pub const LOCK_NAMES: [&str; 14] = [
+    "跨主机迁移中",
+    "跨存储迁移中",
+    "备份创建中",
+    "备份还原中",
+    "快照创建中",
+    "快照还原中",
+    "启动中",
+    "停止中",
+    "导出中",
+    "导入中",
+    "被克隆中",
+    "安装中",
+    "克隆中",
+    "移动中",
+];
+
 /// Whether a `resultinfo` says the VM is locked (StarVCenter API 附表2: a locked VM
-/// "不能做任何操作" until it is unlocked).
+/// "不能做任何操作" until it is unlocked): "locked" in any case, 锁定, or the name of
+/// any lock code of the table (docs/design/wire.md, "StarVCenter" lock refusals).
 pub fn is_lock_message(message: &str) -> bool {
-    let lower = message.to_lowercase();
-    lower.contains("locked") || message.contains("锁定")
+    message.to_lowercase().contains("locked")
+        || message.contains("锁定")
+        || LOCK_NAMES.iter().any(|name| message.contains(name))
+}
+
+/// The name of a lock code (附表2), `"unknown lock"` for a code the table lacks.
+pub fn lock_name(code: &str) -> &'static str {
+    match code.trim().parse::<usize>() {
+        Ok(0) => "未锁定",
+        Ok(n) if n <= LOCK_NAMES.len() => LOCK_NAMES[n - 1],
+        _ => "unknown lock",
+    }
+}
+
+/// The lock code a VM detail shows (`vm.lock`, 附表2), `None` when it shows none.
+pub fn lock_code(vm: &Value) -> Option<String> {
+    text(vm, "vm.lock")
 }
 
 /// Whether a `resultinfo` says some object does not exist.
@@ -156,35 +213,54 @@ impl Classifier for LockedIsBusy {
     }
 }
 
-/// `yyyy-mm-dd HH:MM:SS` (taken as UTC) → RFC 3339; other shapes are kept as given.
-pub fn to_rfc3339(text: &str) -> Option<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return None;
-    }
-    let parse = || -> Option<String> {
-        let (date, time) = t.split_once(' ')?;
-        let d: Vec<u32> = date
-            .split('-')
-            .map(|x| x.parse().ok())
-            .collect::<Option<_>>()?;
-        let h: Vec<u32> = time
-            .split(':')
-            .map(|x| x.parse().ok())
-            .collect::<Option<_>>()?;
-        if d.len() != 3 || h.len() != 3 {
-            return None;
+/// The forms a StarVCenter date is read in (docs/design/wire.md, "Dates"): the
+/// `yyyy-mm-dd HH:MM:SS` of the simulator and of Java back ends, also with a
+/// fraction (`2024-05-01 10:00:00.0`), without seconds, or a day alone; RFC 3339 and
+/// Unix seconds or milliseconds are accepted too.
+pub const DATE_LAYOUTS: [&str; 4] = [
+    "[year]-[month]-[day] [hour]:[minute]:[second]",
+    "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]",
+    "[year]-[month]-[day] [hour]:[minute]",
+    "[year]-[month]-[day]",
+];
+
+/// Whether an answer's key holds a date (`*.createtime`, `alarm.create.time`,
+/// `alarm.relieve.time`; StarVCenter API 2.2–2.18).
+fn is_date_key(key: &str) -> bool {
+    key.ends_with("createtime") || key.ends_with("create.time") || key.ends_with("relieve.time")
+}
+
+/// Rewrites every date of an answer's `data`, at any depth, as RFC 3339 in UTC,
+/// reading the cloud's clock at `offset`. A blank date stays blank; one that is no
+/// date (or names a day that does not exist) is `Err((key, text))`.
+pub fn read_dates(data: &mut Value, offset: time::UtcOffset) -> Result<(), (String, String)> {
+    match data {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    Value::String(text) if is_date_key(key) && !text.trim().is_empty() => {
+                        *text = crate::timefmt::to_rfc3339_or_unix(text, &DATE_LAYOUTS, offset)
+                            .ok_or_else(|| (key.clone(), text.trim().to_string()))?;
+                    }
+                    Value::Number(n) if is_date_key(key) => {
+                        *value = Value::String(
+                            crate::timefmt::to_rfc3339_or_unix(&n.to_string(), &[], offset)
+                                .ok_or_else(|| (key.clone(), n.to_string()))?,
+                        );
+                    }
+                    other => read_dates(other, offset)?,
+                }
+            }
+            Ok(())
         }
-        Some(crate::timefmt::rfc3339(
-            d[0] as i64,
-            d[1],
-            d[2],
-            h[0],
-            h[1],
-            h[2],
-        ))
-    };
-    Some(parse().unwrap_or_else(|| t.to_string()))
+        Value::Array(items) => items.iter_mut().try_for_each(|v| read_dates(v, offset)),
+        _ => Ok(()),
+    }
+}
+
+/// A date field read by [`read_dates`] (already RFC 3339 in UTC), blank = none.
+pub fn to_rfc3339(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 /// The words `status` shows for VM state codes (StarVCenter API 附表1).
@@ -256,6 +332,19 @@ mod tests {
     }
 
     #[test]
+    fn every_lock_table_name_is_a_lock_refusal() {
+        for name in LOCK_NAMES {
+            assert!(is_lock_message(&format!("{name}，请稍后再试")), "{name}");
+        }
+        assert!(is_lock_message("VM is LOCKED"));
+        assert!(!is_lock_message("操作失败"));
+        assert_eq!(
+            (lock_name("3"), lock_name("0"), lock_name("15")),
+            ("备份创建中", "未锁定", "unknown lock")
+        );
+    }
+
+    #[test]
     fn not_found_counts_only_about_the_object_asked_for() {
         assert!(is_not_found_of(
             "云主机不存在: vm vm-0003 not found",
@@ -276,9 +365,20 @@ mod tests {
             (int(&v, "a"), int(&v, "b"), text(&v, "c"), flag(&v, "d")),
             (Some(2), Some(3), None, Some(true))
         );
+        let mut data = serde_json::json!([{"vm.createtime": "2026-03-25 14:07:09",
+            "alarm.relieve.time": "", "slb.health.retrytime": "3",
+            "x": {"vdisk.createtime": "2026-03-25 14:07:09.0"}, "monitor.createtime": 1774447629000i64}]);
+        let plus3 = crate::timefmt::parse_offset("+03:00").unwrap();
+        read_dates(&mut data, plus3).unwrap();
+        assert_eq!(data[0]["vm.createtime"], "2026-03-25T11:07:09Z");
+        assert_eq!(data[0]["x"]["vdisk.createtime"], "2026-03-25T11:07:09Z");
+        assert_eq!(data[0]["monitor.createtime"], "2026-03-25T14:07:09Z");
+        assert_eq!(data[0]["alarm.relieve.time"], "");
+        assert_eq!(data[0]["slb.health.retrytime"], "3");
+        let mut bad = serde_json::json!({"vm.createtime": "2026-02-30 10:00:00"});
         assert_eq!(
-            to_rfc3339("2024-05-01 10:00:00").unwrap(),
-            "2024-05-01T10:00:00Z"
+            read_dates(&mut bad, time::UtcOffset::UTC),
+            Err(("vm.createtime".into(), "2026-02-30 10:00:00".into()))
         );
     }
 
@@ -322,8 +422,10 @@ mod tests {
 
             #[test]
             fn times_and_codes_never_panic(text in "\\PC{0,30}", y in any::<u32>(), rest in prop::collection::vec(any::<u32>(), 5)) {
-                let _ = to_rfc3339(&text);
-                let _ = to_rfc3339(&format!("{y}-{}-{} {}:{}:{}", rest[0], rest[1], rest[2], rest[3], rest[4]));
+                let mut v = serde_json::json!({"vm.createtime": text.clone()});
+                let _ = read_dates(&mut v, time::UtcOffset::UTC);
+                let mut v = serde_json::json!({"vm.createtime": format!("{y}-{}-{} {}:{}:{}", rest[0], rest[1], rest[2], rest[3], rest[4])});
+                let _ = read_dates(&mut v, time::UtcOffset::UTC);
                 let _ = crate::timefmt::day_first_to_rfc3339(&text);
                 let _ = crate::timefmt::day_first_to_rfc3339(&format!("{}/{}/{y} {}:{}", rest[0], rest[1], rest[2], rest[3]));
                 let _ = crate::timefmt::day_first_to_rfc3339(&format!("{}.{}.{y} {}:{}:{}", rest[0], rest[1], rest[2], rest[3], rest[4]));

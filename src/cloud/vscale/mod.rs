@@ -37,6 +37,8 @@ pub struct VscaleClient {
     base: String,
     token: String,
     plans: OnceCell<Vec<wire::Rplan>>,
+    /// The offset Vscale's clock prints dates in (`time_zone`).
+    time_zone: time::UtcOffset,
 }
 
 /// Vscale answers 409 with "locked" while a task holds a scalet: busy, not failure.
@@ -62,6 +64,7 @@ impl VscaleClient {
             base: settings.endpoint.clone(),
             token: token.clone(),
             plans: OnceCell::new(),
+            time_zone: settings.time_zone,
         })
     }
 
@@ -101,7 +104,7 @@ impl VscaleClient {
             Some(id) => self.rplans().await?.iter().find(|p| &p.id == id).cloned(),
             None => None,
         };
-        scalet_to_vps(scalet, plan.as_ref())
+        scalet_to_vps(scalet, plan.as_ref(), self.time_zone)
     }
 
     /// Waits for the task named by the answer's `VSCALE-TASK-ID`, then for the scalet
@@ -311,9 +314,13 @@ fn error_of(response: &Response) -> CloudError {
     }
 }
 
-fn scalet_to_vps(s: wire::Scalet, plan: Option<&wire::Rplan>) -> Result<Vps, CloudError> {
+fn scalet_to_vps(
+    s: wire::Scalet,
+    plan: Option<&wire::Rplan>,
+    zone: time::UtcOffset,
+) -> Result<Vps, CloudError> {
     let power_state = wire::power_of(&s.status);
-    let created_at = wire::created_at(s.created.as_deref(), &format!("scalet {}", s.ctid))?;
+    let created_at = wire::created_at(s.created.as_deref(), &format!("scalet {}", s.ctid), zone)?;
     Ok(Vps {
         id: s.ctid.to_string(),
         name: s.name,
@@ -337,8 +344,8 @@ fn scalet_to_vps(s: wire::Scalet, plan: Option<&wire::Rplan>) -> Result<Vps, Clo
     })
 }
 
-fn backup_from_wire(b: wire::Backup) -> Result<Backup, CloudError> {
-    let created_at = wire::created_at(b.created.as_deref(), &format!("backup {}", b.id))?;
+fn backup_from_wire(b: wire::Backup, zone: time::UtcOffset) -> Result<Backup, CloudError> {
+    let created_at = wire::created_at(b.created.as_deref(), &format!("backup {}", b.id), zone)?;
     let vps_id = match b.scalet {
         Some(serde_json::Value::Number(n)) => n.to_string(),
         Some(serde_json::Value::String(s)) => s,
@@ -717,7 +724,9 @@ impl Cloud for VscaleClient {
                 }
             }
             match self.find::<wire::Backup>(&format!("/backups/{id}")).await? {
-                Some(b) if b.status == "finished" => Ok(Poll::Done(backup_from_wire(b)?)),
+                Some(b) if b.status == "finished" => {
+                    Ok(Poll::Done(backup_from_wire(b, self.time_zone)?))
+                }
                 Some(b) => Ok(Poll::Pending(format!("status {}", b.status))),
                 None => Ok(Poll::Failed(
                     "the backup disappeared while it was being made".into(),
@@ -734,7 +743,7 @@ impl Cloud for VscaleClient {
     async fn read_backup(&self, id: &str) -> Result<Option<Backup>, CloudError> {
         self.find::<wire::Backup>(&format!("/backups/{}", id.trim()))
             .await?
-            .map(backup_from_wire)
+            .map(|b| backup_from_wire(b, self.time_zone))
             .transpose()
     }
 
@@ -751,7 +760,7 @@ impl Cloud for VscaleClient {
         let backups: Vec<wire::Backup> = self.get("/backups").await?;
         let backups = backups
             .into_iter()
-            .map(backup_from_wire)
+            .map(|b| backup_from_wire(b, self.time_zone))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(backups
             .into_iter()

@@ -75,11 +75,16 @@ const DATE_LAYOUTS: [&str; 2] = [
     "[year]-[month]-[day] [hour]:[minute]:[second]",
 ];
 
-/// `created` of a scalet or backup as RFC 3339 in UTC (Vscale's clock is taken as
-/// UTC, docs/design/wire.md, "Dates"). Absent or empty is `None`; a text that is no
-/// date (or a day that does not exist) is an error naming `what`, never state.
-pub fn created_at(created: Option<&str>, what: &str) -> Result<Option<String>, CloudError> {
-    crate::timefmt::optional_utc_date(created, &DATE_LAYOUTS).map_err(|text| {
+/// `created` of a scalet or backup as RFC 3339 in UTC, Vscale's clock read at `zone`
+/// (UTC unless `time_zone` says otherwise, docs/design/wire.md, "Dates"). Absent or
+/// empty is `None`; a text that is no date (or a day that does not exist) is an
+/// error naming `what`, never state.
+pub fn created_at(
+    created: Option<&str>,
+    what: &str,
+    zone: time::UtcOffset,
+) -> Result<Option<String>, CloudError> {
+    crate::timefmt::optional_date(created, &DATE_LAYOUTS, zone).map_err(|text| {
         CloudError::Protocol(format!(
             "Vscale answered `created: {text:?}` for {what}: not a date in any form Vscale prints \
                  (dd.mm.yyyy HH:MM:SS, yyyy-mm-dd HH:MM:SS, RFC 3339)"
@@ -351,7 +356,7 @@ mod tests {
 
     #[test]
     fn created_is_an_instant_or_an_error() {
-        let read = |t| created_at(Some(t), "scalet 1");
+        let read = |t| created_at(Some(t), "scalet 1", time::UtcOffset::UTC);
         assert_eq!(
             read("13.02.2018 08:58:57").unwrap().as_deref(),
             Some("2018-02-13T08:58:57Z")
@@ -364,7 +369,10 @@ mod tests {
             read("2018-02-13T11:58:57+03:00").unwrap().as_deref(),
             Some("2018-02-13T08:58:57Z")
         );
-        assert_eq!(created_at(Some(" "), "scalet 1").unwrap(), None);
+        assert_eq!(
+            created_at(Some(" "), "scalet 1", time::UtcOffset::UTC).unwrap(),
+            None
+        );
         let error = read("31.02.2018 08:58:57").unwrap_err().to_string();
         assert!(
             error.contains("31.02.2018 08:58:57") && error.contains("scalet 1"),

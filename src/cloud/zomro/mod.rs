@@ -48,6 +48,8 @@ pub struct ZomroClient {
     credentials: Credentials,
     session: Mutex<Option<String>>,
     catalog: OnceCell<wire::Catalog>,
+    /// The offset BILLmanager's clock prints dates in (`time_zone`).
+    time_zone: time::UtcOffset,
 }
 
 /// One call: the function, its fields, and whether repeating it is harmless.
@@ -97,6 +99,7 @@ impl ZomroClient {
             credentials: settings.credentials.clone(),
             session: Mutex::new(session),
             catalog: OnceCell::new(),
+            time_zone: settings.time_zone,
         })
     }
 
@@ -295,11 +298,15 @@ impl ZomroClient {
             call = call.field("ssh_keys", spec.ssh_key_ids.join(","));
         }
         let doc = self.call(&call).await?;
-        let ordered: wire::Ordered = wire::decode(doc).map_err(protocol(call.func))?;
-        ordered
-            .id
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| CloudError::Protocol("the order answered no service id".into()))
+        // An accepted order without a readable id is an unknown outcome: the caller's
+        // safe create looks the instance up.
+        wire::order_id(&doc).ok_or_else(|| {
+            crate::cloud::not_understood(
+                "Zomro v2.instances.order.param",
+                "names no service id (doc.id, doc.elid or doc.service.id)",
+                &doc,
+            )
+        })
     }
 
     /// The instances an order of `spec` could have made: same name, price list, data
@@ -351,14 +358,23 @@ impl ZomroClient {
         .await
     }
 
-    /// An instance in the domain model.
-    fn to_vps(&self, i: wire::Instance) -> Vps {
+    /// An instance in the domain model; a `createdate` that is no date is an error
+    /// naming the instance (docs/design/wire.md, "Dates").
+    fn to_vps(&self, i: wire::Instance) -> Result<Vps, CloudError> {
+        let created_at =
+            crate::timefmt::optional_date(i.createdate.as_deref(), &DATE_LAYOUTS, self.time_zone)
+                .map_err(|text| {
+                CloudError::Protocol(format!(
+                    "Zomro instance {} has createdate {text:?}, which is no date (yyyy-mm-dd)",
+                    i.id
+                ))
+            })?;
         let power_state = match i.instance_status.as_str() {
             "active" => Some(PowerState::Running),
             "stopped" => Some(PowerState::Stopped),
             _ => None,
         };
-        Vps {
+        Ok(Vps {
             id: i.id,
             name: i.name,
             image: i.instances_os.filter(|s| !s.is_empty()),
@@ -372,9 +388,9 @@ impl ZomroClient {
             status: i.instance_status,
             ip_address: i.ip.filter(|s| !s.is_empty()),
             hostname: i.domain.filter(|s| !s.is_empty()),
-            created_at: i.createdate.as_deref().and_then(date_to_rfc3339),
+            created_at,
             ..Vps::default()
-        }
+        })
     }
 }
 
@@ -387,16 +403,14 @@ fn settled(instance: &wire::Instance, done: &impl Fn(&wire::Instance) -> bool) -
     }
 }
 
-/// `yyyy-mm-dd` → RFC 3339 at midnight UTC.
-fn date_to_rfc3339(date: &str) -> Option<String> {
-    let date = date.trim().get(..10)?;
-    let ok = date.len() == 10
-        && date.chars().enumerate().all(|(i, c)| match i {
-            4 | 7 => c == '-',
-            _ => c.is_ascii_digit(),
-        });
-    ok.then(|| format!("{date}T00:00:00Z"))
-}
+/// The forms of `createdate` (docs/design/wire.md, "Dates"): BILLmanager's
+/// `yyyy-mm-dd` (midnight at the clock's offset), also with a time of day; RFC 3339
+/// is accepted too.
+const DATE_LAYOUTS: [&str; 3] = [
+    "[year]-[month]-[day]",
+    "[year]-[month]-[day] [hour]:[minute]:[second]",
+    "[year]-[month]-[day] [hour]:[minute]",
+];
 
 /// The answer's `doc`, or its `doc.error`; a non-2xx status is an error of its own.
 fn doc_of(response: &Response) -> Result<Result<serde_json::Value, wire::DocError>, CloudError> {
@@ -553,7 +567,7 @@ impl Cloud for ZomroClient {
         .await
         .map_err(fail)?;
         match self.instance(&id).await {
-            Ok(Some(instance)) => Ok(self.to_vps(instance)),
+            Ok(Some(instance)) => self.to_vps(instance).map_err(fail),
             Ok(None) => Err(CreateError {
                 id: None,
                 error: CloudError::TaskFailed {
@@ -566,7 +580,7 @@ impl Cloud for ZomroClient {
     }
 
     async fn read_vps(&self, id: &str) -> Result<Option<Vps>, CloudError> {
-        Ok(self.instance(id).await?.map(|i| self.to_vps(i)))
+        self.instance(id).await?.map(|i| self.to_vps(i)).transpose()
     }
 
     async fn update_vps(
@@ -630,7 +644,7 @@ impl Cloud for ZomroClient {
 
     async fn list_vps(&self) -> Result<Vec<Vps>, CloudError> {
         let instances = self.instances().await?;
-        Ok(instances.into_iter().map(|i| self.to_vps(i)).collect())
+        instances.into_iter().map(|i| self.to_vps(i)).collect()
     }
 
     async fn images(&self, location: Option<&str>) -> Result<Vec<Image>, CloudError> {
@@ -720,11 +734,15 @@ mod tests {
 
     #[test]
     fn dates_and_settled_states() {
+        let utc = time::UtcOffset::UTC;
+        let date = |t| crate::timefmt::optional_date(Some(t), &DATE_LAYOUTS, utc);
+        assert_eq!(date("2024-05-13"), Ok(Some("2024-05-13T00:00:00Z".into())));
         assert_eq!(
-            date_to_rfc3339("2024-05-01").as_deref(),
-            Some("2024-05-01T00:00:00Z")
+            date("2024-05-13 10:20:30"),
+            Ok(Some("2024-05-13T10:20:30Z".into()))
         );
-        assert_eq!(date_to_rfc3339("01.05.2024"), None);
+        assert_eq!(date("13.05.2024"), Err("13.05.2024"));
+        assert_eq!(date("2024-02-30"), Err("2024-02-30"));
         let mut i = wire::Instance {
             instance_status: "building".into(),
             ..Default::default()

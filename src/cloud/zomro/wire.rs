@@ -149,8 +149,8 @@ pub struct Instance {
     /// `servername`.
     #[serde(default)]
     pub name: String,
-    /// `creating`, `building`, `active`, `stopped`, `error`, ...
-    #[serde(default)]
+    /// `creating`, `building`, `active`, `stopped`, `error`, ... (in lower case).
+    #[serde(default, deserialize_with = "lower_text")]
     pub instance_status: String,
     /// Price list id.
     #[serde(default)]
@@ -255,12 +255,31 @@ pub struct Datacenter {
     pub name: String,
 }
 
-/// `doc.id` of an accepted order.
-#[derive(Debug, Default, Deserialize)]
-pub struct Ordered {
-    /// The new service id.
-    #[serde(default)]
-    pub id: Option<String>,
+/// The new service id of an accepted order (docs/design/wire.md, "Zomro" order id):
+/// `doc.id`, else `doc.elid`, else `doc.service.id` (or `.elid`), as text or a
+/// number; `None` when the answer names none.
+pub fn order_id(doc: &Value) -> Option<String> {
+    let id_in = |v: &Value| {
+        ["id", "elid"].iter().find_map(|key| match v.get(key)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    id_in(doc).or_else(|| doc.get("service").and_then(id_in))
+}
+
+/// `instance_status` in lower case: status words are read in any case
+/// (docs/design/wire.md, "Zomro" instance).
+fn lower_text<'de, D>(deserializer: D) -> Result<String, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(s) => s.trim().to_lowercase(),
+        Value::Null => String::new(),
+        other => other.to_string().to_lowercase(),
+    })
 }
 
 /// Parses a normalised `doc` into `T`.
@@ -328,7 +347,7 @@ mod tests {
                 if let Ok(Ok(doc)) = parse_doc(body.as_bytes()) {
                     let _ = decode::<InstancePage>(doc.clone());
                     let _ = decode::<Catalog>(doc.clone());
-                    let _ = decode::<Ordered>(doc.clone());
+                    let _ = order_id(&doc);
                     if let Ok(page) = decode::<InstancePage>(doc) {
                         for i in page.elem {
                             let _ = (number(&i.cpu), number(&i.ram), number(&i.disk));

@@ -1,0 +1,130 @@
+//! iNET where its document is silent (docs/design/wire.md, "iNET"): the same
+//! configuration against each answer shape the simulator can serve
+//! (`POST /_sim/inet/shape`): a snapshot or volume create answering the new object,
+//! its id alone or nothing; a snapshot ready as `available` or `active`; status words
+//! in any case; and dates read at the clock's offset (`time_zone`).
+
+use serde_json::{json, Value};
+
+use crate::harness::*;
+use crate::inet_helpers::*;
+
+/// 2026-03-25T14:07:09Z; iNET prints it `25/03/2026 14:07`.
+const FIXED_MS: u64 = 1_774_447_629_000;
+
+/// Sets answer shapes of the simulated iNET gateway.
+fn shape(sim: &Sim, path: &str, body: Value) {
+    let (status, answer) = sim.call("POST", &format!("/_sim/inet/{path}"), Some(body), &[]);
+    assert_eq!(status, 200, "{answer}");
+}
+
+/// The configuration for server `vps` in `power`, `time_zone` written as `zone`.
+fn config(sim: &Sim, vps: &str, power: &str, zone: &str) -> String {
+    include_str!("fixtures/inet_fidelity.tf")
+        .replace("ENDPOINT", &inet_endpoint(sim))
+        .replace("TOKEN", INET_TOKEN)
+        .replace("VPS_ID", vps)
+        .replace("POWER", power)
+        .replace("TIME_ZONE", zone)
+}
+
+#[test]
+fn creates_are_read_whatever_their_answer_carries() {
+    for (created, ready) in [
+        ("object", "available"),
+        ("bare_id", "active"),
+        ("none", "available"),
+    ] {
+        let sim = Sim::start();
+        shape(
+            &sim,
+            "shape",
+            json!({ "created": created, "ready_word": ready }),
+        );
+        let vps = seed_one(&sim, "web");
+        let mut ws = Workspace::new();
+        let log = ws.path().join("terraform.log");
+        ws.env("TF_LOG", "INFO");
+        ws.env("TF_LOG_PATH", log.to_str().unwrap());
+        ws.write(&config(&sim, &vps, "running", "null"));
+        let run = ws.apply();
+        assert_eq!(run.code, 0, "{created}/{ready}: {}", run.output());
+        let held = server(&sim, &vps);
+        let snapshot = held["snapshots"][0]["id"].to_string();
+        let volume = held["volumes"][0]["id"].to_string();
+        for (address, sub) in [
+            ("polycloud_snapshot.s", &snapshot),
+            ("polycloud_volume.data", &volume),
+        ] {
+            assert_eq!(
+                ws.resource(address)["id"],
+                format!("{vps}/{sub}"),
+                "{created}: {address}"
+            );
+        }
+        assert_eq!(
+            sim.requests_to("POST", &format!("/vps/{vps}/snapshot"))
+                .len(),
+            1
+        );
+        assert_eq!(
+            sim.requests_to("POST", &format!("/vps/{vps}/volume")).len(),
+            1
+        );
+        let log = std::fs::read_to_string(&log).unwrap_or_default();
+        let looked_up = log.contains("the create's outcome is unknown");
+        assert_eq!(
+            looked_up,
+            created == "none",
+            "{created}: read the id, or looked it up"
+        );
+        if looked_up {
+            assert!(log.contains("names no id"), "the answer is shown");
+        }
+        ws.assert_no_changes();
+    }
+}
+
+#[test]
+fn status_words_are_read_in_any_case() {
+    let sim = Sim::start();
+    shape(&sim, "shape", json!({ "status_case": "upper" }));
+    let vps = seed_one(&sim, "web");
+    let ws = Workspace::new();
+    ws.write(&config(&sim, &vps, "running", "null"));
+    ws.apply().ok();
+    assert_eq!(ws.resource("polycloud_vps.web")["power_state"], "running");
+    ws.assert_no_changes();
+    ws.write(&config(&sim, &vps, "stopped", "null"));
+    ws.apply().ok();
+    assert_eq!(
+        sim.requests_to("POST", &format!("/vps/{vps}/shutdown"))
+            .len(),
+        1
+    );
+    assert_eq!(ws.resource("polycloud_vps.web")["power_state"], "stopped");
+    ws.assert_no_changes();
+}
+
+#[test]
+fn dates_are_read_at_the_time_zone_offset() {
+    let sim = Sim::start();
+    shape(&sim, "dates", json!({ "date_ms": FIXED_MS }));
+    let vps = seed_one(&sim, "web");
+    let ws = Workspace::new();
+    ws.write(&config(&sim, &vps, "running", "\"+07:00\""));
+    ws.apply().ok();
+    assert_eq!(server(&sim, &vps)["createdDate"], "25/03/2026 14:07");
+    for address in [
+        "polycloud_vps.web",
+        "polycloud_snapshot.s",
+        "polycloud_volume.data",
+    ] {
+        assert_eq!(
+            ws.resource(address)["created_at"],
+            "2026-03-25T07:07:00Z",
+            "{address}"
+        );
+    }
+    ws.assert_no_changes();
+}

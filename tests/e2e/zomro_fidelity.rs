@@ -1,0 +1,134 @@
+//! Zomro where its document is silent (docs/design/wire.md, "Zomro"; it documents
+//! `instances.fleio.rebuild` only): the same configuration against each answer shape
+//! the simulator can serve (`POST /_sim/zomro/shape`): the order's service id in
+//! `doc.id`, `doc.elid`, `doc.service.id` or nowhere, status words in any case, and
+//! `createdate` by value at the clock's offset (`time_zone`).
+
+use serde_json::json;
+
+use crate::harness::*;
+use crate::zomro_support::*;
+
+/// 2026-03-25T14:07:09Z: BILLmanager prints the day, `2026-03-25`.
+const FIXED_MS: u64 = 1_774_447_629_000;
+
+/// Sets answer shapes of the simulated Zomro.
+fn shape(sim: &Sim, body: serde_json::Value) {
+    let (status, answer) = sim.call("POST", "/_sim/zomro/shape", Some(body), &[]);
+    assert_eq!(status, 200, "{answer}");
+}
+
+/// The configuration, with `time_zone` written as `zone` (HCL: `null` or a string).
+fn config(sim: &Sim, zone: &str) -> String {
+    include_str!("fixtures/zomro_fidelity.tf")
+        .replace("ENDPOINT", &zomro_endpoint(sim))
+        .replace("TOKEN", ZOMRO_TOKEN)
+        .replace("TIME_ZONE", zone)
+}
+
+#[test]
+fn the_order_is_read_wherever_its_answer_carries_the_id() {
+    for place in ["id", "elid", "service", "none"] {
+        let sim = Sim::start();
+        shape(&sim, json!({ "order_id": place }));
+        let mut ws = Workspace::new();
+        let log = ws.path().join("terraform.log");
+        ws.env("TF_LOG", "INFO");
+        ws.env("TF_LOG_PATH", log.to_str().unwrap());
+        ws.write(&config(&sim, "null"));
+        let run = ws.apply();
+        assert_eq!(run.code, 0, "{place}: {}", run.output());
+        let log = std::fs::read_to_string(&log).unwrap_or_default();
+        let looked_up = log.contains("the create's outcome is unknown");
+        assert_eq!(
+            looked_up,
+            place == "none",
+            "{place}: read the id, or looked it up"
+        );
+        if looked_up {
+            assert!(log.contains("names no service id"), "the answer is shown");
+        }
+        let instance = only_instance(&sim);
+        assert_eq!(
+            calls(&sim, "v2.instances.order.param").len(),
+            1,
+            "{place}: ordered once"
+        );
+        assert_eq!(
+            ws.resource("polycloud_vps.web")["id"],
+            instance["id"],
+            "{place}"
+        );
+        ws.assert_no_changes();
+    }
+}
+
+#[test]
+fn status_words_are_read_in_any_case() {
+    let sim = Sim::start();
+    shape(&sim, json!({ "status_case": "upper" }));
+    let ws = Workspace::new();
+    ws.write(&config(&sim, "null"));
+    ws.apply().ok();
+    let state = ws.resource("polycloud_vps.web");
+    assert_eq!(state["status"], "active");
+    assert_eq!(state["power_state"], "running");
+    let listed = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r["cloud"] == "zomro" && r["body"]["func"] == "instances")
+        .count();
+    assert!(listed >= 2, "the waiter polled until ACTIVE read as active");
+    ws.assert_no_changes();
+}
+
+#[test]
+fn createdate_is_read_by_value_at_the_clock_offset() {
+    for (zone, created) in [
+        ("null", "2026-03-25T00:00:00Z"),
+        ("\"+03:00\"", "2026-03-24T21:00:00Z"),
+    ] {
+        let sim = Sim::start();
+        shape(&sim, json!({ "date_ms": FIXED_MS }));
+        let ws = Workspace::new();
+        ws.write(&config(&sim, zone));
+        ws.apply().ok();
+        assert_eq!(only_instance(&sim)["createdate"], "2026-03-25");
+        assert_eq!(
+            ws.resource("polycloud_vps.web")["created_at"],
+            created,
+            "{zone}"
+        );
+        ws.assert_no_changes();
+    }
+}
+
+#[test]
+fn an_impossible_createdate_fails_the_refresh_and_keeps_state() {
+    let sim = Sim::start();
+    let ws = Workspace::new();
+    ws.write(&config(&sim, "null"));
+    ws.apply().ok();
+    let id = only_instance(&sim)["id"].as_str().unwrap().to_string();
+    patch_instance(&sim, &id, json!({ "createdate": "2026-02-30" }));
+    let run = ws.plan();
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(run.output().contains("2026-02-30"), "{}", run.output());
+    assert_eq!(ws.resource("polycloud_vps.web")["id"], id.as_str());
+}
+
+#[test]
+fn a_time_zone_that_is_no_fixed_offset_fails_validate() {
+    let sim = Sim::start();
+    let ws = Workspace::new();
+    ws.write(&config(&sim, "\"Europe/Moscow\""));
+    let run = ws.tf(&["validate", "-no-color"]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.output().contains("Invalid time_zone"),
+        "{}",
+        run.output()
+    );
+    assert!(run.output().contains("time_zone"), "{}", run.output());
+    assert!(sim.requests().is_empty(), "validate makes no API call");
+}
