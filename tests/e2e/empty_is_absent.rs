@@ -166,6 +166,7 @@ resource "polycloud_access_rule" "web" {{
 }}
 
 resource "polycloud_slb" "web" {{
+  tenant_id     = "app-000000"
   name          = "web"
   protocol      = "tcp"
   network_type  = "outer"
