@@ -43,6 +43,7 @@ fn parse<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, SimError> {
 #[serde(deny_unknown_fields)]
 struct ConfigBody {
     task_ms: Option<u64>,
+    latency_ms: Option<u64>,
 }
 
 /// Body of `POST /_sim/vscale/fail_next_tasks`.
@@ -185,13 +186,17 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             Ok(sim.chaos.render())
         }
         ("POST", ["config"]) => {
-            if let Some(task_ms) = parse::<ConfigBody>(req)?.task_ms {
+            let body = parse::<ConfigBody>(req)?;
+            if let Some(task_ms) = body.task_ms {
                 sim.vscale.set_task_ms(task_ms);
                 sim.zomro.set_op_ms(task_ms);
                 sim.inet.set_transition_ms(task_ms);
                 sim.starvcenter.configure(Some(task_ms), None);
             }
-            Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms()}))
+            if let Some(latency_ms) = body.latency_ms {
+                sim.latency_ms = latency_ms;
+            }
+            Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms(), "latency_ms": sim.latency_ms}))
         }
         ("POST", ["vscale", "fail_next_tasks"]) => {
             let body: FailBody = parse(req)?;

@@ -23,6 +23,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
+use crate::cloud::batch::ReadBatch;
 use crate::cloud::safe_create::{create_unlisted, safe_create_ids, Intent};
 use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
@@ -48,6 +49,9 @@ pub struct StarVCenterClient {
     backup_vms: Mutex<HashMap<String, String>>,
     /// Snapshot/disk id → VM id, learnt from creates and scans (listed per VM).
     owners: Mutex<HashMap<(objects::Owned, String), String>>,
+    /// Reads of VMs (their `cloudvm/search` entry), answered from one search of all
+    /// VMs; NICs and disks are searched per VM (their searches need `vmid`).
+    vms: ReadBatch<Value>,
 }
 
 impl StarVCenterClient {
@@ -70,6 +74,7 @@ impl StarVCenterClient {
             task_log: AtomicBool::new(true),
             backup_vms: Mutex::new(HashMap::new()),
             owners: Mutex::new(HashMap::new()),
+            vms: ReadBatch::new("StarVCenter VMs"),
         })
     }
 
@@ -112,8 +117,16 @@ impl StarVCenterClient {
         params: Value,
         timeout: Duration,
     ) -> Result<Reply, CloudError> {
+        self.wrote_vm_of(&params);
         self.change_request(path, self.request(method, path, Some(params)), timeout)
             .await
+    }
+
+    /// Marks the VM a change names (`vm.id`) as written: read directly from then on.
+    fn wrote_vm_of(&self, params: &Value) {
+        if let Some(id) = text(params, "vm.id") {
+            self.vms.wrote(&id);
+        }
     }
 
     /// [`Self::change`] for a request built by the caller. While the VM stays locked
@@ -159,6 +172,7 @@ impl StarVCenterClient {
         // idempotent): when its answer is lost, the object is watched for a settling
         // window; only if it never reaches the target is the change sent once more.
         let deadline = http::deadline_in(timeout);
+        self.wrote_vm_of(&params);
         let request = self.request(method, path, Some(params)).idempotent(false);
         let reply = match self.change_request(path, request.clone(), timeout).await {
             Ok(reply) => reply,
@@ -260,9 +274,24 @@ impl StarVCenterClient {
         }
     }
 
-    /// A VM with its NICs and system disk.
+    /// Every VM's `cloudvm/search` entry, keyed by id (for [`ReadBatch`]).
+    async fn all_vms_raw(&self) -> Result<Vec<(String, Value)>, CloudError> {
+        let all = self.search_all("cloudvm/search", json!({})).await?;
+        Ok(all
+            .into_iter()
+            .filter_map(|vm| Some((text(&vm, "vm.id")?, vm)))
+            .collect())
+    }
+
+    /// A VM with its NICs and system disk. The VM's entry comes from the shared search
+    /// of all VMs; its NICs and disks are searched on their own (their searches need
+    /// the VM id, StarVCenter API 2.4.4 and 2.5.1).
     async fn read_vm(&self, id: &str) -> Result<Option<Vps>, CloudError> {
-        let Some(raw) = self.vm_raw(id).await? else {
+        let raw = self
+            .vms
+            .read(id, || self.all_vms_raw(), || self.vm_raw(id))
+            .await?;
+        let Some(raw) = raw else {
             return Ok(None);
         };
         let mut vps = vm_to_vps(&raw);
@@ -643,6 +672,7 @@ impl Cloud for StarVCenterClient {
         )
         .await?;
         let id = created.id;
+        self.vms.wrote(&id);
         let job = created.value.flatten();
         let timeout = intent.wait_limit();
         let fail = |error| CreateError {
@@ -715,6 +745,7 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        self.vms.wrote(id);
         if self.vm_raw(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
@@ -756,6 +787,7 @@ impl Cloud for StarVCenterClient {
                 ("cloudvm/snapshot/restore", json!({ "snapshot.id": id }))
             }
         };
+        self.vms.wrote(vps_id);
         let target = Target::VmSettled(vps_id.into());
         self.run(Method::Put, path, params, target, timeout)
             .await

@@ -18,12 +18,14 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::{Mutex, OnceCell};
 
+use crate::cloud::batch::ReadBatch;
+use crate::cloud::poller::SharedPoller;
 use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
 use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
 use crate::model::*;
-use crate::waiter::{self, Poll};
+use crate::waiter::{self, Poll, Schedule};
 
 /// Instances per page of `func=instances`.
 const PAGE_SIZE: usize = 100;
@@ -48,6 +50,10 @@ pub struct ZomroClient {
     credentials: Credentials,
     session: Mutex<Option<String>>,
     catalog: OnceCell<wire::Catalog>,
+    /// Reads of instances, answered from one `func=instances` (all pages).
+    instances: ReadBatch<Vps>,
+    /// Every wait's poll: one `func=instances` (all pages) per round.
+    rounds: SharedPoller<String, wire::Instance>,
 }
 
 /// One call: the function, its fields, and whether repeating it is harmless.
@@ -97,6 +103,8 @@ impl ZomroClient {
             credentials: settings.credentials.clone(),
             session: Mutex::new(session),
             catalog: OnceCell::new(),
+            instances: ReadBatch::new("Zomro instances"),
+            rounds: SharedPoller::new("Zomro instances"),
         })
     }
 
@@ -234,29 +242,50 @@ impl ZomroClient {
             .await
     }
 
-    /// Polls `func=instances` until the instance is settled and `done` holds.
+    /// This instance as the next shared round lists it: one `func=instances` (all
+    /// pages) answers every wait of the round (docs/design/wire.md, "Zomro": no task
+    /// ids, the instance list is polled).
+    async fn observe(&self, id: &str) -> Result<Option<wire::Instance>, CloudError> {
+        self.rounds
+            .poll(id.trim().to_string(), |ids| async move {
+                let listed = self.instances().await?;
+                Ok(listed
+                    .into_iter()
+                    .filter(|i| ids.contains(&i.id))
+                    .map(|i| (i.id.clone(), i))
+                    .collect())
+            })
+            .await
+    }
+
+    /// Polls `func=instances` (shared rounds) until the instance is settled and
+    /// `done` holds; the instance as last listed.
     async fn wait(
         &self,
         id: &str,
         what: &str,
         timeout: Duration,
         done: impl Fn(&wire::Instance) -> bool,
-    ) -> Result<(), CloudError> {
+    ) -> Result<wire::Instance, CloudError> {
         let task = format!("Zomro instance {id} ({what})");
-        waiter::wait_for(&task, timeout, || async {
-            let Some(instance) = self.instance(id).await? else {
+        waiter::wait_with(Schedule::Shared, &task, timeout, || async {
+            let Some(instance) = self.observe(id).await? else {
                 return Ok(Poll::Failed("the instance is no longer listed".into()));
             };
-            Ok(settled(&instance, &done))
+            Ok(match settled(&instance, &done) {
+                Poll::Done(()) => Poll::Done(instance),
+                Poll::Pending(status) => Poll::Pending(status),
+                Poll::Failed(message) => Poll::Failed(message),
+            })
         })
         .await
     }
 
-    /// Polls until the instance is no longer listed.
+    /// Polls (shared rounds) until the instance is no longer listed.
     async fn wait_gone(&self, id: &str, timeout: Duration) -> Result<(), CloudError> {
         let task = format!("Zomro instance {id} (instances.delete)");
-        waiter::wait_for(&task, timeout, || async {
-            Ok(match self.instance(id).await? {
+        waiter::wait_with(Schedule::Shared, &task, timeout, || async {
+            Ok(match self.observe(id).await? {
                 None => Poll::Done(()),
                 Some(i) => Poll::Pending(format!("instance_status {}", i.instance_status)),
             })
@@ -275,8 +304,9 @@ impl ZomroClient {
         let func = call.func;
         // "Request in process, please wait" is waited out until the timeout.
         let call = call.field("sok", "ok").field("elid", id.trim());
+        self.instances.wrote(id);
         http::within(http::deadline_in(timeout), self.call(&call)).await?;
-        self.wait(id, func, timeout, done).await
+        self.wait(id, func, timeout, done).await.map(drop)
     }
 
     /// `v2.instances.order.param` (docs/design/wire.md, "Zomro").
@@ -542,31 +572,32 @@ impl Cloud for ZomroClient {
         )
         .await?
         .id;
+        self.instances.wrote(&id);
         let timeout = intent.wait_limit();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
         };
-        self.wait(&id, "v2.instances.order.param", timeout, |i| {
-            i.instance_status == "active"
-        })
-        .await
-        .map_err(fail)?;
-        match self.instance(&id).await {
-            Ok(Some(instance)) => Ok(self.to_vps(instance)),
-            Ok(None) => Err(CreateError {
-                id: None,
-                error: CloudError::TaskFailed {
-                    task: format!("ordering instance {id}"),
-                    message: "the instance disappeared right after it was created".into(),
-                },
-            }),
-            Err(e) => Err(fail(e)),
-        }
+        // The round that saw the instance settled listed it after the order: that is
+        // its state, read after this process's write. An instance no longer listed
+        // fails the wait ("no longer listed").
+        let instance = self
+            .wait(&id, "v2.instances.order.param", timeout, |i| {
+                i.instance_status == "active"
+            })
+            .await
+            .map_err(fail)?;
+        Ok(self.to_vps(instance))
     }
 
     async fn read_vps(&self, id: &str) -> Result<Option<Vps>, CloudError> {
-        Ok(self.instance(id).await?.map(|i| self.to_vps(i)))
+        // BILLmanager has no read of one instance: the direct read is a fresh list.
+        let direct = || async { Ok(self.instance(id).await?.map(|i| self.to_vps(i))) };
+        let list = || async {
+            let listed = self.list_vps().await?;
+            Ok(listed.into_iter().map(|v| (v.id.clone(), v)).collect())
+        };
+        self.instances.read(id, list, direct).await
     }
 
     async fn update_vps(
@@ -620,6 +651,7 @@ impl Cloud for ZomroClient {
     }
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        self.instances.wrote(id);
         let call = Call::change("instances.delete", true).field("elid", id.trim());
         match http::within(http::deadline_in(timeout), self.call(&call)).await {
             Ok(_) => self.wait_gone(id, timeout).await.map(|_| Deleted::Gone),
