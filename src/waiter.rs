@@ -38,6 +38,16 @@ pub enum Schedule {
 }
 
 impl Schedule {
+    /// How long to sleep before the next poll, `since` the last one began. Shared
+    /// polls keep their cadence (a round may take a moment to join); own polls pause
+    /// the whole delay after each answer.
+    fn sleep(self, delay: Duration, since: Duration) -> Duration {
+        match self {
+            Schedule::Shared => delay.saturating_sub(since),
+            Schedule::Own => delay,
+        }
+    }
+
     /// The pause after `delay` once `elapsed` has passed since the wait began.
     fn next(self, delay: Duration, elapsed: Duration) -> Duration {
         match self {
@@ -83,18 +93,21 @@ where
     let mut delay = FIRST_DELAY;
     let mut last_status = String::from("not polled yet");
     let mut polls = 0u32;
+    let mut last_poll = started;
     loop {
         let remaining = timeout.saturating_sub(started.elapsed());
         if remaining.is_zero() {
             return Err(timed_out(what, timeout, &last_status));
         }
-        if crate::cancel::sleep(delay.min(remaining)).await.is_err() {
+        let pause = schedule.sleep(delay, last_poll.elapsed());
+        if crate::cancel::sleep(pause.min(remaining)).await.is_err() {
             return Err(CloudError::Cancelled {
                 task: what.to_string(),
                 last_status,
             });
         }
         polls += 1;
+        last_poll = Instant::now();
         let seen = crate::http::within(started + timeout, poll()).await;
         let seen = match seen {
             Ok(seen) => seen,

@@ -51,7 +51,14 @@ pub struct VscaleClient {
     backups: ReadBatch<Backup>,
     /// Every wait's poll: one `GET /scalets` per round, and one `GET /tasks` when a
     /// wait of the round has a task id.
-    rounds: SharedPoller<WaitKey, ScaletView>,
+    rounds: SharedPoller<WaitKey, RoundAnswer>,
+}
+
+/// What one shared round fetched: the task list (when a wait of the round needed it)
+/// and every scalet.
+struct RoundAnswer {
+    tasks: Arc<Vec<wire::Task>>,
+    scalets: Vec<wire::Scalet>,
 }
 
 /// What a wait polls: a scalet, and whether it also needs the task list (it has a
@@ -96,7 +103,7 @@ impl VscaleClient {
             scalets: ReadBatch::new("Vscale scalets"),
             ssh_keys: ReadBatch::new("Vscale SSH keys"),
             backups: ReadBatch::new("Vscale backups"),
-            rounds: SharedPoller::new("Vscale tasks and scalets"),
+            rounds: SharedPoller::new("Vscale tasks and scalets", tasks_fetched_if_needed),
         })
     }
 
@@ -195,7 +202,7 @@ impl VscaleClient {
     /// of the round (Vscale API, "Статус текущих операций": `GET /tasks` lists all
     /// current operations).
     async fn observe(&self, ctid: i64, tasks: bool) -> Result<ScaletView, CloudError> {
-        let seen = self
+        let answer = self
             .rounds
             .poll(WaitKey { ctid, tasks }, |keys| async move {
                 let task_list = async {
@@ -206,24 +213,16 @@ impl VscaleClient {
                 };
                 let (tasks, scalets) =
                     tokio::try_join!(task_list, self.get::<Vec<wire::Scalet>>("/scalets"))?;
-                let tasks = Arc::new(tasks);
-                Ok(keys
-                    .into_iter()
-                    .map(|key| {
-                        let scalet = scalets.iter().find(|s| s.ctid == key.ctid).cloned();
-                        let view = ScaletView {
-                            tasks: tasks.clone(),
-                            scalet,
-                        };
-                        (key, view)
-                    })
-                    .collect())
+                Ok(RoundAnswer {
+                    tasks: Arc::new(tasks),
+                    scalets,
+                })
             })
             .await?;
-        Ok(seen.unwrap_or(ScaletView {
-            tasks: Arc::new(Vec::new()),
-            scalet: None,
-        }))
+        Ok(ScaletView {
+            tasks: answer.tasks.clone(),
+            scalet: answer.scalets.iter().find(|s| s.ctid == ctid).cloned(),
+        })
     }
 
     async fn wait_gone(
@@ -938,6 +937,11 @@ impl Cloud for VscaleClient {
             currency: "RUB".into(),
         })
     }
+}
+
+/// A round answers a wait needing the task list only if it fetched it.
+fn tasks_fetched_if_needed(gathered: &std::collections::HashSet<WaitKey>, key: &WaitKey) -> bool {
+    !key.tasks || gathered.iter().any(|k| k.tasks)
 }
 
 /// The wait's own task in a round's `GET /tasks`: failed or still running ends this

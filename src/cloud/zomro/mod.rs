@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::cloud::batch::ReadBatch;
-use crate::cloud::poller::SharedPoller;
+use crate::cloud::poller::{any_key, SharedPoller};
 use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
@@ -53,7 +53,7 @@ pub struct ZomroClient {
     /// Reads of instances, answered from one `func=instances` (all pages).
     instances: ReadBatch<Vps>,
     /// Every wait's poll: one `func=instances` (all pages) per round.
-    rounds: SharedPoller<String, wire::Instance>,
+    rounds: SharedPoller<String, Vec<wire::Instance>>,
 }
 
 /// One call: the function, its fields, and whether repeating it is harmless.
@@ -104,7 +104,7 @@ impl ZomroClient {
             session: Mutex::new(session),
             catalog: OnceCell::new(),
             instances: ReadBatch::new("Zomro instances"),
-            rounds: SharedPoller::new("Zomro instances"),
+            rounds: SharedPoller::new("Zomro instances", any_key),
         })
     }
 
@@ -246,16 +246,12 @@ impl ZomroClient {
     /// pages) answers every wait of the round (docs/design/wire.md, "Zomro": no task
     /// ids, the instance list is polled).
     async fn observe(&self, id: &str) -> Result<Option<wire::Instance>, CloudError> {
-        self.rounds
-            .poll(id.trim().to_string(), |ids| async move {
-                let listed = self.instances().await?;
-                Ok(listed
-                    .into_iter()
-                    .filter(|i| ids.contains(&i.id))
-                    .map(|i| (i.id.clone(), i))
-                    .collect())
-            })
-            .await
+        let id = id.trim();
+        let listed = self
+            .rounds
+            .poll(id.to_string(), |_| self.instances())
+            .await?;
+        Ok(listed.iter().find(|i| i.id == id).cloned())
     }
 
     /// Polls `func=instances` (shared rounds) until the instance is settled and
