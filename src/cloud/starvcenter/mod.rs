@@ -52,6 +52,8 @@ pub struct StarVCenterClient {
     /// Reads of VMs (their `cloudvm/search` entry), answered from one search of all
     /// VMs; NICs and disks are searched per VM (their searches need `vmid`).
     vms: ReadBatch<Value>,
+    /// Reads of private networks, answered from one `cloudnetwork/vpc/search`.
+    vpcs: ReadBatch<Vpc>,
 }
 
 impl StarVCenterClient {
@@ -75,6 +77,7 @@ impl StarVCenterClient {
             backup_vms: Mutex::new(HashMap::new()),
             owners: Mutex::new(HashMap::new()),
             vms: ReadBatch::new("StarVCenter VMs"),
+            vpcs: ReadBatch::new("StarVCenter VPCs"),
         })
     }
 
@@ -1065,6 +1068,7 @@ impl Cloud for StarVCenterClient {
                 },
             )
             .await?;
+        self.vpcs.wrote(&id);
         match self.read_vpc(&id).await {
             Ok(Some(vpc)) => Ok(vpc),
             Ok(None) => match reply {
@@ -1084,10 +1088,25 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn read_vpc(&self, id: &str) -> Result<Option<Vpc>, CloudError> {
-        let all = self
-            .search_all("cloudnetwork/vpc/search", json!({}))
-            .await?;
-        Ok(all.iter().map(vpc_from_wire).find(|v| v.id == id.trim()))
+        // The search of all VPCs (StarVCenter API 2.3.x) is also the direct read.
+        let all = || async {
+            let all = self
+                .search_all("cloudnetwork/vpc/search", json!({}))
+                .await?;
+            Ok(all
+                .iter()
+                .map(vpc_from_wire)
+                .map(|v| (v.id.clone(), v))
+                .collect::<Vec<_>>())
+        };
+        let direct = || async {
+            Ok(all()
+                .await?
+                .into_iter()
+                .find(|(vpc_id, _)| vpc_id == id.trim())
+                .map(|(_, vpc)| vpc))
+        };
+        self.vpcs.read(id, all, direct).await
     }
 
     async fn update_vpc(
@@ -1096,6 +1115,7 @@ impl Cloud for StarVCenterClient {
         name: Option<&str>,
         description: Option<&str>,
     ) -> Result<(), CloudError> {
+        self.vpcs.wrote(id);
         let mut params = json!({ "vpc.id": id });
         if let Some(n) = name {
             params["vpc.name"] = json!(n);
@@ -1109,6 +1129,7 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn delete_vpc(&self, id: &str) -> Result<Deleted, CloudError> {
+        self.vpcs.wrote(id);
         if self.read_vpc(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
