@@ -1,4 +1,4 @@
-//! Batched reads and shared pollers (SPEC §11), counted through the simulator's
+//! Batched reads and shared pollers, counted through the simulator's
 //! request log: a refresh of many servers costs a few list requests and no single
 //! reads; a write is read back as written; a vanished server is confirmed by a direct
 //! read before it leaves state; waits of many creates share their polls.

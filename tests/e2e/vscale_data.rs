@@ -225,7 +225,7 @@ fn data_vps_by_id_and_by_name() {
         );
     }
     // By name lists the scalets; by id is answered from that same kind of list
-    // (batched reads, SPEC §11), not by one GET per scalet.
+    // (batched reads), not by one GET per scalet.
     assert!(sim
         .requests_to("GET", &format!("/vscale/v1/scalets/{ctid}"))
         .is_empty());
