@@ -21,6 +21,41 @@ pub const FIRST_DELAY: Duration = Duration::from_millis(500);
 pub const MAX_DELAY: Duration = Duration::from_secs(10);
 /// Growth of the pause per poll.
 pub const GROWTH: f64 = 1.5;
+/// How long a wait whose polls are shared ([`Schedule::Shared`]) keeps the first pause
+/// before it grows.
+pub const SHARED_STEADY: Duration = Duration::from_secs(5);
+
+/// When a wait polls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// Its own poll each time: 0.5 s growing 1.5× per poll to the 10 s cap.
+    Own,
+    /// Its polls join the rounds of a [`crate::cloud::poller::SharedPoller`], which
+    /// cost one request per round whatever the number of waits: 0.5 s steady for the
+    /// first [`SHARED_STEADY`] (so short work is seen done within half a second), then
+    /// growing as [`Schedule::Own`].
+    Shared,
+}
+
+impl Schedule {
+    /// How long to sleep before the next poll, `since` the last one began. Shared
+    /// polls keep their cadence (a round may take a moment to join); own polls pause
+    /// the whole delay after each answer.
+    fn sleep(self, delay: Duration, since: Duration) -> Duration {
+        match self {
+            Schedule::Shared => delay.saturating_sub(since),
+            Schedule::Own => delay,
+        }
+    }
+
+    /// The pause after `delay` once `elapsed` has passed since the wait began.
+    fn next(self, delay: Duration, elapsed: Duration) -> Duration {
+        match self {
+            Schedule::Shared if elapsed < SHARED_STEADY => FIRST_DELAY,
+            _ => delay.mul_f64(GROWTH).min(MAX_DELAY),
+        }
+    }
+}
 
 /// What one poll saw.
 #[derive(Debug)]
@@ -35,7 +70,17 @@ pub enum Poll<T> {
 
 /// Polls until the work is terminal or `timeout` passes. `what` names the task in
 /// logs and errors, e.g. `task 3a44… (scalet_create) of scalet 12600`.
-pub async fn wait_for<T, F, Fut>(
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, poll: F) -> Result<T, CloudError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T>, CloudError>>,
+{
+    wait_with(Schedule::Own, what, timeout, poll).await
+}
+
+/// [`wait_for`] on `schedule`.
+pub async fn wait_with<T, F, Fut>(
+    schedule: Schedule,
     what: &str,
     timeout: Duration,
     mut poll: F,
@@ -48,18 +93,21 @@ where
     let mut delay = FIRST_DELAY;
     let mut last_status = String::from("not polled yet");
     let mut polls = 0u32;
+    let mut last_poll = started;
     loop {
         let remaining = timeout.saturating_sub(started.elapsed());
         if remaining.is_zero() {
             return Err(timed_out(what, timeout, &last_status));
         }
-        if crate::cancel::sleep(delay.min(remaining)).await.is_err() {
+        let pause = schedule.sleep(delay, last_poll.elapsed());
+        if crate::cancel::sleep(pause.min(remaining)).await.is_err() {
             return Err(CloudError::Cancelled {
                 task: what.to_string(),
                 last_status,
             });
         }
         polls += 1;
+        last_poll = Instant::now();
         let seen = crate::http::within(started + timeout, poll()).await;
         let seen = match seen {
             Ok(seen) => seen,
@@ -70,8 +118,14 @@ where
                     "waiting for {what}: poll failed ({text}); polling again"
                 );
                 last_status = format!("the last poll failed: {text}");
-                delay = delay.mul_f64(GROWTH).min(MAX_DELAY);
+                delay = schedule.next(delay, started.elapsed());
                 continue;
+            }
+            Err(CloudError::Http(crate::http::HttpError::Cancelled(_))) => {
+                return Err(CloudError::Cancelled {
+                    task: what.to_string(),
+                    last_status,
+                })
             }
             Err(e) => return Err(e),
         };
@@ -100,7 +154,7 @@ where
                 last_status = status;
             }
         }
-        delay = delay.mul_f64(GROWTH).min(MAX_DELAY);
+        delay = schedule.next(delay, started.elapsed());
     }
 }
 
@@ -129,6 +183,21 @@ pub fn polls_within(total: Duration) -> u32 {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn shared_waits_keep_the_first_pause_for_a_while_then_grow() {
+        let s = Schedule::Shared;
+        assert_eq!(s.next(FIRST_DELAY, Duration::from_secs(2)), FIRST_DELAY);
+        assert_eq!(
+            s.next(FIRST_DELAY, Duration::from_secs(6)),
+            FIRST_DELAY.mul_f64(GROWTH)
+        );
+        assert_eq!(s.next(MAX_DELAY, Duration::from_secs(600)), MAX_DELAY);
+        assert_eq!(
+            Schedule::Own.next(FIRST_DELAY, Duration::ZERO),
+            FIRST_DELAY.mul_f64(GROWTH)
+        );
+    }
 
     #[test]
     fn thirty_minutes_cost_tens_of_polls() {

@@ -2,8 +2,17 @@
 //! printed as ratios to Terraform's built-in `terraform_data` doing the same count in the
 //! same run, with API requests per resource and the plugin's peak memory.
 //!
-//! Usage: `cargo build --workspace --bins --release && target/release/polycloud-bench [--count N]`
+//! Usage: `cargo build --workspace --bins --release && target/release/polycloud-bench
+//! [--count N] [--servers M] [--latency-ms L] [--clouds vscale,zomro,starvcenter]`
 //! (debug builds work too; the plugin and simulator are taken from this binary's directory).
+//!
+//! `--latency-ms L` makes every simulator request take L ms (answered concurrently, like
+//! round trips to a distant API). Besides the SSH-key runs, each cloud with a VPS create
+//! gets a `polycloud_vps` scenario: the refresh plan of `--count` servers (ratio to the
+//! refresh plan of as many `terraform_data`, API requests per server), and the apply of
+//! `--servers` servers whose tasks take 2 s at Terraform's parallelism 10 (ratio to the
+//! floor ⌈M/10⌉ × 2 s, polls per task). iNET has no VPS create (servers are adopted),
+//! so it has no such scenario.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -17,17 +26,24 @@ const TOKEN: &str = "sim-vscale-token";
 const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl bench";
 
+/// Duration of every task in the apply scenario of `polycloud_vps`.
+const TASK_MS: u64 = 2000;
+/// Terraform's default parallelism.
+const PARALLELISM: usize = 10;
+
 fn main() {
     let count = arg_value("--count").unwrap_or(100);
     let servers = arg_value("--servers").unwrap_or(count.min(50));
+    let latency = arg_value("--latency-ms").unwrap_or(0);
+    let clouds = arg_text("--clouds").unwrap_or_else(|| "vscale,zomro,starvcenter".into());
     let dir = std::env::current_exe()
         .unwrap()
         .parent()
         .unwrap()
         .to_path_buf();
-    let sim = Sim::start(&dir);
+    let sim = Sim::start(&dir, latency);
     println!(
-        "polycloud-bench: {count} resources per run, {servers} servers, binaries from {}",
+        "polycloud-bench: {count} resources per run, {servers} servers, {latency} ms per API request, binaries from {}",
         dir.display()
     );
     println!();
@@ -74,28 +90,220 @@ fn main() {
         keys.peak_kib as f64 / 1024.0
     );
 
-    sim.config(r#"{"task_ms": 200}"#);
-    let vps = run_config(&dir, &sim, &vps_config(&sim, servers), &[]);
+    let mut rows = Vec::new();
+    for cloud in clouds.split(',').filter_map(VpsCloud::named) {
+        rows.push(vps_scenario(
+            &dir,
+            &sim,
+            cloud,
+            count,
+            servers,
+            baseline.refresh,
+        ));
+    }
     println!();
-    print_row(&format!("polycloud_vps x{servers} (200 ms tasks)"), &vps);
+    println!("polycloud_vps, {latency} ms per API request: refresh plan of {count} servers, apply of {servers} servers with {} s tasks at parallelism {PARALLELISM}", TASK_MS / 1000);
     println!(
-        "API requests per server:             apply {:.2}  refresh plan {:.2}  destroy {:.2}",
-        vps.apply_requests as f64 / servers as f64,
-        vps.refresh_requests as f64 / servers as f64,
-        vps.destroy_requests as f64 / servers as f64
+        "{:<12} {:>10} {:>8} {:>12} {:>9} {:>8} {:>10} {:>9} {:>9}",
+        "cloud",
+        "refresh s",
+        "ratio",
+        "req/server",
+        "apply s",
+        "ratio",
+        "polls/task",
+        "apply req",
+        "peak MiB"
     );
     println!(
-        "plugin peak memory (VmHWM):          {:.1} MiB",
-        vps.peak_kib as f64 / 1024.0
+        "{:<12} {:>10.2} {:>8} {:>12} {:>9} {:>8} {:>10} {:>9} {:>9}",
+        "terraform_data", baseline.refresh, "1.00", "-", "-", "-", "-", "-", "-"
     );
+    for r in &rows {
+        println!(
+            "{:<12} {:>10.2} {:>7.2}x {:>12.3} {:>9.2} {:>7.2}x {:>10.2} {:>9} {:>9.1}",
+            r.cloud,
+            r.refresh,
+            r.refresh_ratio,
+            r.refresh_per_server,
+            r.apply,
+            r.apply_ratio,
+            r.polls_per_task,
+            r.apply_requests,
+            r.peak_mib
+        );
+    }
 }
 
-fn arg_value(name: &str) -> Option<usize> {
+/// A cloud with a VPS create, as the bench drives it.
+#[derive(Clone, Copy)]
+enum VpsCloud {
+    Vscale,
+    Zomro,
+    StarVCenter,
+}
+
+impl VpsCloud {
+    fn named(name: &str) -> Option<Self> {
+        match name.trim() {
+            "vscale" => Some(Self::Vscale),
+            "zomro" => Some(Self::Zomro),
+            "starvcenter" => Some(Self::StarVCenter),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Vscale => "vscale",
+            Self::Zomro => "zomro",
+            Self::StarVCenter => "starvcenter",
+        }
+    }
+
+    /// The provider block and `count` servers.
+    fn config(self, sim: &Sim, count: usize) -> String {
+        let base = &sim.base;
+        match self {
+            Self::Vscale => format!("{}resource \"polycloud_vps\" \"s\" {{\n  count = {count}\n  name = \"bench-${{count.index}}\"\n  image = \"ubuntu_22.04_64_001_master\"\n  plan = \"small\"\n  location = \"spb0\"\n}}\n", provider(sim)),
+            Self::Zomro => format!("provider \"polycloud\" {{\n  cloud = \"zomro\"\n  endpoint = \"{base}/zomro/billmgr\"\n  token = \"sim-zomro-token\"\n}}\nresource \"polycloud_vps\" \"s\" {{\n  count = {count}\n  name = \"bench-${{count.index}}\"\n  image = \"18d0ee2e-4d57-4f40-9b56-03c1773b5831\"\n  plan = \"6143\"\n  location = \"1\"\n  password = \"Mypassword1\"\n}}\n"),
+            Self::StarVCenter => format!("provider \"polycloud\" {{\n  cloud = \"starvcenter\"\n  endpoint = \"{base}/starvcenter/services/cloudresource\"\n  token = \"sim-starvcenter-token\"\n}}\nresource \"polycloud_vps\" \"s\" {{\n  count = {count}\n  name = \"bench-${{count.index}}\"\n  image = \"tpl-centos-7\"\n  cpu = 1\n  memory_mb = 2048\n  network_id = \"vpc-default\"\n  password = \"Init-pw-1\"\n}}\n"),
+        }
+    }
+
+    /// Whether a logged request is a poll of a wait (or one of the requests of
+    /// [`Self::not_polls_per_create`], which [`vps_scenario`] subtracts).
+    fn is_poll(self, request: &serde_json::Value) -> bool {
+        let path = request["path"].as_str().unwrap_or_default();
+        match self {
+            Self::Vscale => {
+                request["method"] == "GET"
+                    && (path == "/vscale/v1/tasks" || path.starts_with("/vscale/v1/scalets"))
+            }
+            Self::Zomro => request["body"]["func"] == "instances",
+            Self::StarVCenter => {
+                path.ends_with("/cloudtask/search") || path.ends_with("/cloudvm/search")
+            }
+        }
+    }
+
+    /// Requests [`Self::is_poll`] matches that each create makes besides its wait:
+    /// the look-up before it (all clouds) and, on StarVCenter, the read after it.
+    fn not_polls_per_create(self) -> usize {
+        match self {
+            Self::Vscale | Self::Zomro => 1,
+            Self::StarVCenter => 2,
+        }
+    }
+}
+
+/// One cloud's `polycloud_vps` figures.
+struct VpsRow {
+    cloud: &'static str,
+    refresh: f64,
+    refresh_ratio: f64,
+    refresh_per_server: f64,
+    apply: f64,
+    apply_ratio: f64,
+    polls_per_task: f64,
+    apply_requests: usize,
+    peak_mib: f64,
+}
+
+/// Refresh plan of `count` servers (made with short tasks first), then the apply of
+/// `servers` servers whose tasks take [`TASK_MS`].
+fn vps_scenario(
+    dir: &Path,
+    sim: &Sim,
+    cloud: VpsCloud,
+    count: usize,
+    servers: usize,
+    baseline_refresh: f64,
+) -> VpsRow {
+    let peak = PeakMemory::watch();
+    if let VpsCloud::StarVCenter = cloud {
+        // The seeded tenant's quota holds 25 VMs of this size; the bench makes more.
+        let quota = r#"{"cpu": 100000, "memory": 100000000, "storage": 100000000}"#;
+        sim.call("PATCH", "/_sim/starvcenter/tenants/app-000000", quota);
+    }
+    sim.config(r#"{"task_ms": 20}"#);
+    let work = Work::new(dir, &cloud.config(sim, count));
+    work.tf(&["apply", "-input=false", "-auto-approve"]);
+    sim.clear_requests();
+    let refresh = work.tf(&["plan", "-input=false", "-detailed-exitcode"]);
+    let refresh_requests = sim.request_count();
+    work.tf(&["destroy", "-input=false", "-auto-approve"]);
+
+    sim.config(&format!(r#"{{"task_ms": {TASK_MS}}}"#));
+    let work = Work::new(dir, &cloud.config(sim, servers));
+    sim.clear_requests();
+    let apply = work.tf(&["apply", "-input=false", "-auto-approve"]);
+    let log = sim.requests();
+    let polls = log.iter().filter(|r| cloud.is_poll(r)).count();
+    let not_polls = servers * cloud.not_polls_per_create();
+    let polls_per_task = polls.saturating_sub(not_polls) as f64 / servers as f64;
+    sim.config(r#"{"task_ms": 20}"#);
+    work.tf(&["destroy", "-input=false", "-auto-approve"]);
+    let floor = servers.div_ceil(PARALLELISM) as f64 * TASK_MS as f64 / 1000.0;
+    VpsRow {
+        cloud: cloud.name(),
+        refresh,
+        refresh_ratio: refresh / baseline_refresh,
+        refresh_per_server: refresh_requests as f64 / count as f64,
+        apply,
+        apply_ratio: apply / floor,
+        polls_per_task,
+        apply_requests: log.len(),
+        peak_mib: peak.stop() as f64 / 1024.0,
+    }
+}
+
+/// A Terraform working directory with the plugin installed through dev_overrides.
+struct Work {
+    dir: tempfile::TempDir,
+}
+
+impl Work {
+    fn new(bin: &Path, body: &str) -> Work {
+        let dir = tempfile::tempdir().unwrap();
+        let cli = format!("provider_installation {{\n  dev_overrides {{\n    \"polycloud/polycloud\" = \"{}\"\n  }}\n  direct {{}}\n}}\n", bin.display());
+        std::fs::write(dir.path().join("cli.tfrc"), cli).unwrap();
+        let text = format!("terraform {{\n  required_providers {{\n    polycloud = {{ source = \"polycloud/polycloud\" }}\n  }}\n}}\n{body}");
+        std::fs::write(dir.path().join("main.tf"), text).unwrap();
+        Work { dir }
+    }
+
+    /// Runs terraform; its wall time in seconds. A refresh plan must show no changes.
+    fn tf(&self, args: &[&str]) -> f64 {
+        let started = Instant::now();
+        let out = Command::new("terraform")
+            .current_dir(self.dir.path())
+            .args(args)
+            .env("TF_CLI_CONFIG_FILE", self.dir.path().join("cli.tfrc"))
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .output()
+            .expect("terraform on PATH");
+        assert!(
+            out.status.success(),
+            "terraform {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        started.elapsed().as_secs_f64()
+    }
+}
+
+fn arg_value<T: std::str::FromStr>(name: &str) -> Option<T> {
+    arg_text(name).and_then(|v| v.parse().ok())
+}
+
+fn arg_text(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
+        .cloned()
 }
 
 fn print_row(label: &str, r: &Timings) {
@@ -115,10 +323,6 @@ fn provider(sim: &Sim) -> String {
 
 fn ssh_keys(sim: &Sim, count: usize) -> String {
     format!("{}resource \"polycloud_ssh_key\" \"k\" {{\n  count = {count}\n  name = \"key-${{count.index}}\"\n  public_key = \"{KEY}\"\n}}\n", provider(sim))
-}
-
-fn vps_config(sim: &Sim, count: usize) -> String {
-    format!("{}resource \"polycloud_vps\" \"s\" {{\n  count = {count}\n  name = \"bench-${{count.index}}\"\n  image = \"ubuntu_22.04_64_001_master\"\n  plan = \"small\"\n  location = \"spb0\"\n}}\n", provider(sim))
 }
 
 #[derive(Default)]
@@ -235,10 +439,11 @@ struct Sim {
 }
 
 impl Sim {
-    fn start(dir: &Path) -> Sim {
+    fn start(dir: &Path, latency_ms: u64) -> Sim {
         let binary: PathBuf = dir.join("polycloud-sim");
+        let latency = latency_ms.to_string();
         let mut child = Command::new(&binary)
-            .args(["--port", "0", "--task-ms", "200"])
+            .args(["--port", "0", "--task-ms", "200", "--latency-ms", &latency])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -269,11 +474,15 @@ impl Sim {
     }
 
     fn request_count(&self) -> usize {
+        self.requests().len()
+    }
+
+    fn requests(&self) -> Vec<serde_json::Value> {
         let body = self.call("GET", "/_sim/requests", "");
         serde_json::from_str::<serde_json::Value>(&body)
             .ok()
-            .and_then(|v| v.as_array().map(Vec::len))
-            .unwrap_or(0)
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
     }
 
     fn config(&self, json: &str) {

@@ -45,6 +45,8 @@ struct ConfigBody {
     task_ms: Option<u64>,
     /// Unwritten optional texts answered as `""` (see `util::empty_texts`).
     empty_texts: Option<bool>,
+    /// Every request's delay before it is answered, in milliseconds.
+    latency_ms: Option<u64>,
 }
 
 /// Body of `POST /_sim/vscale/fail_next_tasks`.
@@ -198,8 +200,13 @@ fn route(sim: &mut Sim, req: &ApiRequest, segs: &[&str]) -> Result<Value, SimErr
             if let Some(on) = body.empty_texts {
                 crate::util::set_empty_texts(on);
             }
+            if let Some(latency_ms) = body.latency_ms {
+                sim.latency_ms = latency_ms;
+            }
             let empty_texts = crate::util::empty_texts();
-            Ok(json!({"ok": true, "task_ms": sim.vscale.task_ms(), "empty_texts": empty_texts}))
+            Ok(
+                json!({"ok": true, "task_ms": sim.vscale.task_ms(), "empty_texts": empty_texts, "latency_ms": sim.latency_ms}),
+            )
         }
         ("POST", ["vscale", "fail_next_tasks"]) => {
             let body: FailBody = parse(req)?;

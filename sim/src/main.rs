@@ -2,7 +2,7 @@
 //! StarVCenter APIs on one loopback port, for the quickstart and the tests of
 //! `terraform-provider-polycloud` (docs/design/wire.md, "Endpoints and credentials").
 //!
-//! Usage: `polycloud-sim [--port N] [--task-ms N] [--tls-cert PEM --tls-key PEM]`.
+//! Usage: `polycloud-sim [--port N] [--task-ms N] [--latency-ms N] [--tls-cert PEM --tls-key PEM]`.
 
 mod control;
 mod faults;
@@ -22,9 +22,10 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 
 /// Command-line usage.
-const USAGE: &str = "usage: polycloud-sim [--port N] [--task-ms N] [--tls-cert FILE --tls-key FILE]
+const USAGE: &str = "usage: polycloud-sim [--port N] [--task-ms N] [--latency-ms N] [--tls-cert FILE --tls-key FILE]
   --port N         TCP port on 127.0.0.1 (0 = pick a free one; default 0)
   --task-ms N      duration of every Vscale task and Zomro operation in ms (default 1500)
+  --latency-ms N   every API request takes N ms before its answer, answered concurrently (default 0)
   --tls-cert FILE  serve HTTPS with this PEM certificate chain (needs --tls-key)
   --tls-key FILE   the PEM private key of --tls-cert";
 
@@ -33,6 +34,7 @@ const USAGE: &str = "usage: polycloud-sim [--port N] [--task-ms N] [--tls-cert F
 struct Args {
     port: u16,
     task_ms: u64,
+    latency_ms: u64,
     tls_cert: Option<String>,
     tls_key: Option<String>,
 }
@@ -44,6 +46,7 @@ impl Args {
         let mut parsed = Args {
             port: 0,
             task_ms: 1500,
+            latency_ms: 0,
             tls_cert: None,
             tls_key: None,
         };
@@ -63,6 +66,7 @@ impl Args {
             match flag.as_str() {
                 "--port" => parsed.port = value.parse().map_err(|_| bad())?,
                 "--task-ms" => parsed.task_ms = value.parse().map_err(|_| bad())?,
+                "--latency-ms" => parsed.latency_ms = value.parse().map_err(|_| bad())?,
                 "--tls-cert" => parsed.tls_cert = Some(value),
                 "--tls-key" => parsed.tls_key = Some(value),
                 _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
@@ -157,6 +161,7 @@ async fn run(args: Args) -> ExitCode {
     let _ = stdout.flush();
     let shared = Arc::new(Mutex::new(Sim::new(Config {
         task_ms: args.task_ms,
+        latency_ms: args.latency_ms,
     })));
     tokio::select! {
         _ = server::serve(listener, shared, tls) => {}
@@ -192,15 +197,17 @@ mod tests {
             Ok(Args {
                 port: 0,
                 task_ms: 1500,
+                latency_ms: 0,
                 tls_cert: None,
                 tls_key: None,
             })
         );
         assert_eq!(
-            parse(&["--port", "8080", "--task-ms=20"]),
+            parse(&["--port", "8080", "--task-ms=20", "--latency-ms", "30"]),
             Ok(Args {
                 port: 8080,
                 task_ms: 20,
+                latency_ms: 30,
                 tls_cert: None,
                 tls_key: None,
             })

@@ -29,6 +29,9 @@ use tokio_rustls::TlsAcceptor;
 pub struct Config {
     /// Duration of every Vscale task, Zomro operation and iNET transition in milliseconds.
     pub task_ms: u64,
+    /// How long every API request takes before it is answered, in milliseconds
+    /// (requests wait concurrently, like round trips to a distant API).
+    pub latency_ms: u64,
 }
 
 /// Everything the simulator holds: each cloud's state, the request log and
@@ -48,6 +51,10 @@ pub struct Sim {
     pub faults: FaultQueue,
     /// Random faults and their figures.
     pub chaos: Chaos,
+    /// Latency of every API request (`--latency-ms`, `POST /_sim/config`).
+    pub latency_ms: u64,
+    /// The latency given on the command line (restored by reset).
+    startup_latency_ms: u64,
 }
 
 impl Sim {
@@ -61,6 +68,8 @@ impl Sim {
             log: RequestLog::default(),
             faults: FaultQueue::default(),
             chaos: Chaos::default(),
+            latency_ms: config.latency_ms,
+            startup_latency_ms: config.latency_ms,
         }
     }
 
@@ -74,6 +83,7 @@ impl Sim {
         self.log.clear();
         self.faults.clear();
         self.chaos = Chaos::default();
+        self.latency_ms = self.startup_latency_ms;
     }
 
     /// The module serving a cloud.
@@ -241,18 +251,22 @@ async fn capture(req: Request<Incoming>) -> Option<ApiRequest> {
 async fn handle_api(shared: &Shared, req: &ApiRequest) -> Result<ApiResponse, Dropped> {
     let cloud = Cloud::from_path(&req.path);
     let started_ms = now_ms();
-    let (seq, fault) = {
+    let (seq, fault, delay) = {
         let mut sim = lock(shared);
         let body = String::from_utf8_lossy(&req.body);
         let fault = match sim.faults.take(cloud, &req.method, &req.path, &body) {
             Some(fault) => Some(fault),
             None => sim.chaos.draw(cloud),
         };
-        (sim.log.reserve_seq(), fault.unwrap_or_default())
+        let fault = fault.unwrap_or_default();
+        let delay = sim.latency_ms + fault.latency_ms.unwrap_or(0);
+        (sim.log.reserve_seq(), fault, delay)
     };
     let label = fault.label();
-    if let Some(ms) = fault.latency_ms {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
+    // The configured latency and a latency fault: waited without the lock, so
+    // requests in flight are answered concurrently.
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
     }
     let mut sim = lock(shared);
     let real =

@@ -6,7 +6,9 @@
 //! [`Cloud::capability`] / [`Cloud::vps_rule`] tables let plan fail early, on the
 //! attribute, before any API call.
 
+pub mod batch;
 pub mod inet;
+pub mod poller;
 pub mod safe_create;
 pub mod starvcenter;
 pub mod vscale;

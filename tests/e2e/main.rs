@@ -3,6 +3,7 @@
 //! `polycloud-sim`. Assertions read the simulator's state and its
 //! request log, not only exit codes.
 
+mod batched_reads;
 mod cancel;
 mod chaos;
 mod credentials;

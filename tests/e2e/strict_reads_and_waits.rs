@@ -43,6 +43,9 @@ fn proxy_html_404_is_an_error_and_the_vscale_server_stays_in_state() {
     ws.apply().ok();
     let ctid = sim.scalets()[0]["ctid"].to_string();
     sim.fault(json!({"count": 50, "status": 404, "html": true, "path": format!("/vscale/v1/scalets/{ctid}")}));
+    // Refresh reads are batched (GET /scalets): the proxy answers that too, and the
+    // failed list falls back to the direct read, which fails the same way.
+    sim.fault(json!({"count": 50, "status": 404, "html": true, "path": "/vscale/v1/scalets"}));
     let run = ws.plan();
     let out = run.output();
     assert_eq!(

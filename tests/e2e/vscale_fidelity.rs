@@ -142,14 +142,13 @@ fn without_a_task_header_the_upgrade_waits_for_the_new_plan() {
     let ws = Workspace::new();
     ws.write(&config(&sim, "small"));
     ws.apply().ok();
-    let ctid = api_scalet(&sim)["ctid"].to_string();
+    let ctid = api_scalet(&sim)["ctid"].as_i64().expect("ctid");
     sim.clear_requests();
 
     ws.write(&config(&sim, "medium"));
     ws.apply().ok();
-    let polls = sim
-        .requests_to("GET", &format!("/vscale/v1/scalets/{ctid}"))
-        .len();
+    // Waits poll the shared list of scalets (one GET /scalets per round).
+    let polls = sim.requests_to("GET", "/vscale/v1/scalets").len();
     let upgrades = sim.requests_to("POST", "/upgrade");
     assert_eq!(upgrades.len(), 1);
     assert_eq!(upgrades[0]["status"], 200, "{upgrades:?}");
@@ -159,7 +158,7 @@ fn without_a_task_header_the_upgrade_waits_for_the_new_plan() {
     );
     assert!(
         polls >= 2,
-        "the waiter polled the scalet until the plan showed ({polls})"
+        "the waiter polled scalet {ctid} until the plan showed ({polls})"
     );
     let state = ws.resource("polycloud_vps.web");
     assert_eq!(state["plan"], "medium");

@@ -23,6 +23,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
+use crate::cloud::batch::ReadBatch;
 use crate::cloud::safe_create::{create_unlisted, safe_create_ids, Intent};
 use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
@@ -50,6 +51,11 @@ pub struct StarVCenterClient {
     owners: Mutex<HashMap<(objects::Owned, String), String>>,
     /// The offset the installation's clock prints dates in (`time_zone`).
     time_zone: time::UtcOffset,
+    /// Reads of VMs (their `cloudvm/search` entry), answered from one search of all
+    /// VMs; NICs and disks are searched per VM (their searches need `vmid`).
+    vms: ReadBatch<Value>,
+    /// Reads of private networks, answered from one `cloudnetwork/vpc/search`.
+    vpcs: ReadBatch<Vpc>,
 }
 
 impl StarVCenterClient {
@@ -73,6 +79,8 @@ impl StarVCenterClient {
             backup_vms: Mutex::new(HashMap::new()),
             owners: Mutex::new(HashMap::new()),
             time_zone: settings.time_zone,
+            vms: ReadBatch::new("StarVCenter VMs"),
+            vpcs: ReadBatch::new("StarVCenter VPCs"),
         })
     }
 
@@ -127,9 +135,20 @@ impl StarVCenterClient {
         timeout: Duration,
     ) -> Result<Reply, CloudError> {
         let request = self.request(method, path, Some(params));
+        // The VM a change is about is read directly from then on.
         let vm = self.vm_of(&request);
+        if let Some(id) = vm.as_deref() {
+            self.vms.wrote(id);
+        }
         self.change_request(path, request, vm.as_deref(), timeout)
             .await
+    }
+
+    /// Marks the VM a change names (`vm.id`) as written: read directly from then on.
+    fn wrote_vm_of(&self, params: &Value) {
+        if let Some(id) = text(params, "vm.id") {
+            self.vms.wrote(&id);
+        }
     }
 
     /// [`Self::change`] for a request built by the caller, about VM `vm` when known.
@@ -218,6 +237,7 @@ impl StarVCenterClient {
         // idempotent): when its answer is lost, the object is watched for a settling
         // window; only if it never reaches the target is the change sent once more.
         let deadline = http::deadline_in(timeout);
+        self.wrote_vm_of(&params);
         let request = self.request(method, path, Some(params)).idempotent(false);
         let vm = self
             .vm_of(&request)
@@ -351,9 +371,24 @@ impl StarVCenterClient {
         }
     }
 
-    /// A VM with its NICs and system disk.
+    /// Every VM's `cloudvm/search` entry, keyed by id (for [`ReadBatch`]).
+    async fn all_vms_raw(&self) -> Result<Vec<(String, Value)>, CloudError> {
+        let all = self.search_all("cloudvm/search", json!({})).await?;
+        Ok(all
+            .into_iter()
+            .filter_map(|vm| Some((text(&vm, "vm.id")?, vm)))
+            .collect())
+    }
+
+    /// A VM with its NICs and system disk. The VM's entry comes from the shared search
+    /// of all VMs; its NICs and disks are searched on their own (their searches need
+    /// the VM id, StarVCenter API 2.4.4 and 2.5.1).
     async fn read_vm(&self, id: &str) -> Result<Option<Vps>, CloudError> {
-        let Some(raw) = self.vm_raw(id).await? else {
+        let raw = self
+            .vms
+            .read(id, || self.all_vms_raw(), || self.vm_raw(id))
+            .await?;
+        let Some(raw) = raw else {
             return Ok(None);
         };
         let mut vps = vm_to_vps(&raw);
@@ -781,6 +816,7 @@ impl Cloud for StarVCenterClient {
         )
         .await?;
         let id = created.id;
+        self.vms.wrote(&id);
         let job = created.value.flatten();
         let timeout = intent.wait_limit();
         let fail = |error| CreateError {
@@ -857,6 +893,7 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        self.vms.wrote(id);
         if self.vm_raw(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }
@@ -894,6 +931,7 @@ impl Cloud for StarVCenterClient {
                 ("cloudvm/snapshot/restore", json!({ "snapshot.id": id }))
             }
         };
+        self.vms.wrote(vps_id);
         let target = Target::VmSettled(vps_id.into());
         self.run(Method::Put, path, params, target, timeout)
             .await
@@ -1169,6 +1207,7 @@ impl Cloud for StarVCenterClient {
                 },
             )
             .await?;
+        self.vpcs.wrote(&id);
         match self.read_vpc(&id).await {
             Ok(Some(vpc)) => Ok(vpc),
             Ok(None) => match reply {
@@ -1188,10 +1227,25 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn read_vpc(&self, id: &str) -> Result<Option<Vpc>, CloudError> {
-        let all = self
-            .search_all("cloudnetwork/vpc/search", json!({}))
-            .await?;
-        Ok(all.iter().map(vpc_from_wire).find(|v| v.id == id.trim()))
+        // The search of all VPCs (StarVCenter API 2.3.x) is also the direct read.
+        let all = || async {
+            let all = self
+                .search_all("cloudnetwork/vpc/search", json!({}))
+                .await?;
+            Ok(all
+                .iter()
+                .map(vpc_from_wire)
+                .map(|v| (v.id.clone(), v))
+                .collect::<Vec<_>>())
+        };
+        let direct = || async {
+            Ok(all()
+                .await?
+                .into_iter()
+                .find(|(vpc_id, _)| vpc_id == id.trim())
+                .map(|(_, vpc)| vpc))
+        };
+        self.vpcs.read(id, all, direct).await
     }
 
     async fn update_vpc(
@@ -1200,6 +1254,7 @@ impl Cloud for StarVCenterClient {
         name: Option<&str>,
         description: Option<&str>,
     ) -> Result<(), CloudError> {
+        self.vpcs.wrote(id);
         let mut params = json!({ "vpc.id": id });
         if let Some(n) = name {
             params["vpc.name"] = json!(n);
@@ -1213,6 +1268,7 @@ impl Cloud for StarVCenterClient {
     }
 
     async fn delete_vpc(&self, id: &str) -> Result<Deleted, CloudError> {
+        self.vpcs.wrote(id);
         if self.read_vpc(id).await?.is_none() {
             return Ok(Deleted::Gone);
         }

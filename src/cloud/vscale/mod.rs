@@ -3,6 +3,10 @@
 //! Every change answers at once with a `VSCALE-TASK-ID` header; the work is done when
 //! `GET /tasks` reports the task `done` and the scalet is no longer `locked` (docs/design/wire.md, "Vscale").
 //! Errors are the HTTP status plus the `Vscale-Error-Message` header (docs/design/wire.md, "Vscale").
+//!
+//! Refresh reads of scalets, SSH keys and backups are answered from one `GET /scalets`,
+//! `GET /sshkeys` or `GET /backups` ([`ReadBatch`]); every wait shares one round of
+//! `GET /tasks` and `GET /scalets` ([`SharedPoller`]).
 
 pub mod wire;
 
@@ -14,6 +18,8 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use tokio::sync::OnceCell;
 
+use crate::cloud::batch::ReadBatch;
+use crate::cloud::poller::SharedPoller;
 use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
@@ -21,7 +27,7 @@ use crate::cloud::{
 use crate::config::{CloudKind, Credentials, Settings};
 use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
 use crate::model::*;
-use crate::waiter::{self, Poll};
+use crate::waiter::{self, Poll, Schedule};
 
 /// The limit of a create that has no `timeouts` of its own (SSH keys: one
 /// synchronous call, so a settling window of 30 s at most).
@@ -39,6 +45,38 @@ pub struct VscaleClient {
     plans: OnceCell<Vec<wire::Rplan>>,
     /// The offset Vscale's clock prints dates in (`time_zone`).
     time_zone: time::UtcOffset,
+    /// Reads of scalets, answered from one `GET /scalets`.
+    scalets: ReadBatch<Vps>,
+    /// Reads of SSH keys, answered from one `GET /sshkeys`.
+    ssh_keys: ReadBatch<SshKey>,
+    /// Reads of backups, answered from one `GET /backups`.
+    backups: ReadBatch<Backup>,
+    /// Every wait's poll: one `GET /scalets` per round, and one `GET /tasks` when a
+    /// wait of the round has a task id.
+    rounds: SharedPoller<WaitKey, RoundAnswer>,
+}
+
+/// What one shared round fetched: the task list (when a wait of the round needed it)
+/// and every scalet.
+struct RoundAnswer {
+    tasks: Arc<Vec<wire::Task>>,
+    scalets: Vec<wire::Scalet>,
+}
+
+/// What a wait polls: a scalet, and whether it also needs the task list (it has a
+/// `VSCALE-TASK-ID`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct WaitKey {
+    ctid: i64,
+    tasks: bool,
+}
+
+/// What one shared round saw of one scalet: every task of the account (the wait
+/// looks for its own task id) and the scalet, `None` when it is not listed.
+#[derive(Clone)]
+struct ScaletView {
+    tasks: Arc<Vec<wire::Task>>,
+    scalet: Option<wire::Scalet>,
 }
 
 /// Vscale answers 409 with "locked" while a task holds a scalet: busy, not failure.
@@ -65,6 +103,10 @@ impl VscaleClient {
             token: token.clone(),
             plans: OnceCell::new(),
             time_zone: settings.time_zone,
+            scalets: ReadBatch::new("Vscale scalets"),
+            ssh_keys: ReadBatch::new("Vscale SSH keys"),
+            backups: ReadBatch::new("Vscale backups"),
+            rounds: SharedPoller::new("Vscale tasks and scalets", tasks_fetched_if_needed),
         })
     }
 
@@ -129,58 +171,61 @@ impl VscaleClient {
         timeout: Duration,
     ) -> Result<(), CloudError> {
         let task_id = response.header("vscale-task-id").map(str::to_string);
-        let what = match &task_id {
+        self.wait_settled(task_id.as_deref(), ctid, plan, timeout)
+            .await
+            .map(drop)
+    }
+
+    /// Waits (shared rounds) for task `task_id`, when there is one, then for the
+    /// scalet to settle; the settled scalet as the round listed it (`None`: not
+    /// listed any more).
+    async fn wait_settled(
+        &self,
+        task_id: Option<&str>,
+        ctid: i64,
+        plan: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Option<wire::Scalet>, CloudError> {
+        let what = match task_id {
             Some(id) => format!("Vscale task {id} on scalet {ctid}"),
             None => format!("Vscale scalet {ctid}"),
         };
-        waiter::wait_for(&what, timeout, || async {
-            if let Some(id) = &task_id {
-                let tasks: Vec<wire::Task> = self.get("/tasks").await?;
-                if let Some(task) = tasks.iter().find(|t| &t.id == id) {
-                    if task.error {
-                        return Ok(Poll::Failed(format!(
-                            "Vscale reports {} as failed (error: true)",
-                            task.method
-                        )));
-                    }
-                    if !task.done {
-                        return Ok(Poll::Pending(format!("{} running", task.method)));
-                    }
-                }
+        waiter::wait_with(Schedule::Shared, &what, timeout, || async {
+            let view = self.observe(ctid, task_id.is_some()).await?;
+            if let Some(poll) = task_poll(&view.tasks, task_id) {
+                return Ok(poll);
             }
-            self.scalet_settled_for(ctid, plan).await
+            Ok(settled_poll(view.scalet, plan))
         })
         .await
     }
 
-    async fn scalet_settled(&self, ctid: i64) -> Result<Poll<()>, CloudError> {
-        self.scalet_settled_for(ctid, None).await
-    }
-
-    /// Settled: unlocked, a settled status ([`wire::settled_status`]) and, when
-    /// given, the plan asked for. An unknown status is still pending, named.
-    async fn scalet_settled_for(
-        &self,
-        ctid: i64,
-        plan: Option<&str>,
-    ) -> Result<Poll<()>, CloudError> {
-        let Some(scalet) = self
-            .find::<wire::Scalet>(&format!("/scalets/{ctid}"))
-            .await?
-        else {
-            return Ok(Poll::Done(()));
-        };
-        let plan_reached = plan.is_none_or(|p| scalet.rplan.as_deref() == Some(p));
-        if !scalet.locked && wire::settled_status(&scalet.status) && plan_reached {
-            Ok(Poll::Done(()))
-        } else {
-            Ok(Poll::Pending(format!(
-                "status {}, locked {}, rplan {}",
-                scalet.status,
-                scalet.locked,
-                scalet.rplan.as_deref().unwrap_or("(none)")
-            )))
-        }
+    /// This scalet as the next shared round sees it: one `GET /scalets` and, when a
+    /// wait of the round has a task id (`tasks`), one `GET /tasks` answer every wait
+    /// of the round (Vscale API, "Статус текущих операций": `GET /tasks` lists all
+    /// current operations).
+    async fn observe(&self, ctid: i64, tasks: bool) -> Result<ScaletView, CloudError> {
+        let answer = self
+            .rounds
+            .poll(WaitKey { ctid, tasks }, |keys| async move {
+                let task_list = async {
+                    match keys.iter().any(|k| k.tasks) {
+                        true => self.get::<Vec<wire::Task>>("/tasks").await,
+                        false => Ok(Vec::new()),
+                    }
+                };
+                let (tasks, scalets) =
+                    tokio::try_join!(task_list, self.get::<Vec<wire::Scalet>>("/scalets"))?;
+                Ok(RoundAnswer {
+                    tasks: Arc::new(tasks),
+                    scalets,
+                })
+            })
+            .await?;
+        Ok(ScaletView {
+            tasks: answer.tasks.clone(),
+            scalet: answer.scalets.iter().find(|s| s.ctid == ctid).cloned(),
+        })
     }
 
     async fn wait_gone(
@@ -194,11 +239,8 @@ impl VscaleClient {
             .unwrap_or("(no task id)")
             .to_string();
         let what = format!("Vscale task {task_id} deleting scalet {ctid}");
-        waiter::wait_for(&what, timeout, || async {
-            match self
-                .find::<wire::Scalet>(&format!("/scalets/{ctid}"))
-                .await?
-            {
+        waiter::wait_with(Schedule::Shared, &what, timeout, || async {
+            match self.observe(ctid, false).await?.scalet {
                 None => Ok(Poll::Done(())),
                 Some(s) => Ok(Poll::Pending(format!(
                     "status {}, locked {}",
@@ -207,6 +249,27 @@ impl VscaleClient {
             }
         })
         .await
+    }
+
+    /// Every SSH key of the account, keyed by id (Vscale API: `GET /sshkeys`).
+    async fn all_ssh_keys(&self) -> Result<Vec<(String, SshKey)>, CloudError> {
+        let keys: Vec<wire::SshKey> = self.get("/sshkeys").await?;
+        Ok(keys
+            .into_iter()
+            .map(ssh_key_from_wire)
+            .map(|k| (k.id.clone(), k))
+            .collect())
+    }
+
+    /// Every scalet of the account in the domain model, keyed by id (for [`ReadBatch`]).
+    async fn all_scalets(&self) -> Result<Vec<(String, Vps)>, CloudError> {
+        let scalets: Vec<wire::Scalet> = self.get("/scalets").await?;
+        let mut out = Vec::with_capacity(scalets.len());
+        for s in scalets {
+            let vps = self.to_vps(s).await?;
+            out.push((vps.id.clone(), vps));
+        }
+        Ok(out)
     }
 
     async fn read_scalet(&self, ctid: i64) -> Result<Option<Vps>, CloudError> {
@@ -495,21 +558,26 @@ impl Cloud for VscaleClient {
         let ctid: i64 = created.id.parse().map_err(|_| {
             CloudError::Protocol(format!("scalet id {:?} is not a number", created.id))
         })?;
+        self.scalets.wrote(&created.id);
         let timeout = intent.wait_limit();
-        let waited = match &created.value {
-            Some(response) => self.wait_task(response, ctid, timeout).await,
-            None => {
-                let what =
-                    format!("Vscale scalet {ctid} (found after its create's answer was lost)");
-                waiter::wait_for(&what, timeout, || self.scalet_settled(ctid)).await
-            }
-        };
+        // Without the create's answer (found by the look-up) there is no task id: the
+        // wait is on the scalet alone.
+        let task_id = created
+            .value
+            .as_ref()
+            .and_then(|r| r.header("vscale-task-id"));
+        let waited = self.wait_settled(task_id, ctid, None, timeout).await;
         let fail = |error| CreateError {
             id: Some(ctid.to_string()),
             error,
         };
-        waited.map_err(fail)?;
-        match self.read_scalet(ctid).await {
+        // The round that saw the scalet settled listed it after the create: that is
+        // its state, read after this process's write.
+        let settled = match waited.map_err(fail)? {
+            Some(scalet) => self.to_vps(scalet).await.map(Some),
+            None => Ok(None),
+        };
+        match settled {
             Ok(Some(vps)) => Ok(vps),
             Ok(None) => Err(CreateError {
                 id: None,
@@ -526,7 +594,9 @@ impl Cloud for VscaleClient {
         let Ok(ctid) = parse_ctid(id) else {
             return Ok(None);
         };
-        self.read_scalet(ctid).await
+        self.scalets
+            .read(id, || self.all_scalets(), || self.read_scalet(ctid))
+            .await
     }
 
     async fn update_vps(
@@ -536,6 +606,7 @@ impl Cloud for VscaleClient {
         timeout: Duration,
     ) -> Result<(), CloudError> {
         let ctid = parse_ctid(id)?;
+        self.scalets.wrote(id);
         match change {
             VpsChange::Plan(plan) => {
                 // docs/design/wire.md, "Vscale", row "upgrade settled" (Vscale API, "Апгрейд
@@ -573,6 +644,7 @@ impl Cloud for VscaleClient {
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
         let ctid = parse_ctid(id)?;
+        self.scalets.wrote(id);
         // Vscale API, "Удаление сервера": DELETE /scalets/{ctid}.
         let request = self.request(Method::Delete, &format!("/scalets/{ctid}"));
         match http::within(http::deadline_in(timeout), self.call(request)).await {
@@ -586,12 +658,12 @@ impl Cloud for VscaleClient {
     }
 
     async fn list_vps(&self) -> Result<Vec<Vps>, CloudError> {
-        let scalets: Vec<wire::Scalet> = self.get("/scalets").await?;
-        let mut out = Vec::with_capacity(scalets.len());
-        for s in scalets {
-            out.push(self.to_vps(s).await?);
-        }
-        Ok(out)
+        Ok(self
+            .all_scalets()
+            .await?
+            .into_iter()
+            .map(|(_, vps)| vps)
+            .collect())
     }
 
     async fn restore_vps(
@@ -601,6 +673,7 @@ impl Cloud for VscaleClient {
         timeout: Duration,
     ) -> Result<(), CloudError> {
         let ctid = parse_ctid(vps_id)?;
+        self.scalets.wrote(vps_id);
         match source {
             RestoreSource::Backup(backup) => {
                 // Vscale API v1: PATCH /scalets/{ctid}/rebuild {"make_from": <backup id>}.
@@ -649,18 +722,26 @@ impl Cloud for VscaleClient {
         )
         .await?
         .value;
-        Ok(ssh_key_from_wire(key))
+        let key = ssh_key_from_wire(key);
+        self.ssh_keys.wrote(&key.id);
+        Ok(key)
     }
 
     async fn read_ssh_key(&self, id: &str) -> Result<Option<SshKey>, CloudError> {
-        let keys: Vec<wire::SshKey> = self.get("/sshkeys").await?;
-        Ok(keys
-            .into_iter()
-            .find(|k| k.id.to_string() == id.trim())
-            .map(ssh_key_from_wire))
+        // Vscale has no read of one key: the direct read is a fresh `GET /sshkeys`.
+        let direct = || async {
+            Ok(self
+                .all_ssh_keys()
+                .await?
+                .into_iter()
+                .find(|(key_id, _)| key_id == id.trim())
+                .map(|(_, key)| key))
+        };
+        self.ssh_keys.read(id, || self.all_ssh_keys(), direct).await
     }
 
     async fn delete_ssh_key(&self, id: &str) -> Result<(), CloudError> {
+        self.ssh_keys.wrote(id);
         match self
             .call(self.request(Method::Delete, &format!("/sshkeys/{}", id.trim())))
             .await
@@ -706,6 +787,7 @@ impl Cloud for VscaleClient {
         let (backup, response) = created.value;
         let timeout = intent.wait_limit();
         let id = backup.id.clone();
+        self.backups.wrote(&id);
         let what = format!("Vscale backup {id} of scalet {ctid}");
         let task = response
             .as_ref()
@@ -741,13 +823,21 @@ impl Cloud for VscaleClient {
     }
 
     async fn read_backup(&self, id: &str) -> Result<Option<Backup>, CloudError> {
-        self.find::<wire::Backup>(&format!("/backups/{}", id.trim()))
-            .await?
-            .map(|b| backup_from_wire(b, self.time_zone))
-            .transpose()
+        let direct = || async {
+            self.find::<wire::Backup>(&format!("/backups/{}", id.trim()))
+                .await?
+                .map(|b| backup_from_wire(b, self.time_zone))
+                .transpose()
+        };
+        let list = || async {
+            let backups = self.list_backups(None).await?;
+            Ok(backups.into_iter().map(|b| (b.id.clone(), b)).collect())
+        };
+        self.backups.read(id, list, direct).await
     }
 
     async fn delete_backup(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        self.backups.wrote(id);
         let request = self.request(Method::Delete, &format!("/backups/{}", id.trim()));
         match http::within(http::deadline_in(timeout), self.call(request)).await {
             Ok(_) => Ok(Deleted::Gone),
@@ -773,6 +863,7 @@ impl Cloud for VscaleClient {
             return Err(CloudError::Unsupported(NO_HARD_REBOOT.into()));
         }
         let ctid = parse_ctid(id)?;
+        self.scalets.wrote(id);
         // Vscale API, "Перезагрузка сервера": PATCH /scalets/{ctid}/restart {"id"}.
         self.action(
             Method::Patch,
@@ -855,6 +946,43 @@ impl Cloud for VscaleClient {
             currency: "RUB".into(),
         })
     }
+}
+
+/// A round answers a wait needing the task list only if it fetched it.
+fn tasks_fetched_if_needed(gathered: &std::collections::HashSet<WaitKey>, key: &WaitKey) -> bool {
+    !key.tasks || gathered.iter().any(|k| k.tasks)
+}
+
+/// The wait's own task in a round's `GET /tasks`: failed or still running ends this
+/// poll; `None` when it is done or not listed (then the scalet decides).
+fn task_poll<T>(tasks: &[wire::Task], task_id: Option<&str>) -> Option<Poll<T>> {
+    let task = tasks.iter().find(|t| Some(t.id.as_str()) == task_id)?;
+    if task.error {
+        return Some(Poll::Failed(format!(
+            "Vscale reports {} as failed (error: true)",
+            task.method
+        )));
+    }
+    (!task.done).then(|| Poll::Pending(format!("{} running", task.method)))
+}
+
+/// Settled: unlocked, a settled status ([`wire::settled_status`]) and, when given,
+/// the plan asked for; an unknown status is still pending, named. A scalet no longer
+/// listed is done (the caller reads what that means).
+fn settled_poll(scalet: Option<wire::Scalet>, plan: Option<&str>) -> Poll<Option<wire::Scalet>> {
+    let Some(scalet) = scalet else {
+        return Poll::Done(None);
+    };
+    let plan_reached = plan.is_none_or(|p| scalet.rplan.as_deref() == Some(p));
+    if !scalet.locked && wire::settled_status(&scalet.status) && plan_reached {
+        return Poll::Done(Some(scalet));
+    }
+    Poll::Pending(format!(
+        "status {}, locked {}, rplan {}",
+        scalet.status,
+        scalet.locked,
+        scalet.rplan.as_deref().unwrap_or("(none)")
+    ))
 }
 
 fn backup_from_wire_ref(b: &wire::Backup) -> String {

@@ -45,7 +45,7 @@ impl std::fmt::Debug for CreateScalet<'_> {
 /// An address block of a scalet. The document shows `{}` until one is assigned;
 /// `null`, a missing field, an empty `address` and a bare address string are read
 /// too (docs/design/wire.md, "Vscale", row "no address").
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Address {
     /// IPv4 address; `None` when the scalet has none.
     pub address: Option<String>,
@@ -115,14 +115,14 @@ pub fn power_of(status: &str) -> Option<PowerState> {
 }
 
 /// A key as listed inside a scalet.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct ScaletKey {
     /// Key id.
     pub id: i64,
 }
 
 /// A scalet as the API renders it.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct Scalet {
     /// Container id: the server's id.
     pub ctid: i64,
@@ -162,7 +162,7 @@ pub struct Scalet {
 }
 
 /// One entry of `GET /tasks`.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct Task {
     /// Task id (also the `VSCALE-TASK-ID` header).
     pub id: String,

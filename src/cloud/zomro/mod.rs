@@ -18,12 +18,14 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::{Mutex, OnceCell};
 
+use crate::cloud::batch::ReadBatch;
+use crate::cloud::poller::{any_key, SharedPoller};
 use crate::cloud::safe_create::{safe_create, Intent};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
 use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
 use crate::model::*;
-use crate::waiter::{self, Poll};
+use crate::waiter::{self, Poll, Schedule};
 
 /// Instances per page of `func=instances`.
 const PAGE_SIZE: usize = 100;
@@ -50,6 +52,10 @@ pub struct ZomroClient {
     catalog: OnceCell<wire::Catalog>,
     /// The offset BILLmanager's clock prints dates in (`time_zone`).
     time_zone: time::UtcOffset,
+    /// Reads of instances, answered from one `func=instances` (all pages).
+    instances: ReadBatch<Vps>,
+    /// Every wait's poll: one `func=instances` (all pages) per round.
+    rounds: SharedPoller<String, Vec<wire::Instance>>,
 }
 
 /// One call: the function, its fields, and whether repeating it is harmless.
@@ -100,6 +106,8 @@ impl ZomroClient {
             session: Mutex::new(session),
             catalog: OnceCell::new(),
             time_zone: settings.time_zone,
+            instances: ReadBatch::new("Zomro instances"),
+            rounds: SharedPoller::new("Zomro instances", any_key),
         })
     }
 
@@ -237,29 +245,46 @@ impl ZomroClient {
             .await
     }
 
-    /// Polls `func=instances` until the instance is settled and `done` holds.
+    /// This instance as the next shared round lists it: one `func=instances` (all
+    /// pages) answers every wait of the round (docs/design/wire.md, "Zomro": no task
+    /// ids, the instance list is polled).
+    async fn observe(&self, id: &str) -> Result<Option<wire::Instance>, CloudError> {
+        let id = id.trim();
+        let listed = self
+            .rounds
+            .poll(id.to_string(), |_| self.instances())
+            .await?;
+        Ok(listed.iter().find(|i| i.id == id).cloned())
+    }
+
+    /// Polls `func=instances` (shared rounds) until the instance is settled and
+    /// `done` holds; the instance as last listed.
     async fn wait(
         &self,
         id: &str,
         what: &str,
         timeout: Duration,
         done: impl Fn(&wire::Instance) -> bool,
-    ) -> Result<(), CloudError> {
+    ) -> Result<wire::Instance, CloudError> {
         let task = format!("Zomro instance {id} ({what})");
-        waiter::wait_for(&task, timeout, || async {
-            let Some(instance) = self.instance(id).await? else {
+        waiter::wait_with(Schedule::Shared, &task, timeout, || async {
+            let Some(instance) = self.observe(id).await? else {
                 return Ok(Poll::Failed("the instance is no longer listed".into()));
             };
-            Ok(settled(&instance, &done))
+            Ok(match settled(&instance, &done) {
+                Poll::Done(()) => Poll::Done(instance),
+                Poll::Pending(status) => Poll::Pending(status),
+                Poll::Failed(message) => Poll::Failed(message),
+            })
         })
         .await
     }
 
-    /// Polls until the instance is no longer listed.
+    /// Polls (shared rounds) until the instance is no longer listed.
     async fn wait_gone(&self, id: &str, timeout: Duration) -> Result<(), CloudError> {
         let task = format!("Zomro instance {id} (instances.delete)");
-        waiter::wait_for(&task, timeout, || async {
-            Ok(match self.instance(id).await? {
+        waiter::wait_with(Schedule::Shared, &task, timeout, || async {
+            Ok(match self.observe(id).await? {
                 None => Poll::Done(()),
                 Some(i) => Poll::Pending(format!("instance_status {}", i.instance_status)),
             })
@@ -278,8 +303,9 @@ impl ZomroClient {
         let func = call.func;
         // "Request in process, please wait" is waited out until the timeout.
         let call = call.field("sok", "ok").field("elid", id.trim());
+        self.instances.wrote(id);
         http::within(http::deadline_in(timeout), self.call(&call)).await?;
-        self.wait(id, func, timeout, done).await
+        self.wait(id, func, timeout, done).await.map(drop)
     }
 
     /// `v2.instances.order.param` (docs/design/wire.md, "Zomro").
@@ -556,31 +582,32 @@ impl Cloud for ZomroClient {
         )
         .await?
         .id;
+        self.instances.wrote(&id);
         let timeout = intent.wait_limit();
         let fail = |error| CreateError {
             id: Some(id.clone()),
             error,
         };
-        self.wait(&id, "v2.instances.order.param", timeout, |i| {
-            i.instance_status == "active"
-        })
-        .await
-        .map_err(fail)?;
-        match self.instance(&id).await {
-            Ok(Some(instance)) => self.to_vps(instance).map_err(fail),
-            Ok(None) => Err(CreateError {
-                id: None,
-                error: CloudError::TaskFailed {
-                    task: format!("ordering instance {id}"),
-                    message: "the instance disappeared right after it was created".into(),
-                },
-            }),
-            Err(e) => Err(fail(e)),
-        }
+        // The round that saw the instance settled listed it after the order: that is
+        // its state, read after this process's write. An instance no longer listed
+        // fails the wait ("no longer listed").
+        let instance = self
+            .wait(&id, "v2.instances.order.param", timeout, |i| {
+                i.instance_status == "active"
+            })
+            .await
+            .map_err(fail)?;
+        self.to_vps(instance).map_err(fail)
     }
 
     async fn read_vps(&self, id: &str) -> Result<Option<Vps>, CloudError> {
-        self.instance(id).await?.map(|i| self.to_vps(i)).transpose()
+        // BILLmanager has no read of one instance: the direct read is a fresh list.
+        let direct = || async { self.instance(id).await?.map(|i| self.to_vps(i)).transpose() };
+        let list = || async {
+            let listed = self.list_vps().await?;
+            Ok(listed.into_iter().map(|v| (v.id.clone(), v)).collect())
+        };
+        self.instances.read(id, list, direct).await
     }
 
     async fn update_vps(
@@ -634,6 +661,7 @@ impl Cloud for ZomroClient {
     }
 
     async fn delete_vps(&self, id: &str, timeout: Duration) -> Result<Deleted, CloudError> {
+        self.instances.wrote(id);
         let call = Call::change("instances.delete", true).field("elid", id.trim());
         match http::within(http::deadline_in(timeout), self.call(&call)).await {
             Ok(_) => self.wait_gone(id, timeout).await.map(|_| Deleted::Gone),
