@@ -325,6 +325,13 @@ where
         // the window), so one unlucky answer at the window's end decides nothing.
         let last = match crate::http::within(intent.deadline.into_std(), list()).await {
             Ok(found) => {
+                // A matching object the list shows without an id cannot be adopted
+                // (its state would have no id) nor ruled out: the outcome stays open.
+                if found.iter().any(|(id, _)| id.trim().is_empty()) {
+                    return Err(Unsettled(
+                        "the look-up lists a matching object without an id, so it can be neither adopted nor ruled out: check the cloud's list, import the object if it is yours".into(),
+                    ));
+                }
                 let mut new: Vec<(String, T)> = found
                     .into_iter()
                     .filter(|(id, _)| !before.contains(id) && !claimed(&intent.kind, id))
@@ -469,6 +476,34 @@ mod tests {
                 && text.contains("2m"),
             "{text}"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_match_listed_without_an_id_is_never_adopted_nor_resent() {
+        let intent = Intent::new("t7", "disk", "the list", Duration::from_secs(60));
+        let sent = AtomicU32::new(0);
+        let lists = AtomicU32::new(0);
+        let err = safe_create::<(), _, _, _, _>(
+            &intent,
+            || {
+                let n = lists.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    Ok(if n == 0 {
+                        vec![]
+                    } else {
+                        vec![(String::new(), ())]
+                    })
+                }
+            },
+            || {
+                sent.fetch_add(1, Ordering::SeqCst);
+                async { Err(unknown()) }
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(sent.load(Ordering::SeqCst), 1, "never sent twice");
+        assert!(err.to_string().contains("without an id"), "{err}");
     }
 
     #[tokio::test(start_paused = true)]
