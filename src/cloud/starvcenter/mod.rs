@@ -33,7 +33,7 @@ use crate::http::{self, Body, HttpClient, HttpError, HttpSettings, Method, Reque
 use crate::model::*;
 use crate::waiter::{self, Poll};
 use tasks::Target;
-use wire::{flag, int, items, text, Reply};
+use wire::{flag, identified, int, items, text, Reply};
 
 /// Largest page the API allows (`page.everypagenum` 1–30).
 const PAGE: i64 = 30;
@@ -305,7 +305,10 @@ impl StarVCenterClient {
                 i64::from(page) + 1
             };
         }
-        Ok(out)
+        match wire::search_id_key(path) {
+            Some(key) => wire::identified(out, key, &format!("POST {path}")),
+            None => Ok(out),
+        }
     }
 
     /// `POST path` under the safe-create rule ([`safe_create_ids`]): `list`
@@ -433,10 +436,12 @@ impl StarVCenterClient {
         let reply = self
             .read(Method::Get, &format!("cloudvm/backup/{vm}"), None)
             .await?;
-        let backups: Vec<Backup> = items(&reply.data)
-            .iter()
-            .map(|b| backup_from_wire(b, vm))
-            .collect();
+        let listed = identified(
+            items(&reply.data),
+            "backup.id",
+            &format!("GET cloudvm/backup/{vm}"),
+        )?;
+        let backups: Vec<Backup> = listed.iter().map(|b| backup_from_wire(b, vm)).collect();
         let mut known = self.backup_vms.lock().unwrap_or_else(|e| e.into_inner());
         for b in &backups {
             known.insert(b.id.clone(), vm.to_string());

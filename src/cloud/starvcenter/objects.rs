@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::tasks::Target;
-use super::wire::{self, int, items, text};
+use super::wire::{self, identified, int, items, text};
 use super::{absent_is_none, StarVCenterClient};
 use crate::cloud::safe_create::{safe_create_ids, Intent};
 use crate::cloud::{CloudError, CreateError};
@@ -89,10 +89,12 @@ impl StarVCenterClient {
         let reply = self
             .read(Method::Get, &format!("cloudvm/snapshot/{vm}"), None)
             .await?;
-        let list: Vec<Snapshot> = items(&reply.data)
-            .iter()
-            .map(|s| snapshot_from_wire(s, vm))
-            .collect();
+        let listed = identified(
+            items(&reply.data),
+            "snapshot.id",
+            &format!("GET cloudvm/snapshot/{vm}"),
+        )?;
+        let list: Vec<Snapshot> = listed.iter().map(|s| snapshot_from_wire(s, vm)).collect();
         for s in &list {
             self.remember(Owned::Snapshot, &s.id, vm);
         }
@@ -105,10 +107,8 @@ impl StarVCenterClient {
         let reply = self
             .read(Method::Post, "cloudvm/vdisk/search", Some(params))
             .await?;
-        let list: Vec<Volume> = items(&reply.data)
-            .iter()
-            .map(|d| disk_from_wire(d, vm))
-            .collect();
+        let listed = identified(items(&reply.data), "vdisk.id", "POST cloudvm/vdisk/search")?;
+        let list: Vec<Volume> = listed.iter().map(|d| disk_from_wire(d, vm)).collect();
         for d in &list {
             self.remember(Owned::Disk, &d.id, vm);
         }

@@ -142,6 +142,36 @@ pub fn items(data: &Value) -> Vec<Value> {
     }
 }
 
+/// The listed objects, each required to name its id under `key`: an item without one is
+/// an answer the client cannot understand, shown (redacted) in the error of `operation`,
+/// never an object with an empty id (docs/design/wire.md, StarVCenter "Conventions").
+pub fn identified(items: Vec<Value>, key: &str, operation: &str) -> Result<Vec<Value>, CloudError> {
+    match items
+        .iter()
+        .find(|item| text(item, key).is_none_or(|id| id.trim().is_empty()))
+    {
+        Some(item) => Err(crate::cloud::not_understood(
+            operation,
+            &format!("lists an object without `{key}`"),
+            item,
+        )),
+        None => Ok(items),
+    }
+}
+
+/// The key under which the objects of a search name their ids, for the searches the
+/// provider reads objects from (StarVCenter API 2.2.2, 2.3.x, 2.15.x, 2.12.x, 2.17.1).
+pub fn search_id_key(path: &str) -> Option<&'static str> {
+    match path {
+        "cloudvm/search" => Some("vm.id"),
+        "cloudnetwork/vpc/search" => Some("vpc.id"),
+        "cloudsegroup/search" => Some("securitygroup.id"),
+        "cloudslb/search" => Some("slb.id"),
+        "cloudnetwork/acessrule/search" => Some("aclrule_id"),
+        _ => None,
+    }
+}
+
 /// The names of the lock codes 1–14 (StarVCenter API 附表2 "虚拟锁定代码"; 0 is 未锁定).
 pub const LOCK_NAMES: [&str; 14] = [
     "跨主机迁移中",
@@ -296,6 +326,36 @@ pub fn task_code_name(code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_object_without_its_id_is_an_error_showing_it() {
+        let good = vec![
+            serde_json::json!({"vm.id": "vm-1", "vm.name": "a"}),
+            serde_json::json!({"vm.id": "vm-2", "vm.name": "b"}),
+        ];
+        assert_eq!(
+            identified(good.clone(), "vm.id", "POST cloudvm/search").unwrap(),
+            good
+        );
+        for bad in [
+            serde_json::json!({"vm.name": "no id"}),
+            serde_json::json!({"vm.id": " ", "vm.name": "blank id"}),
+        ] {
+            let mut listed = good.clone();
+            listed.push(bad);
+            let text = identified(listed, "vm.id", "POST cloudvm/search")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                text.contains("POST cloudvm/search")
+                    && text.contains("without `vm.id`")
+                    && text.contains("id"),
+                "{text}"
+            );
+        }
+        assert_eq!(search_id_key("cloudvm/search"), Some("vm.id"));
+        assert_eq!(search_id_key("cloudvm/vnic/search"), None);
+    }
 
     fn answer(status: u16, json: &str) -> Response {
         Response {
