@@ -175,3 +175,25 @@ mod tests {
         assert_eq!(form_decode("a+b%3D%3d%zz%"), "a b==%zz%");
     }
 }
+
+/// The case status words are answered in (a shape switch of the clouds whose documents
+/// print them in one case; the clients must read any).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusCase {
+    /// As the document prints them (lower case).
+    #[default]
+    Lower,
+    /// Upper case.
+    Upper,
+}
+
+impl StatusCase {
+    /// `word` in this case.
+    pub fn render(self, word: &str) -> String {
+        match self {
+            StatusCase::Lower => word.to_string(),
+            StatusCase::Upper => word.to_uppercase(),
+        }
+    }
+}

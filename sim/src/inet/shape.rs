@@ -11,6 +11,7 @@
 //! - `status_case`: status words (snapshots and `getserver`) in `lower` case
 //!   (default) or `upper` case (`ACTIVE`, `SHUTOFF`, `CREATING`).
 
+use crate::util::StatusCase;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -38,17 +39,6 @@ pub enum ReadyWord {
     Available,
     /// `active`.
     Active,
-}
-
-/// The case of status words.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusCase {
-    /// As stored.
-    #[default]
-    Lower,
-    /// Upper case.
-    Upper,
 }
 
 /// The shape switches now in force.
@@ -87,9 +77,7 @@ impl Shape {
             if status == "available" && self.ready_word == ReadyWord::Active {
                 *status = "active".into();
             }
-            if self.status_case == StatusCase::Upper {
-                *status = status.to_uppercase();
-            }
+            *status = self.status_case.render(status);
         }
         object
     }

@@ -11,6 +11,7 @@
 //! - `date_ms`: a fixed instant (Unix ms) for `createdate` of instances ordered from
 //!   now on, so a test can pick a day above 12 and assert the date's value.
 
+use crate::util::StatusCase;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -30,17 +31,6 @@ pub enum OrderId {
     Service,
     /// Nowhere.
     None,
-}
-
-/// The case of `instance_status`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusCase {
-    /// `active`.
-    #[default]
-    Lower,
-    /// `ACTIVE`.
-    Upper,
 }
 
 /// The shape switches now in force.
@@ -76,10 +66,7 @@ impl Shape {
 
     /// `instance_status` as rendered.
     pub fn status(&self, status: &str) -> String {
-        match self.status_case {
-            StatusCase::Lower => status.to_string(),
-            StatusCase::Upper => status.to_uppercase(),
-        }
+        self.status_case.render(status)
     }
 
     /// The creation instant of an instance ordered at `now`.
