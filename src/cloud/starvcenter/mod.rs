@@ -395,22 +395,17 @@ impl StarVCenterClient {
             return Ok(None);
         };
         let mut vps = vm_to_vps(&raw);
-        let params = json!({ "vnic.vmid": vps.id });
-        let nics = items(
-            &self
-                .read(Method::Post, "cloudvm/vnic/search", Some(params))
-                .await?
-                .data,
-        );
+        // The NICs (2.5.1) and disks (2.4.4) are searched by VM, at the same time.
+        let nic_search = json!({ "vnic.vmid": vps.id });
+        let disk_search = json!({ "vdisk.vmid": vps.id });
+        let (nics, disks) = tokio::try_join!(
+            self.read(Method::Post, "cloudvm/vnic/search", Some(nic_search)),
+            self.read(Method::Post, "cloudvm/vdisk/search", Some(disk_search)),
+        )?;
+        let nics = identified(items(&nics.data), "vnic.id", "POST cloudvm/vnic/search")?;
+        let disks = identified(items(&disks.data), "vdisk.id", "POST cloudvm/vdisk/search")?;
         vps.nic_ids = nics.iter().filter_map(|n| text(n, "vnic.id")).collect();
         vps.network_id = nics.first().and_then(|n| text(n, "vnic.vpc.id"));
-        let params = json!({ "vdisk.vmid": vps.id });
-        let disks = items(
-            &self
-                .read(Method::Post, "cloudvm/vdisk/search", Some(params))
-                .await?
-                .data,
-        );
         vps.disk_gb = disks
             .iter()
             .find(|d| text(d, "vdisk.devname").as_deref() == Some("vda"))
