@@ -53,6 +53,29 @@ pub struct Registry<P: Provider> {
 }
 
 impl<P: Provider> Registry<P> {
+    /// The resource `name`, or an "Unknown resource type" diagnostic.
+    fn resource(&self, name: &str, diags: &mut Diagnostics) -> Option<&Entry<dyn DynamicResource>> {
+        entry_named(&self.resources, "resource", name, diags)
+    }
+
+    /// The data source `name`, or an "Unknown data source type" diagnostic.
+    fn data_source(
+        &self,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&Entry<dyn DynamicDataSource>> {
+        entry_named(&self.data_sources, "data source", name, diags)
+    }
+
+    /// The ephemeral resource `name`, or an "Unknown ephemeral resource type" diagnostic.
+    fn ephemeral(
+        &self,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&Entry<dyn DynamicEphemeralResource>> {
+        entry_named(&self.ephemerals, "ephemeral resource", name, diags)
+    }
+
     /// Reads the provider's schemas and registry; `name` is the provider's local name
     /// (type names are `<name>_<resource>`).
     pub fn new(name: &str, provider: P) -> Self {
@@ -216,6 +239,21 @@ fn null_unknowns(tree: Json) -> Json {
     }
 }
 
+/// The entry of `entries` named `name`; a name the provider does not register gets an
+/// "Unknown … type" diagnostic instead.
+fn entry_named<'a, E>(
+    entries: &'a HashMap<String, E>,
+    kind: &str,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'a E> {
+    let found = entries.get(name);
+    if found.is_none() {
+        unknown_type(diags, kind, name);
+    }
+    found
+}
+
 fn unknown_type(diags: &mut Diagnostics, kind: &str, name: &str) {
     diags.root_error(
         format!("Unknown {kind} type"),
@@ -355,18 +393,14 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
     ) -> Result<Response<proto::validate_data_resource_config::Response>, Status> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        match self.registry.data_sources.get(&request.type_name) {
-            None => unknown_type(&mut diags, "data source", &request.type_name),
-            Some(e) => {
-                crate::cancel::scope(async {
-                    if let Some(config) =
-                        decode(request.config, &e.shape, &mut diags, "configuration")
-                    {
-                        e.handler.validate(&mut diags, config).await;
-                    }
-                })
-                .await
-            }
+        if let Some(e) = self.registry.data_source(&request.type_name, &mut diags) {
+            crate::cancel::scope(async {
+                if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration")
+                {
+                    e.handler.validate(&mut diags, config).await;
+                }
+            })
+            .await;
         }
         Ok(Response::new(
             proto::validate_data_resource_config::Response {
@@ -382,13 +416,10 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let mut upgraded_state = None;
-        match self.registry.resources.get(&request.type_name) {
-            None => unknown_type(&mut diags, "resource", &request.type_name),
-            Some(e) => {
-                let raw = request.raw_state.map(|r| r.json).unwrap_or_default();
-                upgraded_state =
-                    crate::cancel::scope(upgrade(e, request.version, &raw, &mut diags)).await;
-            }
+        if let Some(e) = self.registry.resource(&request.type_name, &mut diags) {
+            let raw = request.raw_state.map(|r| r.json).unwrap_or_default();
+            upgraded_state =
+                crate::cancel::scope(upgrade(e, request.version, &raw, &mut diags)).await;
         }
         Ok(Response::new(proto::upgrade_resource_state::Response {
             upgraded_state,
@@ -444,29 +475,26 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let mut response = proto::read_resource::Response::default();
-        match self.registry.resources.get(&request.type_name) {
-            None => unknown_type(&mut diags, "resource", &request.type_name),
-            Some(e) => {
-                crate::cancel::scope(async {
-                    let Some(state) = decode(request.current_state, &e.shape, &mut diags, "state")
-                    else {
-                        return;
-                    };
-                    match e.handler.read(&mut diags, state).await {
-                        Some(state) => {
-                            response.new_state = encode(
-                                &without_write_only(state, &e.write_only),
-                                &e.shape,
-                                &mut diags,
-                            );
-                            response.private = request.private;
-                        }
-                        None if diags.has_errors() => {}
-                        None => response.new_state = Some(null_value()),
+        if let Some(e) = self.registry.resource(&request.type_name, &mut diags) {
+            crate::cancel::scope(async {
+                let Some(state) = decode(request.current_state, &e.shape, &mut diags, "state")
+                else {
+                    return;
+                };
+                match e.handler.read(&mut diags, state).await {
+                    Some(state) => {
+                        response.new_state = encode(
+                            &without_write_only(state, &e.write_only),
+                            &e.shape,
+                            &mut diags,
+                        );
+                        response.private = request.private;
                     }
-                })
-                .await;
-            }
+                    None if diags.has_errors() => {}
+                    None => response.new_state = Some(null_value()),
+                }
+            })
+            .await;
         }
         response.diagnostics = diags.to_proto();
         Ok(Response::new(response))
@@ -479,49 +507,46 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let mut response = proto::plan_resource_change::Response::default();
-        match self.registry.resources.get(&request.type_name) {
-            None => unknown_type(&mut diags, "resource", &request.type_name),
-            Some(e) => {
-                crate::cancel::scope(async {
-                    let (Some(prior), Some(proposed), Some(config)) = (
-                        decode(request.prior_state, &e.shape, &mut diags, "prior state"),
-                        decode(
-                            request.proposed_new_state,
+        if let Some(e) = self.registry.resource(&request.type_name, &mut diags) {
+            crate::cancel::scope(async {
+                let (Some(prior), Some(proposed), Some(config)) = (
+                    decode(request.prior_state, &e.shape, &mut diags, "prior state"),
+                    decode(
+                        request.proposed_new_state,
+                        &e.shape,
+                        &mut diags,
+                        "proposed state",
+                    ),
+                    decode(request.config, &e.shape, &mut diags, "configuration"),
+                ) else {
+                    return;
+                };
+                let h = &e.handler;
+                let planned = if proposed.is_null() {
+                    Some((Json::Null, Vec::new()))
+                } else if prior.is_null() {
+                    let proposed = unknown_when_computed(proposed, &config, &e.schema);
+                    h.plan_create(&mut diags, proposed, config)
+                        .await
+                        .map(|s| (s, Vec::new()))
+                } else {
+                    h.plan_update(&mut diags, prior, proposed, config).await
+                };
+                if let Some((state, replace)) = planned {
+                    response.planned_state = if state.is_null() {
+                        Some(null_value())
+                    } else {
+                        encode(
+                            &without_write_only(state, &e.write_only),
                             &e.shape,
                             &mut diags,
-                            "proposed state",
-                        ),
-                        decode(request.config, &e.shape, &mut diags, "configuration"),
-                    ) else {
-                        return;
+                        )
                     };
-                    let h = &e.handler;
-                    let planned = if proposed.is_null() {
-                        Some((Json::Null, Vec::new()))
-                    } else if prior.is_null() {
-                        let proposed = unknown_when_computed(proposed, &config, &e.schema);
-                        h.plan_create(&mut diags, proposed, config)
-                            .await
-                            .map(|s| (s, Vec::new()))
-                    } else {
-                        h.plan_update(&mut diags, prior, proposed, config).await
-                    };
-                    if let Some((state, replace)) = planned {
-                        response.planned_state = if state.is_null() {
-                            Some(null_value())
-                        } else {
-                            encode(
-                                &without_write_only(state, &e.write_only),
-                                &e.shape,
-                                &mut diags,
-                            )
-                        };
-                        response.planned_private = request.prior_private;
-                        response.requires_replace = replace.iter().map(|p| p.to_proto()).collect();
-                    }
-                })
-                .await;
-            }
+                    response.planned_private = request.prior_private;
+                    response.requires_replace = replace.iter().map(|p| p.to_proto()).collect();
+                }
+            })
+            .await;
         }
         response.diagnostics = diags.to_proto();
         Ok(Response::new(response))
@@ -534,41 +559,38 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let mut response = proto::apply_resource_change::Response::default();
-        match self.registry.resources.get(&request.type_name) {
-            None => unknown_type(&mut diags, "resource", &request.type_name),
-            Some(e) => {
-                crate::cancel::scope(async {
-                    let (Some(prior), Some(planned), Some(config)) = (
-                        decode(request.prior_state, &e.shape, &mut diags, "prior state"),
-                        decode(request.planned_state, &e.shape, &mut diags, "planned state"),
-                        decode(request.config, &e.shape, &mut diags, "configuration"),
-                    ) else {
-                        return;
+        if let Some(e) = self.registry.resource(&request.type_name, &mut diags) {
+            crate::cancel::scope(async {
+                let (Some(prior), Some(planned), Some(config)) = (
+                    decode(request.prior_state, &e.shape, &mut diags, "prior state"),
+                    decode(request.planned_state, &e.shape, &mut diags, "planned state"),
+                    decode(request.config, &e.shape, &mut diags, "configuration"),
+                ) else {
+                    return;
+                };
+                let h = &e.handler;
+                if planned.is_null() {
+                    let kept = prior.clone();
+                    response.new_state = match h.destroy(&mut diags, prior).await {
+                        Some(()) if !diags.has_errors() => Some(null_value()),
+                        // The object may still exist: keep it in state.
+                        _ => encode(&kept, &e.shape, &mut diags),
                     };
-                    let h = &e.handler;
-                    if planned.is_null() {
-                        let kept = prior.clone();
-                        response.new_state = match h.destroy(&mut diags, prior).await {
-                            Some(()) if !diags.has_errors() => Some(null_value()),
-                            // The object may still exist: keep it in state.
-                            _ => encode(&kept, &e.shape, &mut diags),
-                        };
-                        return;
-                    }
-                    let applied = if prior.is_null() {
-                        h.create(&mut diags, planned, config).await
-                    } else {
-                        h.update(&mut diags, prior, planned, config).await
-                    };
-                    if let Some(state) = applied {
-                        // State after apply is wholly known.
-                        let state = null_unknowns(without_write_only(state, &e.write_only));
-                        response.new_state = encode(&state, &e.shape, &mut diags);
-                        response.private = request.planned_private;
-                    }
-                })
-                .await;
-            }
+                    return;
+                }
+                let applied = if prior.is_null() {
+                    h.create(&mut diags, planned, config).await
+                } else {
+                    h.update(&mut diags, prior, planned, config).await
+                };
+                if let Some(state) = applied {
+                    // State after apply is wholly known.
+                    let state = null_unknowns(without_write_only(state, &e.write_only));
+                    response.new_state = encode(&state, &e.shape, &mut diags);
+                    response.private = request.planned_private;
+                }
+            })
+            .await;
         }
         response.diagnostics = diags.to_proto();
         Ok(Response::new(response))
@@ -581,30 +603,27 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let mut response = proto::import_resource_state::Response::default();
-        match self.registry.resources.get(&request.type_name) {
-            None => unknown_type(&mut diags, "resource", &request.type_name),
-            Some(e) => {
-                crate::cancel::scope(async {
-                    if let Some(state) = e.handler.import(&mut diags, request.id).await {
-                        let state = encode(
-                            &without_write_only(state, &e.write_only),
-                            &e.shape,
-                            &mut diags,
+        if let Some(e) = self.registry.resource(&request.type_name, &mut diags) {
+            crate::cancel::scope(async {
+                if let Some(state) = e.handler.import(&mut diags, request.id).await {
+                    let state = encode(
+                        &without_write_only(state, &e.write_only),
+                        &e.shape,
+                        &mut diags,
+                    );
+                    if state.is_some() {
+                        response.imported_resources.push(
+                            proto::import_resource_state::ImportedResource {
+                                type_name: request.type_name.clone(),
+                                state,
+                                private: Vec::new(),
+                                identity: None,
+                            },
                         );
-                        if state.is_some() {
-                            response.imported_resources.push(
-                                proto::import_resource_state::ImportedResource {
-                                    type_name: request.type_name.clone(),
-                                    state,
-                                    private: Vec::new(),
-                                    identity: None,
-                                },
-                            );
-                        }
                     }
-                })
-                .await;
-            }
+                }
+            })
+            .await;
         }
         response.diagnostics = diags.to_proto();
         Ok(Response::new(response))
@@ -646,20 +665,16 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let mut state = None;
-        match self.registry.data_sources.get(&request.type_name) {
-            None => unknown_type(&mut diags, "data source", &request.type_name),
-            Some(e) => {
-                crate::cancel::scope(async {
-                    if let Some(config) =
-                        decode(request.config, &e.shape, &mut diags, "configuration")
-                    {
-                        if let Some(tree) = e.handler.read(&mut diags, config).await {
-                            state = encode(&tree, &e.shape, &mut diags);
-                        }
+        if let Some(e) = self.registry.data_source(&request.type_name, &mut diags) {
+            crate::cancel::scope(async {
+                if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration")
+                {
+                    if let Some(tree) = e.handler.read(&mut diags, config).await {
+                        state = encode(&tree, &e.shape, &mut diags);
                     }
-                })
-                .await;
-            }
+                }
+            })
+            .await;
         }
         Ok(Response::new(proto::read_data_source::Response {
             state,
@@ -683,18 +698,14 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
     ) -> Result<Response<proto::validate_ephemeral_resource_config::Response>, Status> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        match self.registry.ephemerals.get(&request.type_name) {
-            None => unknown_type(&mut diags, "ephemeral resource", &request.type_name),
-            Some(e) => {
-                crate::cancel::scope(async {
-                    if let Some(config) =
-                        decode(request.config, &e.shape, &mut diags, "configuration")
-                    {
-                        e.handler.validate(&mut diags, config).await;
-                    }
-                })
-                .await
-            }
+        if let Some(e) = self.registry.ephemeral(&request.type_name, &mut diags) {
+            crate::cancel::scope(async {
+                if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration")
+                {
+                    e.handler.validate(&mut diags, config).await;
+                }
+            })
+            .await;
         }
         Ok(Response::new(
             proto::validate_ephemeral_resource_config::Response {
@@ -710,20 +721,16 @@ impl<P: Provider> ProviderService for ProviderServer<P> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let mut result = None;
-        match self.registry.ephemerals.get(&request.type_name) {
-            None => unknown_type(&mut diags, "ephemeral resource", &request.type_name),
-            Some(e) => {
-                crate::cancel::scope(async {
-                    if let Some(config) =
-                        decode(request.config, &e.shape, &mut diags, "configuration")
-                    {
-                        if let Some(tree) = e.handler.open(&mut diags, config).await {
-                            result = encode(&tree, &e.shape, &mut diags);
-                        }
+        if let Some(e) = self.registry.ephemeral(&request.type_name, &mut diags) {
+            crate::cancel::scope(async {
+                if let Some(config) = decode(request.config, &e.shape, &mut diags, "configuration")
+                {
+                    if let Some(tree) = e.handler.open(&mut diags, config).await {
+                        result = encode(&tree, &e.shape, &mut diags);
                     }
-                })
-                .await;
-            }
+                }
+            })
+            .await;
         }
         Ok(Response::new(proto::open_ephemeral_resource::Response {
             diagnostics: diags.to_proto(),
@@ -983,6 +990,38 @@ mod tests {
             ))
         );
         assert!(validate(true).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_type_the_provider_lacks_is_a_diagnostic_on_every_kind_of_call() {
+        let server = server();
+        let read = proto::read_resource::Request {
+            type_name: "polycloud_nothing".into(),
+            ..Default::default()
+        };
+        let answer = server.read_resource(Request::new(read)).await.unwrap();
+        let read = answer.into_inner();
+        assert!(read.new_state.is_none());
+        assert_eq!(read.diagnostics.len(), 1, "{:?}", read.diagnostics);
+        assert_eq!(read.diagnostics[0].summary, "Unknown resource type");
+        let data = proto::read_data_source::Request {
+            type_name: "polycloud_nothing".into(),
+            ..Default::default()
+        };
+        let answer = server.read_data_source(Request::new(data)).await.unwrap();
+        let data = answer.into_inner();
+        assert!(data.state.is_none());
+        assert_eq!(data.diagnostics[0].summary, "Unknown data source type");
+        let open = proto::open_ephemeral_resource::Request {
+            type_name: "polycloud_nothing".into(),
+            ..Default::default()
+        };
+        let answer = server.open_ephemeral_resource(Request::new(open)).await;
+        let open = answer.unwrap().into_inner();
+        assert_eq!(
+            open.diagnostics[0].summary,
+            "Unknown ephemeral resource type"
+        );
     }
 
     #[test]
