@@ -887,10 +887,15 @@ fn response_json(response: &Response) -> Option<(Value, bool)> {
     }
 }
 
-/// Registers the secret-named values of an answer (session ids, passwords).
+/// Registers the secret-named values of an answer (session ids, passwords): plain
+/// JSON, or JSON inside base64 (StarVCenter), walked as a stream.
 fn register_response_secrets(response: &Response) {
-    if let Some((json, _)) = response_json(response) {
-        register_json_secrets(&json);
+    let mut register = |text: &str| crate::secrets::register(text);
+    if crate::secret_scan::secrets_in_json(&response.body, &mut register).is_ok() {
+        return;
+    }
+    if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(response.text().trim()) {
+        let _ = crate::secret_scan::secrets_in_json(&bytes, &mut register);
     }
 }
 
@@ -986,6 +991,24 @@ mod tests {
         for key in ["name", "rplan", "keys", "public_key", "func"] {
             assert!(!is_secret_key(key), "{key}");
         }
+    }
+
+    #[test]
+    fn secrets_in_answers_are_registered_plain_or_in_base64() {
+        let plain = r#"{"data": [{"id": 1, "password": "answer-pw-Q7f3k"}]}"#;
+        let encoded = base64::engine::general_purpose::STANDARD
+            .encode(r#"{"data": {"vm.pwd": "x", "auth": "answer-session-Z9d2"}}"#);
+        for body in [plain.to_string(), encoded] {
+            let response = Response {
+                status: 200,
+                headers: Vec::new(),
+                body: body.into_bytes().into(),
+            };
+            register_response_secrets(&response);
+        }
+        let shown = crate::secrets::redact("got answer-pw-Q7f3k and answer-session-Z9d2");
+        assert!(!shown.contains("answer-pw-Q7f3k"), "{shown}");
+        assert!(!shown.contains("answer-session-Z9d2"), "{shown}");
     }
 
     #[test]

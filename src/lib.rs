@@ -21,6 +21,7 @@ pub mod plugin;
 pub mod provider;
 pub mod resources;
 pub mod schema_builder;
+pub mod secret_scan;
 pub mod secrets;
 pub mod shared;
 pub mod sshkey;
