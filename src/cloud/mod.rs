@@ -7,6 +7,7 @@
 //! attribute, before any API call.
 
 pub mod batch;
+pub mod in_flight;
 pub mod inet;
 pub mod poller;
 pub mod safe_create;

@@ -151,7 +151,7 @@ enum Settled<T> {
 pub async fn safe_create<T, L, LF, A, AF>(
     intent: &Intent,
     mut list: L,
-    mut attempt: A,
+    attempt: A,
 ) -> Result<Created<T>, CloudError>
 where
     L: FnMut() -> LF,
@@ -159,9 +159,38 @@ where
     A: FnMut() -> AF,
     AF: Future<Output = Result<(String, T), CloudError>>,
 {
+    safe_create_listing(intent, |_| list(), attempt).await
+}
+
+/// Why a create lists the objects that match it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Before an attempt (ids-before): a list fetched at any moment since the call
+    /// predates the attempt, so one shared with other creates asking at the same time
+    /// ([`crate::cloud::in_flight::JoinInFlight`]) will do.
+    IdsBefore,
+    /// After an unknown outcome: the list must be fetched after the attempt was sent,
+    /// never joined to one already under way (it could miss the new object).
+    LookUp,
+}
+
+/// [`safe_create`] whose `list` is told why it lists ([`Listing`]), so ids-before
+/// lists can be shared among concurrent creates while look-ups stay fresh.
+pub async fn safe_create_listing<T, L, LF, A, AF>(
+    intent: &Intent,
+    mut list: L,
+    mut attempt: A,
+) -> Result<Created<T>, CloudError>
+where
+    L: FnMut(Listing) -> LF,
+    LF: Future<Output = Result<Vec<(String, T)>, CloudError>>,
+    A: FnMut() -> AF,
+    AF: Future<Output = Result<(String, T), CloudError>>,
+{
     let mut first_cause: Option<String> = None;
     for round in 0..2 {
-        let before: HashSet<String> = crate::http::within(intent.deadline.into_std(), list())
+        let ids_before = list(Listing::IdsBefore);
+        let before: HashSet<String> = crate::http::within(intent.deadline.into_std(), ids_before)
             .await?
             .into_iter()
             .map(|(id, _)| id)
@@ -306,7 +335,7 @@ async fn settle<T, L, LF>(
     list: &mut L,
 ) -> Result<Settled<T>, Unsettled>
 where
-    L: FnMut() -> LF,
+    L: FnMut(Listing) -> LF,
     LF: Future<Output = Result<Vec<(String, T)>, CloudError>>,
 {
     let until = Instant::now() + window;
@@ -323,7 +352,8 @@ where
         lookups += 1;
         // Each look-up keeps its own retries (bounded by the create's deadline, not by
         // the window), so one unlucky answer at the window's end decides nothing.
-        let last = match crate::http::within(intent.deadline.into_std(), list()).await {
+        let look_up = list(Listing::LookUp);
+        let last = match crate::http::within(intent.deadline.into_std(), look_up).await {
             Ok(found) => {
                 // A matching object the list shows without an id cannot be adopted
                 // (its state would have no id) nor ruled out: the outcome stays open.
@@ -385,6 +415,39 @@ mod tests {
             url: "http://x".into(),
             message: "reset".into(),
         })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_the_ids_before_may_be_a_shared_list_never_the_look_up() {
+        let intent = Intent::new("t0", "server \"web\"", "the list", Duration::from_secs(60));
+        let asked = Mutex::new(Vec::new());
+        let made = AtomicU32::new(0);
+        let out = safe_create_listing(
+            &intent,
+            |why| {
+                asked.lock().unwrap().push(why);
+                let n = made.load(Ordering::SeqCst);
+                async move {
+                    Ok(if n > 0 {
+                        vec![("mine".to_string(), ())]
+                    } else {
+                        vec![]
+                    })
+                }
+            },
+            || {
+                made.fetch_add(1, Ordering::SeqCst);
+                async { Err(unknown()) }
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!((out.id.as_str(), out.adopted), ("mine", true));
+        assert_eq!(
+            asked.into_inner().unwrap(),
+            vec![Listing::IdsBefore, Listing::LookUp],
+            "the list after the lost answer is a look-up"
+        );
     }
 
     #[tokio::test(start_paused = true)]

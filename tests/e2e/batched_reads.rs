@@ -192,3 +192,34 @@ fn creates_waiting_together_share_their_polls() {
     assert!(single_scalet_reads(&sim).is_empty(), "waits poll the list");
     ws.assert_no_changes();
 }
+
+#[test]
+fn creates_asking_together_share_their_ids_before_list() {
+    // 20 SSH keys at Terraform's parallelism 10, every request taking 100 ms: creates
+    // that start together list the keys once for all of them (their ids-before), where
+    // each used to list them on its own (20 GET /sshkeys).
+    let sim = Sim::start();
+    sim.call(
+        "POST",
+        "/_sim/config",
+        Some(serde_json::json!({"latency_ms": 100})),
+        &[],
+    );
+    let ws = Workspace::new();
+    let keys = "resource \"polycloud_ssh_key\" \"k\" {\n  count      = 20\n  name       = \"shared-${count.index}\"\n  public_key = \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl shared@example\"\n}\n";
+    ws.write(&format!("{}{keys}", vscale_provider(&sim)));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    let creates = exactly(&sim, "POST", "/vscale/v1/sshkeys").len();
+    let lists = exactly(&sim, "GET", "/vscale/v1/sshkeys").len();
+    assert_eq!(creates, 20, "one create per key");
+    assert!(
+        (1..=10).contains(&lists),
+        "{lists} GET /sshkeys for 20 creates: shared by the creates asking together"
+    );
+    let held = sim.state()["vscale"]["sshkeys"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(held, 20, "the simulator holds every key once");
+    ws.assert_no_changes();
+}

@@ -19,8 +19,9 @@ use serde_json::json;
 use tokio::sync::OnceCell;
 
 use crate::cloud::batch::ReadBatch;
+use crate::cloud::in_flight::JoinInFlight;
 use crate::cloud::poller::SharedPoller;
-use crate::cloud::safe_create::{safe_create, Intent};
+use crate::cloud::safe_create::{safe_create_listing, Intent, Listing};
 use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
 };
@@ -54,6 +55,11 @@ pub struct VscaleClient {
     /// Every wait's poll: one `GET /scalets` per round, and one `GET /tasks` when a
     /// wait of the round has a task id.
     rounds: SharedPoller<WaitKey, RoundAnswer>,
+    /// The ids-before lists of creates asking at the same time: one `GET /scalets`,
+    /// `GET /sshkeys` or `GET /backups` for all of them.
+    scalets_before: JoinInFlight<Arc<Vec<wire::Scalet>>>,
+    keys_before: JoinInFlight<Arc<Vec<wire::SshKey>>>,
+    backups_before: JoinInFlight<Arc<Vec<wire::Backup>>>,
 }
 
 /// What one shared round fetched: the task list (when a wait of the round needed it)
@@ -107,6 +113,9 @@ impl VscaleClient {
             ssh_keys: ReadBatch::new("Vscale SSH keys"),
             backups: ReadBatch::new("Vscale backups"),
             rounds: SharedPoller::new("Vscale tasks and scalets", tasks_fetched_if_needed),
+            scalets_before: JoinInFlight::default(),
+            keys_before: JoinInFlight::default(),
+            backups_before: JoinInFlight::default(),
         })
     }
 
@@ -300,12 +309,30 @@ impl VscaleClient {
         .await
     }
 
+    /// `GET path` for a create's list: shared with the creates asking at the same
+    /// time when it is their ids-before, fetched anew for a look-up ([`Listing`]).
+    async fn listed<T>(
+        &self,
+        shared: &JoinInFlight<Arc<Vec<T>>>,
+        path: &str,
+        why: Listing,
+    ) -> Result<Arc<Vec<T>>, CloudError>
+    where
+        T: DeserializeOwned + Send + Sync,
+    {
+        let fetch = || async { self.get::<Vec<T>>(path).await.map(Arc::new) };
+        match why {
+            Listing::IdsBefore => shared.get(fetch).await,
+            Listing::LookUp => fetch().await,
+        }
+    }
+
     /// The scalets a create of `spec` could have made: same name, image, plan and
-    /// location (ids-before and look-up of [`safe_create`]).
-    async fn matching_scalets(&self, spec: &VpsSpec) -> Result<Vec<i64>, CloudError> {
-        let scalets: Vec<wire::Scalet> = self.get("/scalets").await?;
+    /// location (ids-before and look-up of [`safe_create_listing`]).
+    async fn matching_scalets(&self, spec: &VpsSpec, why: Listing) -> Result<Vec<i64>, CloudError> {
+        let scalets = self.listed(&self.scalets_before, "/scalets", why).await?;
         Ok(scalets
-            .into_iter()
+            .iter()
             .filter(|s| {
                 s.name == spec.name
                     && s.made_from.as_deref() == spec.image.as_deref()
@@ -538,11 +565,11 @@ impl Cloud for VscaleClient {
             "the scalets of the account (Vscale panel, GET /scalets)",
             timeout,
         );
-        let created = safe_create(
+        let created = safe_create_listing(
             &intent,
-            || async {
+            |why| async move {
                 Ok(self
-                    .matching_scalets(spec)
+                    .matching_scalets(spec, why)
                     .await?
                     .into_iter()
                     .map(|ctid| (ctid.to_string(), None))
@@ -705,14 +732,14 @@ impl Cloud for VscaleClient {
                 d.saturating_duration_since(std::time::Instant::now())
             }),
         );
-        let key = safe_create(
+        let key = safe_create_listing(
             &intent,
-            || async {
-                let keys: Vec<wire::SshKey> = self.get("/sshkeys").await?;
+            |why| async move {
+                let keys = self.listed(&self.keys_before, "/sshkeys", why).await?;
                 Ok(keys
-                    .into_iter()
+                    .iter()
                     .filter(|k| k.name == name && k.key.trim() == public_key.trim())
-                    .map(|k| (k.id.to_string(), k))
+                    .map(|k| (k.id.to_string(), k.clone()))
                     .collect())
             },
             || async {
@@ -767,14 +794,14 @@ impl Cloud for VscaleClient {
             "the backups of the account (Vscale panel, GET /backups)",
             timeout,
         );
-        let created = safe_create(
+        let created = safe_create_listing(
             &intent,
-            || async {
-                let backups: Vec<wire::Backup> = self.get("/backups").await?;
+            |why| async move {
+                let backups = self.listed(&self.backups_before, "/backups", why).await?;
                 Ok(backups
-                    .into_iter()
+                    .iter()
                     .filter(|b| b.name == spec.name && backup_from_wire_ref(b) == spec.vps_id)
-                    .map(|b| (b.id.clone(), (b, None)))
+                    .map(|b| (b.id.clone(), (b.clone(), None)))
                     .collect())
             },
             || async {

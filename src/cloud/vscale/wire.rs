@@ -178,7 +178,7 @@ pub struct Task {
 }
 
 /// An SSH key of the account.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct SshKey {
     /// Id.
     pub id: i64,
@@ -191,7 +191,7 @@ pub struct SshKey {
 }
 
 /// A backup.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct Backup {
     /// Id.
     pub id: String,
