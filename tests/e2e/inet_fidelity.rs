@@ -2,7 +2,9 @@
 //! configuration against each answer shape the simulator can serve
 //! (`POST /_sim/inet/shape`): a snapshot or volume create answering the new object,
 //! its id alone or nothing; a snapshot ready as `available` or `active`; status words
-//! in any case; and dates read at the clock's offset (`time_zone`).
+//! in any case; dates read at the clock's offset (`time_zone`); and answers the
+//! provider cannot understand (a snapshot listed without its id, a server without its
+//! status, a `dataExtend` that is no JSON), which fail the refresh and keep state.
 
 use serde_json::{json, Value};
 
@@ -127,4 +129,84 @@ fn dates_are_read_at_the_time_zone_offset() {
         );
     }
     ws.assert_no_changes();
+}
+
+/// A run's output with every run of white space as one space (Terraform wraps long
+/// diagnostics).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn answers_the_provider_cannot_understand_fail_the_refresh_and_keep_state() {
+    let sim = Sim::start();
+    let vps = seed_one(&sim, "web");
+    let ws = Workspace::new();
+    ws.write(&config(&sim, &vps, "running", "null"));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    let snapshot = ws.resource("polycloud_snapshot.s")["id"].clone();
+    let cases = [
+        (
+            json!({ "snapshot_item": "no_id" }),
+            format!("iNET GET /vps/{vps}/snapshot: the answer lists a snapshot that cannot be read (missing field `id`)"),
+            "\"status\":\"available\"",
+            format!("/vps/{vps}/snapshot"),
+        ),
+        (
+            json!({ "server": "no_status" }),
+            format!("iNET GET /vps/{vps}/getserver: the answer has a `data` that cannot be read (missing field `status`)"),
+            "\"key_name\":\"key-",
+            format!("/vps/{vps}/getserver"),
+        ),
+        (
+            json!({ "data_extend": "text" }),
+            format!("iNET GET /vps/{vps}: the answer has a `dataExtend` of VPS {vps} that is not the JSON object expected"),
+            "\"example_dataExtend\"",
+            format!("/vps/{vps}"),
+        ),
+    ];
+    for (switch, says, shown, read) in cases {
+        shape(&sim, "shape", switch.clone());
+        sim.clear_requests();
+        let run = ws.plan();
+        let out = one_line(&run.output());
+        assert_eq!(run.code, 1, "{switch}: {out}");
+        assert!(out.contains(&says), "{switch}: names the operation: {out}");
+        assert!(out.contains(shown), "{switch}: shows the answer: {out}");
+        assert!(
+            !out.contains(INET_TOKEN),
+            "{switch}: no secret in the message"
+        );
+        assert!(
+            !sim.requests_to("GET", &read).is_empty(),
+            "{switch}: read {read}"
+        );
+        assert!(
+            writes(&sim).is_empty(),
+            "{switch}: a failed read changes nothing"
+        );
+        let state = ws.tf(&["state", "list"]);
+        let held: Vec<&str> = state.stdout.lines().collect();
+        assert_eq!(
+            held,
+            [
+                "polycloud_snapshot.s",
+                "polycloud_volume.data",
+                "polycloud_vps.web"
+            ],
+            "{switch}: still in state"
+        );
+        assert_eq!(
+            ws.resource("polycloud_snapshot.s")["id"],
+            snapshot,
+            "{switch}"
+        );
+        shape(
+            &sim,
+            "shape",
+            json!({ "snapshot_item": "whole", "server": "whole", "data_extend": "json" }),
+        );
+        ws.assert_no_changes();
+    }
 }

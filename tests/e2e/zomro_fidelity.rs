@@ -1,8 +1,9 @@
 //! Zomro where its document is silent (docs/design/wire.md, "Zomro"; it documents
 //! `instances.fleio.rebuild` only): the same configuration against each answer shape
 //! the simulator can serve (`POST /_sim/zomro/shape`): the order's service id in
-//! `doc.id`, `doc.elid`, `doc.service.id` or nowhere, status words in any case, and
-//! `createdate` by value at the clock's offset (`time_zone`).
+//! `doc.id`, `doc.elid`, `doc.service.id` or nowhere, status words in any case,
+//! `createdate` by value at the clock's offset (`time_zone`), and a list the provider
+//! cannot understand (an instance without its id or its status).
 
 use serde_json::json;
 
@@ -131,4 +132,62 @@ fn a_time_zone_that_is_no_fixed_offset_fails_validate() {
     );
     assert!(run.output().contains("time_zone"), "{}", run.output());
     assert!(sim.requests().is_empty(), "validate makes no API call");
+}
+
+/// A run's output with every run of white space as one space (Terraform wraps long
+/// diagnostics).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn an_instance_listed_without_its_id_or_status_fails_the_refresh_and_keeps_state() {
+    let sim = Sim::start();
+    let ws = Workspace::new();
+    ws.write(&config(&sim, "null"));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    let id = only_instance(&sim)["id"].as_str().unwrap().to_string();
+    for (item, key) in [("no_id", "id"), ("no_status", "instance_status")] {
+        shape(&sim, json!({ "list_item": item }));
+        sim.clear_requests();
+        let run = ws.plan();
+        let out = one_line(&run.output());
+        assert_eq!(run.code, 1, "{item}: {out}");
+        assert!(
+            out.contains("Zomro func=instances: the answer lists an instance without"),
+            "{item}: names the operation: {out}"
+        );
+        assert!(out.contains(&format!("without `{key}`")), "{item}: {out}");
+        assert!(
+            out.contains("\"name\":\"web-1\""),
+            "{item}: shows the answer: {out}"
+        );
+        assert!(
+            !out.contains(ZOMRO_TOKEN),
+            "{item}: no secret in the message"
+        );
+        let listed = calls(&sim, "instances");
+        assert!(
+            !listed.is_empty(),
+            "{item}: the refresh listed the instances"
+        );
+        assert!(
+            writes(&sim).is_empty(),
+            "{item}: a failed read changes nothing"
+        );
+        let state = ws.tf(&["state", "list"]);
+        assert_eq!(
+            state.stdout.trim(),
+            "polycloud_vps.web",
+            "{item}: still in state"
+        );
+        assert_eq!(
+            ws.resource("polycloud_vps.web")["id"],
+            id.as_str(),
+            "{item}"
+        );
+    }
+    shape(&sim, json!({ "list_item": "whole" }));
+    ws.assert_no_changes();
 }

@@ -127,8 +127,8 @@ impl Inet {
         now: u64,
     ) -> Result<Value, SimError> {
         match (m, rest) {
-            ("GET", []) => Ok(self.vps[&id].render_detail()),
-            ("GET", ["getserver"]) => Ok(self.shape.status(self.vps[&id].render_server())),
+            ("GET", []) => Ok(self.shape.detail(self.vps[&id].render_detail())),
+            ("GET", ["getserver"]) => Ok(self.shape.server(self.vps[&id].render_server())),
             ("GET", ["keypair"]) => Ok(self.vps[&id].render_keypair()),
             ("GET", ["privatekey"]) => self.private_key(id, req),
             ("GET", ["console"]) => Ok(self.console(id)),
@@ -139,7 +139,7 @@ impl Inet {
                 self.power(id, action, now)
             }
             ("GET", ["snapshot"]) => Ok(match self.list_snapshots(id, now) {
-                Value::Array(items) => items.into_iter().map(|s| self.shape.status(s)).collect(),
+                Value::Array(items) => items.into_iter().map(|s| self.shape.snapshot(s)).collect(),
                 other => other,
             }),
             ("POST", ["snapshot"]) => {
@@ -199,7 +199,7 @@ impl Inet {
             .iter()
             .skip(((page - 1) * size) as usize)
             .take(size as usize)
-            .map(|v| v.render_summary())
+            .map(|v| self.shape.detail(v.render_summary()))
             .collect();
         Ok(json!({
             "size": size,

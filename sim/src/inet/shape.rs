@@ -9,7 +9,17 @@
 //! - `ready_word`: the status of a finished snapshot: `available` (default) or
 //!   `active`;
 //! - `status_case`: status words (snapshots and `getserver`) in `lower` case
-//!   (default) or `upper` case (`ACTIVE`, `SHUTOFF`, `CREATING`).
+//!   (default) or `upper` case (`ACTIVE`, `SHUTOFF`, `CREATING`);
+//! - `snapshot_item`: "Danh sách Snapshot" lists each snapshot `whole` (default) or
+//!   `no_id` (without its `id`);
+//! - `server`: "Thông tin Server VPS" answers `whole` (default) or `no_status`
+//!   (without `status`, which the document's field table lists);
+//! - `data_extend`: "Chi tiết Cloud VPS" carries `dataExtend` as `json` (default,
+//!   JSON inside a string) or `text`: the document's own example value,
+//!   `"example_dataExtend"`, which is no JSON.
+//!
+//! The last three serve answers the provider cannot understand (docs/design/wire.md,
+//! "iNET": loud failures).
 
 use crate::util::StatusCase;
 use serde::{Deserialize, Serialize};
@@ -41,6 +51,39 @@ pub enum ReadyWord {
     Active,
 }
 
+/// How "Danh sách Snapshot" lists each snapshot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotItem {
+    /// Every field.
+    #[default]
+    Whole,
+    /// Without `id`.
+    NoId,
+}
+
+/// What "Thông tin Server VPS" answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServerShape {
+    /// Every field.
+    #[default]
+    Whole,
+    /// Without `status`.
+    NoStatus,
+}
+
+/// How `dataExtend` is carried.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataExtendShape {
+    /// JSON inside a string.
+    #[default]
+    Json,
+    /// The document's example text, `example_dataExtend`.
+    Text,
+}
+
 /// The shape switches now in force.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Shape {
@@ -50,6 +93,12 @@ pub struct Shape {
     pub ready_word: ReadyWord,
     /// See the module documentation.
     pub status_case: StatusCase,
+    /// See the module documentation.
+    pub snapshot_item: SnapshotItem,
+    /// See the module documentation.
+    pub server: ServerShape,
+    /// See the module documentation.
+    pub data_extend: DataExtendShape,
 }
 
 /// Body of `POST /_sim/inet/shape`; a field left out keeps its value.
@@ -59,6 +108,9 @@ pub struct ShapeBody {
     created: Option<Created>,
     ready_word: Option<ReadyWord>,
     status_case: Option<StatusCase>,
+    snapshot_item: Option<SnapshotItem>,
+    server: Option<ServerShape>,
+    data_extend: Option<DataExtendShape>,
 }
 
 impl Shape {
@@ -81,6 +133,43 @@ impl Shape {
         }
         object
     }
+
+    /// A listed snapshot as the shape renders it.
+    pub fn snapshot(&self, object: Value) -> Value {
+        let object = self.status(object);
+        match self.snapshot_item {
+            SnapshotItem::Whole => object,
+            SnapshotItem::NoId => without(object, "id"),
+        }
+    }
+
+    /// A `getserver` answer as the shape renders it.
+    pub fn server(&self, object: Value) -> Value {
+        let object = self.status(object);
+        match self.server {
+            ServerShape::Whole => object,
+            ServerShape::NoStatus => without(object, "status"),
+        }
+    }
+
+    /// A VPS detail (or list element) as the shape renders its `dataExtend`.
+    pub fn detail(&self, mut object: Value) -> Value {
+        if self.data_extend == DataExtendShape::Text {
+            if let Some(extend) = object.get_mut("dataExtend") {
+                // iNET API, "Chi tiết Cloud VPS": the example's `"dataExtend": "example_dataExtend"`.
+                *extend = Value::String("example_dataExtend".into());
+            }
+        }
+        object
+    }
+}
+
+/// `object` without `key`.
+fn without(mut object: Value, key: &str) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        map.remove(key);
+    }
+    object
 }
 
 impl Inet {
@@ -95,6 +184,15 @@ impl Inet {
         }
         if let Some(v) = body.status_case {
             shape.status_case = v;
+        }
+        if let Some(v) = body.snapshot_item {
+            shape.snapshot_item = v;
+        }
+        if let Some(v) = body.server {
+            shape.server = v;
+        }
+        if let Some(v) = body.data_extend {
+            shape.data_extend = v;
         }
         serde_json::to_value(*shape).unwrap_or(Value::Null)
     }

@@ -53,7 +53,8 @@ pub struct Instance {
 }
 
 impl Instance {
-    /// As `instances` lists it (one `elem`), its status in the shape's case.
+    /// As `instances` lists it (one `elem`), its status in the shape's case and
+    /// without the field the shape leaves out.
     pub fn render(&self, shape: &super::shape::Shape) -> Value {
         let plan = catalog::pricelist(&self.pricelist);
         let mut map = Map::new();
@@ -77,6 +78,9 @@ impl Instance {
             map.insert("disk".into(), t(p.disk));
         }
         put_list(&mut map, "ssh_keys", self.ssh_keys.iter().map(t).collect());
+        if let Some(key) = shape.list_item.left_out() {
+            map.remove(key);
+        }
         Value::Object(map)
     }
 

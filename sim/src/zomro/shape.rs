@@ -9,7 +9,10 @@
 //! - `status_case`: `instance_status` in `lower` case (default, `active`) or `upper`
 //!   case (`ACTIVE`);
 //! - `date_ms`: a fixed instant (Unix ms) for `createdate` of instances ordered from
-//!   now on, so a test can pick a day above 12 and assert the date's value.
+//!   now on, so a test can pick a day above 12 and assert the date's value;
+//! - `list_item`: how `instances` lists each instance: `whole` (default), `no_id`
+//!   (without its `id`) or `no_status` (without `instance_status`), an installation
+//!   whose list the provider cannot understand (docs/design/wire.md, "Zomro" instance).
 
 use crate::util::StatusCase;
 use serde::{Deserialize, Serialize};
@@ -33,6 +36,30 @@ pub enum OrderId {
     None,
 }
 
+/// How `instances` lists each instance.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListItem {
+    /// Every field.
+    #[default]
+    Whole,
+    /// Without `id`.
+    NoId,
+    /// Without `instance_status`.
+    NoStatus,
+}
+
+impl ListItem {
+    /// The field this shape leaves out of a listed instance, if any.
+    pub fn left_out(self) -> Option<&'static str> {
+        match self {
+            ListItem::Whole => None,
+            ListItem::NoId => Some("id"),
+            ListItem::NoStatus => Some("instance_status"),
+        }
+    }
+}
+
 /// The shape switches now in force.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Shape {
@@ -42,6 +69,8 @@ pub struct Shape {
     pub status_case: StatusCase,
     /// See the module documentation.
     pub date_ms: Option<u64>,
+    /// See the module documentation.
+    pub list_item: ListItem,
 }
 
 /// Body of `POST /_sim/zomro/shape`; a field left out keeps its value.
@@ -51,6 +80,7 @@ pub struct ShapeBody {
     order_id: Option<OrderId>,
     status_case: Option<StatusCase>,
     date_ms: Option<u64>,
+    list_item: Option<ListItem>,
 }
 
 impl Shape {
@@ -87,6 +117,9 @@ impl Zomro {
         }
         if body.date_ms.is_some() {
             shape.date_ms = body.date_ms;
+        }
+        if let Some(v) = body.list_item {
+            shape.list_item = v;
         }
         serde_json::to_value(*shape).unwrap_or(Value::Null)
     }

@@ -76,9 +76,15 @@ fn error_of(status: u16, message: Option<String>) -> CloudError {
     }
 }
 
-/// The `data` of an answer, or the failure it carries. `success: false` is a
-/// failure even with HTTP 200 (docs/design/wire.md, "iNET").
-fn unwrap_envelope<T: DeserializeOwned>(response: &Response) -> Result<T, CloudError> {
+/// The `data` of the answer to `operation`, or the failure it carries. `success:
+/// false` is a failure even with HTTP 200 (docs/design/wire.md, "iNET"); a `data` of
+/// another shape than asked for is not understood and shown in the error (redacted;
+/// withheld whole when the answer is a secret).
+fn unwrap_envelope<T: DeserializeOwned>(
+    response: &Response,
+    operation: &str,
+    secret: bool,
+) -> Result<T, CloudError> {
     let envelope: wire::Envelope = match serde_json::from_slice(&response.body) {
         Ok(e) => e,
         // No envelope: not iNET's own answer (a proxy's page), so never a not-found.
@@ -92,10 +98,13 @@ fn unwrap_envelope<T: DeserializeOwned>(response: &Response) -> Result<T, CloudE
             })
         }
         Err(e) => {
-            return Err(CloudError::Protocol(format!(
-                "iNET answer (HTTP {}) is not the {{success, data, meta}} envelope: {e}",
-                response.status
-            )))
+            let body = serde_json::from_slice(&response.body)
+                .unwrap_or_else(|_| Value::String(response.text()));
+            return Err(crate::cloud::not_understood(
+                operation,
+                &format!("(HTTP {}) is not the {{success, data, meta}} envelope ({e})", response.status),
+                &shown(body, secret),
+            ));
         }
     };
     let message = envelope.meta.and_then(|m| m.message);
@@ -109,12 +118,34 @@ fn unwrap_envelope<T: DeserializeOwned>(response: &Response) -> Result<T, CloudE
             _ => error_of(status, message),
         });
     }
-    serde_json::from_value(envelope.data).map_err(|e| {
-        CloudError::Protocol(format!(
-            "iNET `data` (HTTP {}) not understood: {e}",
-            response.status
-        ))
+    serde_json::from_value(envelope.data.clone()).map_err(|e| {
+        crate::cloud::not_understood(
+            operation,
+            &format!("has a `data` that cannot be read ({e})"),
+            &shown(envelope.data, secret),
+        )
     })
+}
+
+/// An answer as a loud failure may show it: a secret answer (a private key, a
+/// console URL) keeps only its keys, every value withheld.
+fn shown(answer: Value, secret: bool) -> Value {
+    match answer {
+        _ if !secret => answer,
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, shown(v, true))).collect())
+        }
+        Value::Array(items) => items.into_iter().map(|v| shown(v, true)).collect(),
+        Value::Null => Value::Null,
+        _ => Value::String("(withheld)".into()),
+    }
+}
+
+/// How a request is named in errors: `iNET GET /vps/1001`.
+fn operation_of(request: &Request, base: &str) -> String {
+    let path = request.url.strip_prefix(base).unwrap_or(&request.url);
+    let method = format!("{:?}", request.method).to_uppercase();
+    format!("iNET {method} {path}")
 }
 
 /// Splits `<vps_id>/<sub_id>` (snapshot, backup and volume ids).
@@ -156,18 +187,20 @@ fn power_of(server: &wire::Server) -> Option<PowerState> {
     }
 }
 
-/// The domain VPS from the detail and, when read, `getserver`.
+/// The domain VPS from the detail and, when read, `getserver` (`operation` read the
+/// detail).
 fn to_vps(
     detail: wire::VpsDetail,
     server: Option<&wire::Server>,
     zone: time::UtcOffset,
+    operation: &str,
 ) -> Result<Vps, CloudError> {
     let created_at = wire::created_at(
         detail.created_date.as_deref(),
         &format!("VPS {}", detail.id),
         zone,
     )?;
-    let extend = detail.extend();
+    let extend = detail.extend(operation)?;
     let flavor = server.and_then(|s| s.flavor.as_ref());
     Ok(Vps {
         id: detail.id,
@@ -214,12 +247,14 @@ impl InetClient {
     /// ambiguity for non-idempotent requests (creates look up before repeating);
     /// otherwise it becomes the cloud's own message.
     async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, CloudError> {
+        let operation = operation_of(&request, &self.base);
+        let secret = request.secret_answer;
         match self.http.send(&request).await {
-            Ok(response) => unwrap_envelope(&response),
+            Ok(response) => unwrap_envelope(&response, &operation, secret),
             Err(HttpError::Status(response))
                 if request.idempotent || !response_ambiguous(&response) =>
             {
-                unwrap_envelope(&response)
+                unwrap_envelope(&response, &operation, secret)
             }
             Err(e) => Err(e.into()),
         }
@@ -263,11 +298,13 @@ impl InetClient {
         let mut page: i64 = 1;
         loop {
             let path = list_path(page, name, status);
-            let data: wire::Page<wire::VpsDetail> = self.get(&path).await?;
-            for detail in data.content {
-                out.push(to_vps(detail, None, self.time_zone)?);
+            let operation = format!("iNET GET {path}");
+            let data: wire::Page<Value> = self.get(&path).await?;
+            for item in data.content {
+                let detail = wire::item(item, "a VPS", &operation)?;
+                out.push(to_vps(detail, None, self.time_zone, &operation)?);
             }
-            if page >= data.total_pages.min(MAX_PAGES) {
+            if page >= data.total_pages.unwrap_or(0).min(MAX_PAGES) {
                 tracing::debug!(
                     pages = page,
                     servers = out.len(),
@@ -286,11 +323,18 @@ impl InetClient {
 
     /// iNET doc, "Chi tiết Cloud VPS" + "Thông tin Server VPS".
     async fn read(&self, id: u64) -> Result<Option<Vps>, CloudError> {
-        let Some(detail) = self.find::<wire::VpsDetail>(&format!("/vps/{id}")).await? else {
+        let path = format!("/vps/{id}");
+        let Some(detail) = self.find::<wire::VpsDetail>(&path).await? else {
             return Ok(None);
         };
         let server = self.server(id).await?;
-        to_vps(detail, server.as_ref(), self.time_zone).map(Some)
+        to_vps(
+            detail,
+            server.as_ref(),
+            self.time_zone,
+            &format!("iNET GET {path}"),
+        )
+        .map(Some)
     }
 
     /// Polls `getserver` until the server is settled in `target` (docs/design/wire.md, "iNET").
@@ -573,7 +617,7 @@ mod tests {
             200,
             json!({"success": false, "data": {"id": 1}, "meta": {"message": "quota exceeded"}}),
         );
-        let err = unwrap_envelope::<Value>(&ok).unwrap_err();
+        let err = unwrap_envelope::<Value>(&ok, "op", false).unwrap_err();
         assert!(
             matches!(err, CloudError::Api { status: 200, ref message } if message == "quota exceeded"),
             "{err:?}"
@@ -582,9 +626,54 @@ mod tests {
             404,
             json!({"success": false, "data": null, "meta": {"message": "VPS 9 not found"}}),
         );
-        assert!(unwrap_envelope::<Value>(&gone).unwrap_err().is_not_found());
+        assert!(unwrap_envelope::<Value>(&gone, "op", false)
+            .unwrap_err()
+            .is_not_found());
         let odd = response(500, json!({"success": true, "data": {}, "meta": {}}));
-        assert!(!unwrap_envelope::<Value>(&odd).unwrap_err().is_not_found());
+        assert!(!unwrap_envelope::<Value>(&odd, "op", false)
+            .unwrap_err()
+            .is_not_found());
+    }
+
+    #[test]
+    fn data_of_another_shape_is_shown_with_the_operation() {
+        let op = "iNET GET /vps/1001";
+        let odd = response(200, json!({"success": true, "data": null, "meta": {}}));
+        let error = unwrap_envelope::<wire::VpsDetail>(&odd, op, false)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(op) && error.contains("`data`"), "{error}");
+        let page = response(
+            200,
+            json!({"success": true, "data": {"content": "web", "totalPages": 1}}),
+        );
+        let error = unwrap_envelope::<wire::Page<Value>>(&page, op, false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("\"content\":\"web\""),
+            "the answer is shown: {error}"
+        );
+        let secret = response(
+            200,
+            json!({"success": true, "data": {"link": "https://console/?token=abc"}}),
+        );
+        let error = unwrap_envelope::<wire::Console>(&secret, op, true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("link") && !error.contains("token=abc"),
+            "withheld: {error}"
+        );
+        let proxy = Response {
+            status: 200,
+            headers: Vec::new(),
+            body: "<html>".into(),
+        };
+        let error = unwrap_envelope::<Value>(&proxy, op, false)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(op) && error.contains("<html>"), "{error}");
     }
 
     #[test]
@@ -595,7 +684,7 @@ mod tests {
             "dataExtend": "{\"cpu\": 2, \"ram\": \"2048\", \"disk\": 40, \"ip\": \"103.1.2.3\"}"
         }))
         .unwrap();
-        let vps = to_vps(detail, None, time::UtcOffset::UTC).unwrap();
+        let vps = to_vps(detail, None, time::UtcOffset::UTC, "op").unwrap();
         assert_eq!(
             (vps.cpu, vps.memory_mb, vps.disk_gb),
             (Some(2), Some(2048), Some(40))

@@ -64,16 +64,35 @@ fn volume_to_model(
 }
 
 impl InetClient {
+    /// The snapshots or backups (`kind`) of one VPS as listed; `None` when the VPS is
+    /// gone. `data` must be a list, and each element name its `id` and `status`: one
+    /// that does not is shown in the error, never skipped.
+    async fn listed_images(
+        &self,
+        vps: u64,
+        kind: &str,
+    ) -> Result<Option<Vec<wire::Image>>, CloudError> {
+        // iNET doc, "Danh sách Snapshot" / "Danh sách Backup": GET /vps/{id}/snapshot|backup.
+        let path = format!("/vps/{vps}/{kind}");
+        let Some(list) = self.find::<Vec<serde_json::Value>>(&path).await? else {
+            return Ok(None);
+        };
+        let operation = format!("iNET GET {path}");
+        list.into_iter()
+            .map(|i| wire::item(i, &format!("a {kind}"), &operation))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
     /// The snapshots or backups (`kind`) of one VPS; `None` when the VPS is gone.
     async fn images_of(&self, vps: u64, kind: &str) -> Result<Option<Vec<Backup>>, CloudError> {
-        // iNET doc, "Danh sách Snapshot" / "Danh sách Backup": GET /vps/{id}/snapshot|backup.
-        let list: Option<Vec<wire::Image>> = self.find(&format!("/vps/{vps}/{kind}")).await?;
-        list.map(|l| {
-            l.into_iter()
-                .map(|i| image_to_model(vps, i, self.time_zone))
-                .collect()
-        })
-        .transpose()
+        let Some(list) = self.listed_images(vps, kind).await? else {
+            return Ok(None);
+        };
+        list.into_iter()
+            .map(|i| image_to_model(vps, i, self.time_zone))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
     }
 
     /// One snapshot or backup; `None` when it (or its VPS) does not exist.
@@ -151,7 +170,10 @@ impl InetClient {
         let made = safe_create(
             &intent,
             || async {
-                let list: Vec<wire::Image> = self.get(&path).await?;
+                let list = self
+                    .listed_images(vps, "snapshot")
+                    .await?
+                    .ok_or_else(|| CloudError::NotFound(format!("VPS {vps} not found")))?;
                 Ok(list.into_iter().map(|s| (s.id.clone(), s.id)).collect())
             },
             || async {
@@ -196,8 +218,11 @@ impl InetClient {
 
     /// The volumes listed in the VPS's `dataExtend`; `None` when the VPS is gone.
     async fn volumes_of(&self, vps: u64) -> Result<Option<Vec<wire::Volume>>, CloudError> {
-        let detail: Option<wire::VpsDetail> = self.find(&format!("/vps/{vps}")).await?;
-        Ok(detail.map(|d| d.extend().volumes))
+        let path = format!("/vps/{vps}");
+        let detail: Option<wire::VpsDetail> = self.find(&path).await?;
+        detail
+            .map(|d| d.volumes(&format!("iNET GET {path}")))
+            .transpose()
     }
 
     /// One volume; `None` when it (or its VPS) does not exist.

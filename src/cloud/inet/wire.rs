@@ -3,10 +3,11 @@
 //! string; both are accepted either way, since the document's examples and tables
 //! disagree in places.
 
+use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::cloud::CloudError;
+use crate::cloud::{not_understood, CloudError};
 
 /// iNET doc, intro "Response wrapper": every answer is `{success, data, meta}`.
 #[derive(Debug, Deserialize)]
@@ -29,19 +30,64 @@ pub struct Meta {
     pub message: Option<String>,
 }
 
-/// An id the document types as integer; kept as text.
-fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => s,
-        Value::Null => String::new(),
-        other => other.to_string(),
-    })
+/// A value that must be there and not blank: a text (as sent) or a number, as text.
+/// Absent is serde's "missing field"; `null`, a blank text or another type is an
+/// error (docs/design/wire.md, "iNET": loud failures).
+fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Value::deserialize(d)? {
+        Value::String(s) if !s.trim().is_empty() => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        other => Err(D::Error::custom(format!(
+            "{other} where a text is required"
+        ))),
+    }
 }
 
-/// A status word in lower case: iNET's status words are read in any case
-/// (docs/design/wire.md, "iNET").
-fn lower_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(id_text(d)?.trim().to_lowercase())
+/// A status word that must be there, trimmed and in lower case.
+fn required_lower<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(required_text(d)?.trim().to_lowercase())
+}
+
+/// A VPS id: the document types it as an integer; a number or a text of digits.
+fn vps_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let id = required_text(d)?.trim().to_string();
+    match id.parse::<u64>() {
+        Ok(_) => Ok(id),
+        Err(_) => Err(D::Error::custom(format!("VPS id {id:?} is no integer"))),
+    }
+}
+
+/// A number that must be there (a JSON number or a numeric text).
+fn required_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let value = Value::deserialize(d)?;
+    number(&value)
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("{value} where a number is required")))
+}
+
+/// A JSON number or a numeric text as an integer (rounded).
+fn number(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.round() as i64)),
+        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
+        _ => None,
+    }
+}
+
+/// One listed element as `T` (`what` names it); one that does not fit is an answer
+/// `operation` cannot understand, shown in the error, never skipped.
+pub fn item<T: DeserializeOwned>(
+    item: Value,
+    what: &str,
+    operation: &str,
+) -> Result<T, CloudError> {
+    serde_json::from_value(item.clone()).map_err(|e| {
+        not_understood(
+            operation,
+            &format!("lists {what} that cannot be read ({e})"),
+            &item,
+        )
+    })
 }
 
 /// The id of an object a create answered (docs/design/wire.md, "iNET" snapshot and
@@ -67,14 +113,12 @@ pub fn is_ready(status: &str) -> bool {
 
 /// A number that may come as a JSON number or a numeric string.
 fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.round() as i64)),
-        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
-        _ => None,
-    })
+    Ok(number(&Value::deserialize(d)?))
 }
 
-/// iNET doc, "Danh sách Cloud VPS": the page object in `data`.
+/// iNET doc, "Danh sách Cloud VPS": the page object in `data`. `content` (a list)
+/// and `totalPages` must be there: without them the page is not understood, never
+/// an empty list.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
@@ -82,11 +126,10 @@ pub struct Page<T> {
     #[serde(default)]
     pub number: i64,
     /// The servers of this page.
-    #[serde(default = "Vec::new")]
     pub content: Vec<T>,
     /// Pages in all.
-    #[serde(default)]
-    pub total_pages: i64,
+    #[serde(deserialize_with = "required_i64")]
+    pub total_pages: Option<i64>,
     /// Servers in all.
     #[serde(default)]
     pub total_elements: i64,
@@ -96,11 +139,11 @@ pub struct Page<T> {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VpsDetail {
-    /// VPS id.
-    #[serde(deserialize_with = "id_text")]
+    /// VPS id (required, an integer).
+    #[serde(deserialize_with = "vps_id")]
     pub id: String,
-    /// Name.
-    #[serde(default)]
+    /// Name (required).
+    #[serde(deserialize_with = "required_text")]
     pub name: String,
     /// Note.
     #[serde(default)]
@@ -111,15 +154,15 @@ pub struct VpsDetail {
     /// Plan name.
     #[serde(default)]
     pub plan_name: Option<String>,
-    /// trial, active, suspended, expired.
-    #[serde(default)]
+    /// trial, active, suspended, expired (required).
+    #[serde(deserialize_with = "required_text")]
     pub status: String,
     /// `dd/MM/yyyy HH:mm`.
     #[serde(default)]
     pub created_date: Option<String>,
-    /// JSON inside a string: cpu, ram, disk, ip, volumes.
+    /// JSON inside a string: cpu, ram, disk, ip, volumes (read by [`VpsDetail::extend`]).
     #[serde(default)]
-    pub data_extend: Option<String>,
+    pub data_extend: Value,
     /// Auto-snapshot days, 0 = off.
     #[serde(default, deserialize_with = "lenient_i64")]
     pub auto_snapshot: Option<i64>,
@@ -141,9 +184,9 @@ pub struct DataExtend {
     /// Public IPv4.
     #[serde(default)]
     pub ip: Option<String>,
-    /// Extra volumes.
+    /// Extra volumes (read by [`DataExtend::volumes`]).
     #[serde(default)]
-    pub volumes: Vec<Volume>,
+    pub volumes: Option<Vec<Value>>,
 }
 
 /// iNET doc, "Thông tin Server VPS": `flavor`.
@@ -163,8 +206,8 @@ pub struct Flavor {
 /// iNET doc, "Thông tin Server VPS".
 #[derive(Debug, Deserialize)]
 pub struct Server {
-    /// active, shutoff, error (and transition words), in lower case.
-    #[serde(default, deserialize_with = "lower_text")]
+    /// active, shutoff, error (and transition words), in lower case (required).
+    #[serde(deserialize_with = "required_lower")]
     pub status: String,
     /// Hardware.
     #[serde(default)]
@@ -172,12 +215,8 @@ pub struct Server {
     /// IPs by network.
     #[serde(default)]
     pub addresses: Value,
-    /// 1 = running, 4 = shut down (a string in the document's table).
-    #[serde(
-        rename = "OS-EXT-STS:power_state",
-        default,
-        deserialize_with = "lenient_i64"
-    )]
+    /// 1 = running, 4 = shut down (a string in the document's table; required).
+    #[serde(rename = "OS-EXT-STS:power_state", deserialize_with = "required_i64")]
     pub power_state: Option<i64>,
     /// A transition in progress, when the cloud reports one.
     #[serde(rename = "OS-EXT-STS:task_state", default)]
@@ -187,14 +226,14 @@ pub struct Server {
 /// iNET doc, "Lấy SSH Key Pair".
 #[derive(Debug, Deserialize)]
 pub struct KeyPair {
-    /// Key pair name.
-    #[serde(default)]
+    /// Key pair name (required).
+    #[serde(deserialize_with = "required_text")]
     pub name: String,
-    /// SSH public key.
-    #[serde(default)]
+    /// SSH public key (required).
+    #[serde(deserialize_with = "required_text")]
     pub public_key: String,
-    /// Fingerprint.
-    #[serde(default)]
+    /// Fingerprint (required).
+    #[serde(deserialize_with = "required_text")]
     pub fingerprint: String,
 }
 
@@ -202,7 +241,8 @@ pub struct KeyPair {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrivateKey {
-    /// PEM or PPK text.
+    /// PEM or PPK text (required).
+    #[serde(deserialize_with = "required_text")]
     pub private_key: String,
 }
 
@@ -217,7 +257,8 @@ impl std::fmt::Debug for PrivateKey {
 /// "URL Console VPS" answer (shape: sim/README.md).
 #[derive(Deserialize)]
 pub struct Console {
-    /// noVNC URL.
+    /// noVNC URL (required).
+    #[serde(deserialize_with = "required_text")]
     pub url: String,
 }
 
@@ -233,14 +274,14 @@ impl std::fmt::Debug for Console {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Image {
-    /// Id.
-    #[serde(deserialize_with = "id_text")]
+    /// Id (required).
+    #[serde(deserialize_with = "required_text")]
     pub id: String,
     /// Name.
     #[serde(default)]
     pub name: String,
-    /// creating, available, error, in lower case.
-    #[serde(default, deserialize_with = "lower_text")]
+    /// creating, available, error, in lower case (required).
+    #[serde(deserialize_with = "required_lower")]
     pub status: String,
     /// GB.
     #[serde(default, deserialize_with = "lenient_i64")]
@@ -254,14 +295,14 @@ pub struct Image {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Volume {
-    /// Id.
-    #[serde(deserialize_with = "id_text")]
+    /// Id (required).
+    #[serde(deserialize_with = "required_text")]
     pub id: String,
     /// Image.
     #[serde(default)]
     pub image: Option<String>,
-    /// GB.
-    #[serde(default, deserialize_with = "lenient_i64")]
+    /// GB (required: a volume without its size is not understood).
+    #[serde(deserialize_with = "required_i64")]
     pub size: Option<i64>,
     /// Guest device.
     #[serde(default)]
@@ -272,13 +313,48 @@ pub struct Volume {
 }
 
 impl VpsDetail {
-    /// `dataExtend` parsed from its JSON-in-a-string (docs/design/wire.md, "iNET"); empty when absent
-    /// or not JSON.
-    pub fn extend(&self) -> DataExtend {
-        self.data_extend
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or_default()
+    /// `dataExtend` (docs/design/wire.md, "iNET"): JSON inside a string (an object
+    /// already parsed is read too); absent, `null` or `""` is an empty one (every key
+    /// absent). A text that is no JSON object is an answer `operation` cannot
+    /// understand, never an empty one.
+    pub fn extend(&self, operation: &str) -> Result<DataExtend, CloudError> {
+        let parsed = match &self.data_extend {
+            Value::Null => return Ok(DataExtend::default()),
+            Value::String(s) if s.trim().is_empty() => return Ok(DataExtend::default()),
+            Value::String(s) => serde_json::from_str::<Value>(s).ok(),
+            object @ Value::Object(_) => Some(object.clone()),
+            _ => None,
+        };
+        parsed
+            .filter(Value::is_object)
+            .and_then(|v| serde_json::from_value(v).ok())
+            .ok_or_else(|| {
+                not_understood(
+                    operation,
+                    &format!(
+                        "has a `dataExtend` of VPS {} that is not the JSON object expected",
+                        self.id
+                    ),
+                    &self.data_extend,
+                )
+            })
+    }
+
+    /// The extra volumes (`dataExtend.volumes[]`). A `dataExtend` without `volumes`
+    /// cannot tell whether a volume exists, so it is not understood (never "none");
+    /// a volume without its id or size is shown in the error.
+    pub fn volumes(&self, operation: &str) -> Result<Vec<Volume>, CloudError> {
+        let Some(listed) = self.extend(operation)?.volumes else {
+            return Err(not_understood(
+                operation,
+                &format!("has a `dataExtend` of VPS {} without `volumes`", self.id),
+                &self.data_extend,
+            ));
+        };
+        listed
+            .into_iter()
+            .map(|v| item(v, "a volume", operation))
+            .collect()
     }
 }
 
@@ -354,6 +430,146 @@ mod tests {
         }
     }
 
+    use serde_json::json;
+
+    const OP: &str = "iNET GET /vps/1001/snapshot";
+
+    /// The error decoding `value` as `T` gives, as text.
+    fn refused<T: DeserializeOwned + std::fmt::Debug>(value: Value) -> String {
+        item::<T>(value, "an object", OP).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn listed_snapshots_need_their_id_and_status() {
+        let good: Image =
+            item(json!({"id": 501, "status": "AVAILABLE"}), "a snapshot", OP).unwrap();
+        assert_eq!(
+            (good.id.as_str(), good.status.as_str()),
+            ("501", "available")
+        );
+        for (bad, key) in [
+            (json!({"name": "s", "status": "available"}), "`id`"),
+            (
+                json!({"id": null, "name": "s", "status": "available"}),
+                "null",
+            ),
+            (
+                json!({"id": " ", "name": "s", "status": "available"}),
+                "\" \"",
+            ),
+            (json!({"id": 501, "name": "s"}), "`status`"),
+            (json!({"id": 501, "name": "s", "status": ""}), "\"\""),
+        ] {
+            let error = refused::<Image>(bad);
+            assert!(error.contains(OP) && error.contains(key), "{error}");
+            assert!(
+                error.contains("\"name\":\"s\""),
+                "the element is shown: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_server_needs_its_status_and_power_state() {
+        let server = |v: Value| serde_json::from_value::<Server>(v);
+        let good = server(json!({"status": "ACTIVE", "OS-EXT-STS:power_state": "1"})).unwrap();
+        assert_eq!(
+            (good.status.as_str(), good.power_state),
+            ("active", Some(1))
+        );
+        for bad in [
+            json!({"OS-EXT-STS:power_state": "1"}),
+            json!({"status": null, "OS-EXT-STS:power_state": 1}),
+            json!({"status": "active"}),
+            json!({"status": "active", "OS-EXT-STS:power_state": "example"}),
+        ] {
+            assert!(server(bad.clone()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_vps_needs_its_id_name_and_status() {
+        let vps = json!({"id": "1001", "name": "web", "status": "active"});
+        assert!(serde_json::from_value::<VpsDetail>(vps.clone()).is_ok());
+        for key in ["id", "name", "status"] {
+            let mut bad = vps.clone();
+            bad.as_object_mut().unwrap().remove(key);
+            let error = refused::<VpsDetail>(bad);
+            assert!(error.contains(&format!("`{key}`")), "{error}");
+        }
+        let error = refused::<VpsDetail>(json!({"id": "web-1", "name": "web", "status": "active"}));
+        assert!(error.contains("is no integer"), "{error}");
+    }
+
+    #[test]
+    fn a_page_needs_its_content_and_total() {
+        let page = |v: Value| serde_json::from_value::<Page<Value>>(v);
+        assert!(page(json!({"content": [], "totalPages": 0})).is_ok());
+        for bad in [
+            json!({}),
+            json!({"totalPages": 1}),
+            json!({"content": "x", "totalPages": 1}),
+            json!({"content": []}),
+            json!("x"),
+        ] {
+            assert!(page(bad.clone()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn data_extend_is_json_and_names_its_volumes() {
+        let vps = |extend: Value| -> VpsDetail {
+            serde_json::from_value(
+                json!({"id": 1001, "name": "web", "status": "active", "dataExtend": extend}),
+            )
+            .unwrap()
+        };
+        const DETAIL: &str = "iNET GET /vps/1001";
+        assert_eq!(vps(Value::Null).extend(DETAIL).unwrap().cpu, None);
+        assert_eq!(vps(json!({"cpu": 2})).extend(DETAIL).unwrap().cpu, Some(2));
+        for bad in [json!("example_dataExtend"), json!("[1]"), json!(5)] {
+            let error = vps(bad.clone()).extend(DETAIL).unwrap_err().to_string();
+            assert!(
+                error.contains(DETAIL) && error.contains("not the JSON object"),
+                "{error}"
+            );
+            assert!(vps(bad).volumes(DETAIL).is_err());
+        }
+        let listed = vps(json!(r#"{"volumes": [{"id": 7, "size": "20"}]}"#));
+        let volumes = listed.volumes(DETAIL).unwrap();
+        assert_eq!((volumes[0].id.as_str(), volumes[0].size), ("7", Some(20)));
+        for (bad, says) in [
+            (json!(r#"{"cpu": 2}"#), "without `volumes`"),
+            (Value::Null, "without `volumes`"),
+            (json!(r#"{"volumes": [{"id": 7}]}"#), "`size`"),
+            (json!(r#"{"volumes": [{"size": 20}]}"#), "`id`"),
+            (
+                json!(r#"{"volumes": {"id": 7, "size": 20}}"#),
+                "not the JSON object",
+            ),
+        ] {
+            let error = vps(bad).volumes(DETAIL).unwrap_err().to_string();
+            assert!(
+                error.contains(DETAIL) && error.contains(says),
+                "{says}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_and_console_urls_are_never_empty() {
+        assert!(serde_json::from_value::<KeyPair>(
+            json!({"name": "k", "public_key": "", "fingerprint": "f"})
+        )
+        .is_err());
+        assert!(
+            serde_json::from_value::<KeyPair>(json!({"name": "k", "fingerprint": "f"})).is_err()
+        );
+        assert!(serde_json::from_value::<PrivateKey>(json!({"privateKey": ""})).is_err());
+        assert!(serde_json::from_value::<Console>(json!({"url": null})).is_err());
+        assert!(serde_json::from_value::<Console>(json!({"url": "https://c"})).is_ok());
+    }
+
     mod properties {
         use super::super::*;
         use crate::http::arbitrary;
@@ -374,12 +590,13 @@ mod tests {
                 let _ = serde_json::from_value::<Console>(json.clone());
                 let _ = serde_json::from_value::<Vec<Image>>(json.clone());
                 let _ = serde_json::from_value::<Volume>(json.clone());
+                let _ = item::<Image>(json.clone(), "an image", "op");
                 if let Ok(mut vps) = serde_json::from_value::<VpsDetail>(json.clone()) {
-                    let _ = vps.extend();
-                    vps.data_extend = Some(extend);
-                    let _ = vps.extend();
-                    vps.data_extend = Some(json.to_string());
-                    let _ = vps.extend();
+                    let _ = (vps.extend("op").is_ok(), vps.volumes("op").is_ok());
+                    vps.data_extend = Value::String(extend);
+                    let _ = (vps.extend("op").is_ok(), vps.volumes("op").is_ok());
+                    vps.data_extend = Value::String(json.to_string());
+                    let _ = (vps.extend("op").is_ok(), vps.volumes("op").is_ok());
                 }
             }
         }

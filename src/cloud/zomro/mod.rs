@@ -148,7 +148,7 @@ impl ZomroClient {
             ("out".to_string(), "json".to_string()),
         ];
         let response = self.post(form, true).await?;
-        if let Err(error) = doc_of(&response)? {
+        if let Err(error) = doc_of("auth", &response)? {
             return Err(CloudError::Auth(format!(
                 "Zomro refused `username`/`password`: {}",
                 error.message()
@@ -202,7 +202,7 @@ impl ZomroClient {
         ];
         form.extend(call.fields.iter().map(|(k, v)| (k.to_string(), v.clone())));
         let response = self.post(form, call.idempotent).await?;
-        doc_of(&response)
+        doc_of(call.func, &response)
     }
 
     /// Every instance, page by page (`p_num`, `p_cnt`; `p_elems` is the total).
@@ -216,11 +216,10 @@ impl ZomroClient {
                 .field("p_num", page.to_string())
                 .field("p_cnt", PAGE_SIZE.to_string());
             let doc = self.call(&call).await?;
-            let page: wire::InstancePage = wire::decode(doc).map_err(protocol("instances"))?;
-            let total = wire::number(&page.p_elems).map(|n| n as usize);
+            let page = wire::instance_page(&doc, all.len(), "Zomro func=instances")?;
             let got = page.elem.len();
             all.extend(page.elem);
-            if got == 0 || total.is_none_or(|t| all.len() >= t) || got < PAGE_SIZE {
+            if got == 0 || page.total.is_none_or(|t| all.len() >= t) || got < PAGE_SIZE {
                 break;
             }
         }
@@ -237,10 +236,9 @@ impl ZomroClient {
     async fn catalog(&self) -> Result<&wire::Catalog, CloudError> {
         self.catalog
             .get_or_try_init(|| async {
-                let doc = self
-                    .call(&Call::read("v2.instances.order.pricelist"))
-                    .await?;
-                wire::decode(doc).map_err(protocol("v2.instances.order.pricelist"))
+                let func = "v2.instances.order.pricelist";
+                let doc = self.call(&Call::read(func)).await?;
+                wire::catalog(&doc, &format!("Zomro func={func}"))
             })
             .await
     }
@@ -438,8 +436,13 @@ const DATE_LAYOUTS: [&str; 3] = [
     "[year]-[month]-[day] [hour]:[minute]",
 ];
 
-/// The answer's `doc`, or its `doc.error`; a non-2xx status is an error of its own.
-fn doc_of(response: &Response) -> Result<Result<serde_json::Value, wire::DocError>, CloudError> {
+/// The answer of `func`: its `doc`, or its `doc.error`; a non-2xx status is an error
+/// of its own, and an answer that is no JSON or has no `doc` is not understood (the
+/// error shows it, redacted).
+fn doc_of(
+    func: &str,
+    response: &Response,
+) -> Result<Result<serde_json::Value, wire::DocError>, CloudError> {
     let parsed = wire::parse_doc(&response.body);
     if !(200..300).contains(&response.status) {
         let message = match parsed {
@@ -451,7 +454,11 @@ fn doc_of(response: &Response) -> Result<Result<serde_json::Value, wire::DocErro
             message,
         });
     }
-    parsed.map_err(|e| CloudError::Protocol(format!("Zomro answer not understood: {e}")))
+    parsed.map_err(|e| {
+        let body = serde_json::from_slice(&response.body)
+            .unwrap_or_else(|_| serde_json::Value::String(response.text()));
+        crate::cloud::not_understood(&format!("Zomro func={func}"), &e, &body)
+    })
 }
 
 /// Maps `doc.error` (HTTP 200): `auth` → authentication, `missed` on `elid` → not
@@ -466,11 +473,6 @@ fn error_of(func: &str, error: &wire::DocError) -> CloudError {
             message: format!("Zomro {func}: {message}"),
         },
     }
-}
-
-/// A decoding failure of `func`'s answer.
-fn protocol(func: &str) -> impl Fn(String) -> CloudError + '_ {
-    move |e| CloudError::Protocol(format!("Zomro {func} answer: {e}"))
 }
 
 /// Zomro API, `password`: at least 8 characters, one upper-case letter, one digit.

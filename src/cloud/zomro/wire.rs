@@ -11,6 +11,8 @@ use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::cloud::{not_understood, CloudError};
+
 /// The answer BILLmanager gives while an operation runs on a service (docs/design/wire.md, "Zomro": busy,
 /// not failure).
 pub const BUSY_MESSAGE: &str = "request in process";
@@ -49,27 +51,102 @@ where
         .collect()
 }
 
-/// A list of ids that may be one text, an array, or `"490,491"`.
+/// A list of ids that may be one text, an array, or `"490,491"`; an element that
+/// names no id (an object without `id`, a boolean) is not understood, never dropped
+/// (docs/design/wire.md, "Zomro" catalog).
 pub fn id_list<'de, D>(deserializer: D) -> Result<Vec<String>, D::Error>
 where
     D: Deserializer<'de>,
 {
     let items: Vec<Value> = one_or_many(deserializer)?;
-    Ok(items
-        .iter()
-        .filter_map(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Object(o) => o.get("id").and_then(Value::as_str).map(String::from),
-            _ => None,
-        })
-        .flat_map(|s| {
-            s.split(',')
+    let mut ids = Vec::new();
+    for item in &items {
+        let id = match item {
+            Value::Object(_) => field_text(item, "id"),
+            other => scalar_text(other),
+        };
+        let id = id.ok_or_else(|| {
+            serde::de::Error::custom(format!("an id list holds {item}, which names no id"))
+        })?;
+        ids.extend(
+            id.split(',')
                 .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-        })
-        .collect())
+                .filter(|p| !p.is_empty()),
+        );
+    }
+    Ok(ids)
+}
+
+/// A text or a number as trimmed text; `None` for anything else or an empty text.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Field `key` of a listed item as text (a text or a number, not empty).
+pub fn field_text(item: &Value, key: &str) -> Option<String> {
+    item.get(key).and_then(scalar_text)
+}
+
+/// An id as text: BILLmanager renders ids as text, a number is read too.
+fn id_text<'de, D>(deserializer: D) -> Result<String, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = Value::deserialize(deserializer)?;
+    scalar_text(&value)
+        .ok_or_else(|| serde::de::Error::custom(format!("the id {value} is no text or number")))
+}
+
+/// The elements of list `key` of `doc` as BILLmanager renders lists: left out (or
+/// null) is none, an object is one, an array is many. A list of any other type, or an
+/// element that is no object, is an answer `operation` cannot understand
+/// (docs/design/wire.md, "Zomro" lists).
+pub fn list_items(doc: &Value, key: &str, operation: &str) -> Result<Vec<Value>, CloudError> {
+    let items = match doc.get(key) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(one @ Value::Object(_)) => vec![one.clone()],
+        Some(_) => {
+            return Err(not_understood(
+                operation,
+                &format!("has a `{key}` that is no list"),
+                doc,
+            ))
+        }
+    };
+    match items.iter().find(|item| !item.is_object()) {
+        Some(item) => Err(not_understood(
+            operation,
+            &format!("lists a `{key}` element that is no object"),
+            item,
+        )),
+        None => Ok(items),
+    }
+}
+
+/// Checks that every element names each of `fields` (text or number, not empty):
+/// the first that lacks one is an error showing it (never an object with an empty
+/// id or a silent default).
+pub fn require_fields(
+    items: &[Value],
+    what: &str,
+    fields: &[&str],
+    operation: &str,
+) -> Result<(), CloudError> {
+    for item in items {
+        if let Some(key) = fields.iter().find(|k| field_text(item, k).is_none()) {
+            return Err(not_understood(
+                operation,
+                &format!("lists {what} without `{key}`"),
+                item,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `doc.error`.
@@ -104,10 +181,9 @@ impl DocError {
 
 /// Splits a raw answer into its normalised `doc` or its `doc.error`.
 pub fn parse_doc(body: &[u8]) -> Result<Result<Value, DocError>, String> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON: {e}"))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("is not JSON ({e})"))?;
     let Some(doc) = value.get("doc").cloned() else {
-        return Err("the answer has no `doc`".into());
+        return Err("has no `doc`".into());
     };
     let doc = normalize(doc);
     if let Some(error) = doc.get("error") {
@@ -131,20 +207,95 @@ pub fn session_of(body: &[u8]) -> Option<String> {
 }
 
 /// One page of `func=instances`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct InstancePage {
     /// The instances of this page.
-    #[serde(default, deserialize_with = "one_or_many")]
     pub elem: Vec<Instance>,
-    /// Total number of instances.
-    #[serde(default)]
-    pub p_elems: Option<String>,
+    /// Total number of instances (`p_elems`), when the answer says it.
+    pub total: Option<usize>,
+}
+
+/// What every listed instance must name (docs/design/wire.md, "Zomro" instance): its
+/// id, and the fields whose silent default would plan a change the cloud never made
+/// (an empty `instances_os` would plan a rebuild, an empty `pricelist` a plan change).
+pub const INSTANCE_FIELDS: [&str; 6] = [
+    "id",
+    "name",
+    "instance_status",
+    "pricelist",
+    "datacenter",
+    "instances_os",
+];
+
+/// Reads one page of `func=instances` (`listed_before`: instances of the pages
+/// before). Not understood, with the answer shown: a `doc` that is no object, an
+/// `elem` of another type, an instance without one of [`INSTANCE_FIELDS`], a
+/// `p_elems` that is no number, an answer with neither `elem` nor `p_elems`, and a
+/// page without `elem` while `p_elems` counts more instances than were listed.
+pub fn instance_page(
+    doc: &Value,
+    listed_before: usize,
+    operation: &str,
+) -> Result<InstancePage, CloudError> {
+    if !doc.is_object() {
+        return Err(not_understood(operation, "is no object", doc));
+    }
+    let items = list_items(doc, "elem", operation)?;
+    require_fields(&items, "an instance", &INSTANCE_FIELDS, operation)?;
+    let total =
+        match doc.get("p_elems") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(count(v).ok_or_else(|| {
+                not_understood(operation, "has a `p_elems` that is no number", doc)
+            })?),
+        };
+    if items.is_empty() {
+        match total {
+            None => {
+                return Err(not_understood(
+                    operation,
+                    "has neither `elem` nor `p_elems`",
+                    doc,
+                ))
+            }
+            Some(t) if t > listed_before => {
+                return Err(not_understood(
+                    operation,
+                    &format!("lists no `elem` while `p_elems` counts {t} instances ({listed_before} listed before)"),
+                    doc,
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let elem = items
+        .into_iter()
+        .map(|item| item_of(item, operation))
+        .collect::<Result<_, _>>()?;
+    Ok(InstancePage { elem, total })
+}
+
+/// A count: a whole number as text or a number.
+fn count(value: &Value) -> Option<usize> {
+    scalar_text(value)?.parse().ok()
+}
+
+/// One listed element as `T`; one that does not fit is shown in the error.
+fn item_of<T: DeserializeOwned>(item: Value, operation: &str) -> Result<T, CloudError> {
+    serde_json::from_value(item.clone()).map_err(|e| {
+        not_understood(
+            operation,
+            &format!("lists an element that cannot be read ({e})"),
+            &item,
+        )
+    })
 }
 
 /// An instance as `func=instances` lists it.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Instance {
     /// Service id (`elid`).
+    #[serde(deserialize_with = "id_text")]
     pub id: String,
     /// `servername`.
     #[serde(default)]
@@ -202,6 +353,7 @@ pub struct Catalog {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Pricelist {
     /// Id (the provider's `plan`).
+    #[serde(deserialize_with = "id_text")]
     pub id: String,
     /// Name.
     #[serde(default)]
@@ -236,6 +388,7 @@ pub struct Pricelist {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Os {
     /// UID (the provider's `image`).
+    #[serde(deserialize_with = "id_text")]
     pub id: String,
     /// Name.
     #[serde(default)]
@@ -249,10 +402,41 @@ pub struct Os {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Datacenter {
     /// Id (the provider's `location`).
+    #[serde(deserialize_with = "id_text")]
     pub id: String,
     /// Name.
     #[serde(default)]
     pub name: String,
+}
+
+/// Reads `v2.instances.order.pricelist`. Not understood, with the answer shown: a
+/// `doc` that is no object or lists none of `pricelist`, `os`, `datacenter` (no
+/// catalog at all), a list of another type, and an element without its `id`
+/// (docs/design/wire.md, "Zomro" catalog).
+pub fn catalog(doc: &Value, operation: &str) -> Result<Catalog, CloudError> {
+    const LISTS: [(&str, &str); 3] = [
+        ("pricelist", "a price list"),
+        ("os", "an operating system"),
+        ("datacenter", "a data centre"),
+    ];
+    if !doc.is_object() {
+        return Err(not_understood(operation, "is no object", doc));
+    }
+    if LISTS
+        .iter()
+        .all(|(key, _)| doc.get(key).is_none_or(Value::is_null))
+    {
+        return Err(not_understood(
+            operation,
+            "lists none of `pricelist`, `os`, `datacenter`",
+            doc,
+        ));
+    }
+    for (key, what) in LISTS {
+        require_fields(&list_items(doc, key, operation)?, what, &["id"], operation)?;
+    }
+    serde_json::from_value(doc.clone())
+        .map_err(|e| not_understood(operation, &format!("cannot be read ({e})"), doc))
 }
 
 /// The new service id of an accepted order (docs/design/wire.md, "Zomro" order id):
@@ -282,11 +466,6 @@ where
     })
 }
 
-/// Parses a normalised `doc` into `T`.
-pub fn decode<T: DeserializeOwned>(doc: Value) -> Result<T, String> {
-    serde_json::from_value(doc).map_err(|e| format!("unexpected shape: {e}"))
-}
-
 /// A text number as an integer.
 pub fn number(text: &Option<String>) -> Option<i64> {
     text.as_deref()
@@ -299,20 +478,138 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const OP: &str = "Zomro func=instances";
+
+    /// A listed instance with every required field, `id` given.
+    fn instance(id: Value) -> Value {
+        json!({"id": id, "name": {"$": "web"}, "instance_status": {"$": "active"},
+               "pricelist": {"$": "6143"}, "datacenter": {"$": "1"}, "instances_os": {"$": "os"}})
+    }
+
+    /// The normalised `doc` of `body`.
+    fn doc_of(body: Value) -> Value {
+        parse_doc(json!({ "doc": body }).to_string().as_bytes())
+            .unwrap()
+            .unwrap()
+    }
+
     #[test]
     fn one_element_lists_and_dollar_keys_are_normalised() {
-        let one = json!({"doc": {"elem": {"id": {"$": "5"}, "name": {"$": "a"}, "ssh_keys": {"$": "490"}}, "p_elems": {"$": "1"}}});
-        let doc = parse_doc(one.to_string().as_bytes()).unwrap().unwrap();
-        let page: InstancePage = decode(doc).unwrap();
+        let mut one = instance(json!({"$": "5"}));
+        one["ssh_keys"] = json!({"$": "490"});
+        let page =
+            instance_page(&doc_of(json!({"elem": one, "p_elems": {"$": "1"}})), 0, OP).unwrap();
         assert_eq!(page.elem.len(), 1);
         assert_eq!(page.elem[0].id, "5");
         assert_eq!(page.elem[0].ssh_keys, vec!["490"]);
-        let many = json!({"doc": {"elem": [{"id": {"$": "5"}}, {"id": {"$": "6"}}]}});
-        let page: InstancePage =
-            decode(parse_doc(many.to_string().as_bytes()).unwrap().unwrap()).unwrap();
-        assert_eq!(page.elem.len(), 2);
-        let none: InstancePage = decode(json!({})).unwrap();
+        assert_eq!(page.total, Some(1));
+        let many = doc_of(json!({"elem": [instance(json!({"$": "5"})), instance(json!(6))]}));
+        let page = instance_page(&many, 0, OP).unwrap();
+        assert_eq!(page.elem[1].id, "6", "a number id is read too");
+        let none = instance_page(&json!({"p_elems": "0"}), 0, OP).unwrap();
         assert!(none.elem.is_empty());
+    }
+
+    #[test]
+    fn a_listed_instance_without_a_required_field_is_not_understood() {
+        for key in INSTANCE_FIELDS {
+            for missing in [Value::Null, json!(""), json!({"$": " "})] {
+                let mut item = instance(json!("5"));
+                if missing.is_null() {
+                    item.as_object_mut().unwrap().remove(key);
+                } else {
+                    item[key] = missing;
+                }
+                let doc = doc_of(json!({"elem": [instance(json!("4")), item], "p_elems": "2"}));
+                let error = instance_page(&doc, 0, OP).unwrap_err().to_string();
+                assert!(error.contains(OP), "{error}");
+                assert!(error.contains(&format!("without `{key}`")), "{error}");
+                let other = if key == "pricelist" {
+                    "datacenter"
+                } else {
+                    "pricelist"
+                };
+                assert!(
+                    error.contains(&format!("\"{other}\"")),
+                    "the item is shown: {error}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_instance_list_of_another_shape_is_not_understood() {
+        let cases = [
+            (json!("x"), "is no object"),
+            (
+                json!({"elem": "x", "p_elems": "1"}),
+                "`elem` that is no list",
+            ),
+            (
+                json!({"elem": [1], "p_elems": "1"}),
+                "element that is no object",
+            ),
+            (json!({}), "neither `elem` nor `p_elems`"),
+            (json!({"$lang": "en"}), "neither `elem` nor `p_elems`"),
+            (
+                json!({"elem": instance(json!("5")), "p_elems": "many"}),
+                "`p_elems` that is no number",
+            ),
+            (
+                json!({"p_elems": "3"}),
+                "lists no `elem` while `p_elems` counts 3",
+            ),
+        ];
+        for (doc, says) in cases {
+            let error = instance_page(&normalize(doc.clone()), 0, OP)
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(says) && error.contains(OP), "{doc}: {error}");
+        }
+        // Past the last page (instances deleted meanwhile): an empty page ends the list.
+        assert!(instance_page(&json!({"p_elems": "3"}), 3, OP).is_ok());
+    }
+
+    #[test]
+    fn a_catalog_is_read_only_whole() {
+        const CAT: &str = "Zomro func=v2.instances.order.pricelist";
+        let good = doc_of(json!({
+            "pricelist": {"id": {"$": "6143"}, "datacenter": [{"$": "1"}, {"id": 2}]},
+            "os": [{"id": "u", "name": "Ubuntu", "datacenter": "1,2"}],
+            "datacenter": {"id": 1, "name": "AMS"},
+        }));
+        let catalog = catalog(&good, CAT).unwrap();
+        assert_eq!(catalog.pricelist[0].datacenter, vec!["1", "2"]);
+        assert_eq!(catalog.os[0].datacenter, vec!["1", "2"]);
+        assert_eq!(catalog.datacenter[0].id, "1");
+        let cases = [
+            (
+                json!({"$lang": "en"}),
+                "none of `pricelist`, `os`, `datacenter`",
+            ),
+            (json!({"pricelist": "6143"}), "`pricelist` that is no list"),
+            (json!({"pricelist": ["6143"]}), "element that is no object"),
+            (json!({"os": 5}), "`os` that is no list"),
+            (
+                json!({"pricelist": [{"id": "1"}, {"name": "x"}]}),
+                "a price list without `id`",
+            ),
+            (
+                json!({"datacenter": {"id": ""}}),
+                "a data centre without `id`",
+            ),
+            (
+                json!({"os": {"id": "u", "datacenter": [{"name": "AMS"}]}}),
+                "names no id",
+            ),
+        ];
+        for (doc, says) in cases {
+            let error = super::catalog(&doc, CAT).unwrap_err().to_string();
+            assert!(
+                error.contains(says) && error.contains(CAT),
+                "{doc}: {error}"
+            );
+        }
     }
 
     #[test]
@@ -345,10 +642,9 @@ mod tests {
                 let _ = session_of(&raw);
                 let _ = parse_doc(&raw);
                 if let Ok(Ok(doc)) = parse_doc(body.as_bytes()) {
-                    let _ = decode::<InstancePage>(doc.clone());
-                    let _ = decode::<Catalog>(doc.clone());
+                    let _ = catalog(&doc, "catalog");
                     let _ = order_id(&doc);
-                    if let Ok(page) = decode::<InstancePage>(doc) {
+                    if let Ok(page) = instance_page(&doc, 0, "instances") {
                         for i in page.elem {
                             let _ = (number(&i.cpu), number(&i.ram), number(&i.disk));
                         }
