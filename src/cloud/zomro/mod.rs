@@ -19,8 +19,9 @@ use async_trait::async_trait;
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::cloud::batch::ReadBatch;
+use crate::cloud::in_flight::JoinInFlight;
 use crate::cloud::poller::{any_key, SharedPoller};
-use crate::cloud::safe_create::{safe_create, Intent};
+use crate::cloud::safe_create::{safe_create_listing, Intent, Listing};
 use crate::cloud::{AttrRule, Capability, Cloud, CloudError, CreateError, Feature};
 use crate::config::{CloudKind, Credentials, Settings};
 use crate::http::{self, Body, Classifier, HttpClient, HttpSettings, Method, Request, Response};
@@ -56,6 +57,8 @@ pub struct ZomroClient {
     instances: ReadBatch<Vps>,
     /// Every wait's poll: one `func=instances` (all pages) per round.
     rounds: SharedPoller<String, Vec<wire::Instance>>,
+    /// The ids-before list of orders sent at the same time: one `func=instances`.
+    instances_before: JoinInFlight<Arc<Vec<wire::Instance>>>,
 }
 
 /// One call: the function, its fields, and whether repeating it is harmless.
@@ -108,6 +111,7 @@ impl ZomroClient {
             time_zone: settings.time_zone,
             instances: ReadBatch::new("Zomro instances"),
             rounds: SharedPoller::new("Zomro instances", any_key),
+            instances_before: JoinInFlight::default(),
         })
     }
 
@@ -334,19 +338,27 @@ impl ZomroClient {
     }
 
     /// The instances an order of `spec` could have made: same name, price list, data
-    /// centre and image (ids-before and look-up of [`safe_create`]).
-    async fn matching_instances(&self, spec: &VpsSpec) -> Result<Vec<String>, CloudError> {
-        Ok(self
-            .instances()
-            .await?
-            .into_iter()
+    /// centre and image (ids-before, shared by the orders sent at the same time, and
+    /// look-up, always its own list, of [`safe_create_listing`]).
+    async fn matching_instances(
+        &self,
+        spec: &VpsSpec,
+        why: Listing,
+    ) -> Result<Vec<String>, CloudError> {
+        let fetch = || async { self.instances().await.map(Arc::new) };
+        let instances = match why {
+            Listing::IdsBefore => self.instances_before.get(fetch).await?,
+            Listing::LookUp => fetch().await?,
+        };
+        Ok(instances
+            .iter()
             .filter(|i| {
                 i.name == spec.name
                     && i.pricelist == spec.plan
                     && i.datacenter == spec.location
                     && i.instances_os == spec.image
             })
-            .map(|i| i.id)
+            .map(|i| i.id.clone())
             .collect())
     }
 
@@ -570,11 +582,11 @@ impl Cloud for ZomroClient {
             "the instances of the account (Zomro client panel, func=instances)",
             timeout,
         );
-        let id = safe_create(
+        let id = safe_create_listing(
             &intent,
-            || async {
+            |why| async move {
                 Ok(self
-                    .matching_instances(spec)
+                    .matching_instances(spec, why)
                     .await?
                     .into_iter()
                     .map(|id| (id, ()))
