@@ -418,46 +418,15 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn only_the_ids_before_may_be_a_shared_list_never_the_look_up() {
-        let intent = Intent::new("t0", "server \"web\"", "the list", Duration::from_secs(60));
-        let asked = Mutex::new(Vec::new());
-        let made = AtomicU32::new(0);
-        let out = safe_create_listing(
-            &intent,
-            |why| {
-                asked.lock().unwrap().push(why);
-                let n = made.load(Ordering::SeqCst);
-                async move {
-                    Ok(if n > 0 {
-                        vec![("mine".to_string(), ())]
-                    } else {
-                        vec![]
-                    })
-                }
-            },
-            || {
-                made.fetch_add(1, Ordering::SeqCst);
-                async { Err(unknown()) }
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!((out.id.as_str(), out.adopted), ("mine", true));
-        assert_eq!(
-            asked.into_inner().unwrap(),
-            vec![Listing::IdsBefore, Listing::LookUp],
-            "the list after the lost answer is a look-up"
-        );
-    }
-
-    #[tokio::test(start_paused = true)]
     async fn a_lost_answer_is_settled_by_the_new_object_never_by_the_stranger() {
         let intent = Intent::new("t1", "server \"web\"", "the list", Duration::from_secs(60));
         let made = Arc::new(AtomicU32::new(0));
         let m = made.clone();
-        let out = safe_create(
+        let asked = Mutex::new(Vec::new());
+        let out = safe_create_listing(
             &intent,
-            || {
+            |why| {
+                asked.lock().unwrap().push(why);
                 let n = m.load(Ordering::SeqCst);
                 async move {
                     let mut all = vec![("stranger".to_string(), ())];
@@ -476,6 +445,12 @@ mod tests {
         .unwrap();
         assert_eq!((out.id.as_str(), out.adopted), ("mine", true));
         assert_eq!(made.load(Ordering::SeqCst), 1, "never sent twice");
+        // Only the ids-before may be a list shared with other creates, never the
+        // look-up after the lost answer.
+        assert_eq!(
+            asked.into_inner().unwrap(),
+            vec![Listing::IdsBefore, Listing::LookUp]
+        );
     }
 
     #[tokio::test(start_paused = true)]
