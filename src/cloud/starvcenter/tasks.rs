@@ -1,6 +1,13 @@
-//! Waiting on StarVCenter tasks (docs/design/wire.md, "StarVCenter"): the task log first (`POST cloudtask/search`
-//! with `{"task.startid"}`, codes of StarVCenter API 附表4), then the object itself once the
-//! task is done — or instead of the task log when it answers not-found.
+//! Waiting on StarVCenter tasks (docs/design/wire.md, "StarVCenter"): the task log
+//! (`POST cloudtask/search` with `{"task.startid"}`, codes of StarVCenter API 附表4) and
+//! the object the task works on — or the object alone when the log answers not-found.
+//!
+//! Waits whose object is a VM (creates, power changes, reboots, password resets,
+//! resizes, restores, deletes) share their polls (docs/design/wire.md, "Batched reads
+//! and shared polls", StarVCenter round): one search of every VM per round answers
+//! every VM wait of the provider instance, and each wait asks the task log about its
+//! own task only when the round says something worth confirming ([`Progress::asks`]).
+//! Waits on backups, snapshots, disks and routers poll on their own.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -84,7 +91,9 @@ impl StarVCenterClient {
             _ => None,
         };
         if let Some((id, want)) = vm {
-            return self.wait_vm(startid, id.trim(), want, &label, timeout).await;
+            return self
+                .wait_vm(startid, id.trim(), want, &label, timeout)
+                .await;
         }
         let task_done = AtomicBool::new(startid.is_none());
         let task_done = &task_done;
@@ -517,7 +526,8 @@ mod tests {
                 want,
                 task: true,
             };
-            watch_vm(
+            // Paused time: a wait that never ends fails the test after 10 minutes.
+            let watch = watch_vm(
                 watched,
                 "StarVCenter task 7 (test)",
                 Duration::from_secs(600),
@@ -534,8 +544,10 @@ mod tests {
                     self.queries.lock().unwrap().push(at);
                     Ok((self.log)(at))
                 },
-            )
-            .await
+            );
+            tokio::time::timeout(Duration::from_secs(600), watch)
+                .await
+                .expect("the wait ends")
         }
 
         fn queries(&self) -> Vec<Duration> {
@@ -626,7 +638,11 @@ mod tests {
             }
         }
         let script = Script::new(starting, never, failed);
-        let text = script.watch(Want::State("1")).await.unwrap_err().to_string();
+        let text = script
+            .watch(Want::State("1"))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("host has no free cores"), "{text}");
         assert_eq!(script.queries(), vec![Duration::from_secs(1)]);
     }
@@ -640,12 +656,20 @@ mod tests {
             }
         }
         let script = Script::new(broken, never, failed);
-        let text = script.watch(Want::State("1")).await.unwrap_err().to_string();
+        let text = script
+            .watch(Want::State("1"))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("host has no free cores"), "{text}");
         assert_eq!(script.queries().len(), 1);
         // Without a task log the VM's own state says it.
         let script = Script::new(broken, never, |_| TaskLog::Unknown);
-        let text = script.watch(Want::State("1")).await.unwrap_err().to_string();
+        let text = script
+            .watch(Want::State("1"))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("state -2"), "{text}");
     }
 
@@ -660,7 +684,11 @@ mod tests {
         assert_eq!(script.directs.load(Ordering::SeqCst), 1);
         // Gone on the direct read: the create fails, naming the VM.
         let script = Script::new(|_| None, |_| None, done_after_2s);
-        let text = script.watch(Want::State("1")).await.unwrap_err().to_string();
+        let text = script
+            .watch(Want::State("1"))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("VM vm-1 disappeared"), "{text}");
     }
 
