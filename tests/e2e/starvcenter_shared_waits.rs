@@ -1,9 +1,13 @@
 //! StarVCenter VM waits share one poll per round, counted through the simulator's
 //! request log: ten creates (and their deletes) whose tasks take 2 s cost about one
 //! search of every VM per round and one task-log query per task; a task that fails
-//! ends its own wait with the task's `resultinfo`, the VM kept in state as tainted.
+//! ends its own wait with the task's `resultinfo`, the VM kept in state as tainted; a
+//! Ctrl-C ends waits that share a round at once.
 
 use std::collections::BTreeSet;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -203,4 +207,64 @@ fn a_failing_task_ends_its_own_wait_with_the_tasks_message() {
         .filter(|v| v["vm.state"] == "0")
         .count();
     assert_eq!(stopped, 9);
+}
+
+#[test]
+fn ctrl_c_ends_waits_sharing_a_round_and_keeps_their_vms_tainted() {
+    // Tasks of 30 s: an apply that ignored the interrupt would run that long.
+    let sim = Sim::start();
+    set_task_ms(&sim, 30_000);
+    let ws = Workspace::new();
+    ws.write(&vms_config(&sim, 3, "running"));
+    let out_path = ws.path().join("apply.out");
+    let out = std::fs::File::create(&out_path).unwrap();
+    let mut child = Command::new(terraform())
+        .current_dir(ws.path())
+        .args(["apply", "-auto-approve", "-no-color", "-input=false"])
+        .env("TF_CLI_CONFIG_FILE", ws.path().join("cli.tfrc"))
+        .env("CHECKPOINT_DISABLE", "1")
+        .env_remove("TF_LOG")
+        .process_group(0)
+        .stdout(Stdio::from(out.try_clone().unwrap()))
+        .stderr(Stdio::from(out))
+        .spawn()
+        .expect("terraform apply");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while svc_requests(&sim, "POST", "cloudvm/create").len() < 3 {
+        assert!(Instant::now() < deadline, "the creates were never sent");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The waits are in their shared rounds.
+    std::thread::sleep(Duration::from_millis(1500));
+    let (_, rounds) = vm_searches(&sim);
+    assert!(!rounds.is_empty(), "the waits poll in rounds");
+    let interrupted = Instant::now();
+    let status = Command::new("kill")
+        .args(["-INT", "--", &format!("-{}", child.id())])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    let took = interrupted.elapsed();
+    let output = std::fs::read_to_string(&out_path).unwrap();
+    assert!(!exit.success(), "{output}");
+    assert!(
+        took < Duration::from_secs(10),
+        "ended {took:?} after Ctrl-C:\n{output}"
+    );
+    assert!(output.contains("cancelled"), "{output}");
+    let vms = svc(&sim, "vms");
+    assert_eq!(vms.len(), 3);
+    let state = ws.state_json();
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let kept: BTreeSet<&str> = resources
+        .iter()
+        .filter(|r| r["tainted"] == true)
+        .filter_map(|r| r["values"]["id"].as_str())
+        .collect();
+    let made: BTreeSet<&str> = vms.iter().filter_map(|v| v["vm.id"].as_str()).collect();
+    assert_eq!(kept, made, "every VM being created is in state, tainted");
 }
