@@ -386,12 +386,15 @@ impl Progress {
         }
     }
 
-    /// Whether this poll, `elapsed` into the wait, queries the task log: once at
-    /// once when the VM is lost (for the task's own message); when the VM shows its
-    /// target (to confirm) or shows unlocked short of it (the task may have ended
-    /// badly), at most on the [`Schedule::Own`] cadence; and whatever the VM shows, on
-    /// that cadence from [`SHARED_STEADY`] on, so a failure the VM never shows ends
-    /// the wait too.
+    /// Whether this poll, `elapsed` into the wait, queries the task log (never once
+    /// the task is known done):
+    /// - when the VM is lost, right away (the wait fails; the task's own message is
+    ///   the better one);
+    /// - when the VM shows its target (to confirm) or shows unlocked short of it (the
+    ///   task may have ended badly), not before `next_query`, the [`Schedule::Own`]
+    ///   cadence's next time after the last query;
+    /// - whatever the VM shows, on that cadence from [`SHARED_STEADY`] on, so a
+    ///   failure the VM never shows ends the wait too.
     fn asks(&self, verdict: &Verdict, elapsed: Duration) -> bool {
         if self.task_done {
             return false;
