@@ -524,6 +524,10 @@ mod tests {
         }
 
         async fn watch(&self, want: Want<'_>) -> Result<(), CloudError> {
+            self.watch_within(want, Duration::from_secs(600)).await
+        }
+
+        async fn watch_within(&self, want: Want<'_>, timeout: Duration) -> Result<(), CloudError> {
             let watched = Watched {
                 id: "vm-1",
                 want,
@@ -533,7 +537,7 @@ mod tests {
             let watch = watch_vm(
                 watched,
                 "StarVCenter task 7 (test)",
-                Duration::from_secs(600),
+                timeout,
                 || async {
                     self.rounds.fetch_add(1, Ordering::SeqCst);
                     Ok((self.vm)(self.began.elapsed()))
@@ -714,5 +718,20 @@ mod tests {
         assert_eq!(script.directs.load(Ordering::SeqCst), 1);
         let secs: Vec<f64> = script.queries().iter().map(|d| d.as_secs_f64()).collect();
         assert_eq!(secs, vec![2.0, 2.5, 4.5]);
+    }
+
+    // Real time: the waiter measures its timeout on the wall clock.
+    #[tokio::test]
+    async fn a_timeout_names_the_task_and_what_the_vm_and_the_task_showed_last() {
+        let script = Script::new(|_| vm("3", "1"), never, done_after_2s);
+        let error = script
+            .watch_within(Want::State("1"), Duration::from_millis(1200))
+            .await
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, CloudError::Timeout { .. }), "{text}");
+        assert!(text.contains("StarVCenter task 7"), "{text}");
+        assert!(text.contains("VM vm-1 installing (lock code 1)"), "{text}");
+        assert!(script.queries().is_empty(), "{:?}", script.queries());
     }
 }
