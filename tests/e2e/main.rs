@@ -32,6 +32,7 @@ mod starvcenter_net;
 mod starvcenter_net_map;
 mod starvcenter_nic;
 mod starvcenter_resources;
+mod starvcenter_shared_waits;
 mod starvcenter_storage;
 mod starvcenter_vps;
 mod state_upgrade;

@@ -24,6 +24,7 @@ use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
 use crate::cloud::batch::ReadBatch;
+use crate::cloud::poller::{any_key, SharedPoller};
 use crate::cloud::safe_create::{create_unlisted, safe_create_ids, Intent};
 use crate::cloud::{
     AttrRule, Capability, Change, Cloud, CloudError, CreateError, Feature, Setting,
@@ -56,6 +57,8 @@ pub struct StarVCenterClient {
     vms: ReadBatch<Value>,
     /// Reads of private networks, answered from one `cloudnetwork/vpc/search`.
     vpcs: ReadBatch<Vpc>,
+    /// Every VM wait's poll: one search of all VMs per round, their entries by id.
+    vm_rounds: SharedPoller<String, HashMap<String, Value>>,
 }
 
 impl StarVCenterClient {
@@ -81,6 +84,7 @@ impl StarVCenterClient {
             time_zone: settings.time_zone,
             vms: ReadBatch::new("StarVCenter VMs"),
             vpcs: ReadBatch::new("StarVCenter VPCs"),
+            vm_rounds: SharedPoller::new("StarVCenter VMs", any_key),
         })
     }
 
@@ -357,8 +361,14 @@ impl StarVCenterClient {
         {
             return Ok(Some(vm));
         }
-        // Missing from the search: confirmed by the direct read (StarVCenter API 2.2.3,
-        // `GET cloudvm/{id}`) before anyone takes it for gone.
+        // Missing from the search: confirmed by the direct read before anyone takes
+        // it for gone.
+        self.vm_direct(id).await
+    }
+
+    /// The direct read of one VM (StarVCenter API 2.2.3, `GET cloudvm/{id}`): its
+    /// detail, `None` only when the answer says this VM does not exist.
+    async fn vm_direct(&self, id: &str) -> Result<Option<Value>, CloudError> {
         match self
             .read(Method::Get, &format!("cloudvm/{}", id.trim()), None)
             .await
@@ -374,7 +384,8 @@ impl StarVCenterClient {
         }
     }
 
-    /// Every VM's `cloudvm/search` entry, keyed by id (for [`ReadBatch`]).
+    /// Every VM's `cloudvm/search` entry, keyed by id (for [`ReadBatch`] and the
+    /// shared rounds of VM waits).
     async fn all_vms_raw(&self) -> Result<Vec<(String, Value)>, CloudError> {
         let all = self.search_all("cloudvm/search", json!({})).await?;
         Ok(all

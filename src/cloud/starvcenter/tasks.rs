@@ -1,17 +1,26 @@
-//! Waiting on StarVCenter tasks (docs/design/wire.md, "StarVCenter"): the task log first (`POST cloudtask/search`
-//! with `{"task.startid"}`, codes of StarVCenter API 附表4), then the object itself once the
-//! task is done — or instead of the task log when it answers not-found.
+//! Waiting on StarVCenter tasks (docs/design/wire.md, "StarVCenter"): the task log
+//! (`POST cloudtask/search` with `{"task.startid"}`, codes of StarVCenter API 附表4) and
+//! the object the task works on — or the object alone when the log answers not-found.
+//!
+//! Waits whose object is a VM (creates, power changes, reboots, password resets,
+//! resizes, restores, deletes) share their polls (docs/design/wire.md, "Batched reads
+//! and shared polls", StarVCenter round): one search of every VM per round answers
+//! every VM wait of the provider instance, and each wait asks the task log about its
+//! own task only when the round says something worth confirming ([`Progress::asks`]).
+//! Waits on backups, snapshots, disks and routers poll on their own.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{json, Value};
+use tokio::time::Instant;
 
 use super::wire::{self, int, text};
 use super::StarVCenterClient;
 use crate::cloud::CloudError;
 use crate::http::Method;
-use crate::waiter::{self, Poll};
+use crate::waiter::{self, Poll, Schedule, FIRST_DELAY, GROWTH, MAX_DELAY, SHARED_STEADY};
 
 /// What a finished task leaves behind, checked by polling the object.
 #[derive(Clone, Debug)]
@@ -61,7 +70,9 @@ enum TaskLog {
 }
 
 impl StarVCenterClient {
-    /// Waits for task `startid` (if any) and then for `target`.
+    /// Waits for task `startid` (if any) and then for `target`: in the shared rounds
+    /// when the target is a VM ([`Self::wait_vm`]), else polling the task log and the
+    /// object on the [`Schedule::Own`] cadence.
     pub(super) async fn wait(
         &self,
         startid: Option<&str>,
@@ -73,6 +84,17 @@ impl StarVCenterClient {
             Some(id) => format!("StarVCenter task {id} ({what})"),
             None => format!("StarVCenter {what}"),
         };
+        let vm = match target {
+            Target::VmState(id, state) => Some((id, Want::State(state))),
+            Target::VmSettled(id) => Some((id, Want::Settled)),
+            Target::VmGone(id) => Some((id, Want::Gone)),
+            _ => None,
+        };
+        if let Some((id, want)) = vm {
+            return self
+                .wait_vm(startid, id.trim(), want, &label, timeout)
+                .await;
+        }
         let task_done = AtomicBool::new(startid.is_none());
         let task_done = &task_done;
         waiter::wait_for(&label, timeout, || async move {
@@ -88,6 +110,53 @@ impl StarVCenterClient {
             self.object(target).await
         })
         .await
+    }
+
+    /// Waits in the shared rounds ([`watch_vm`]) for VM `id` to reach `want` and for
+    /// task `startid` (if any) to succeed: the round's search of every VM, the direct
+    /// read `GET cloudvm/{id}` (StarVCenter API 2.2.3) when the round does not list the
+    /// VM, and this task's log query.
+    async fn wait_vm(
+        &self,
+        startid: Option<&str>,
+        id: &str,
+        want: Want<'_>,
+        label: &str,
+        timeout: Duration,
+    ) -> Result<(), CloudError> {
+        let watched = Watched {
+            id,
+            want,
+            task: startid.is_some(),
+        };
+        watch_vm(
+            watched,
+            label,
+            timeout,
+            || self.vm_in_round(id),
+            || self.vm_direct(id),
+            || async move {
+                match startid {
+                    Some(task) => self.task_log(task).await,
+                    None => Ok(TaskLog::Unknown),
+                }
+            },
+        )
+        .await
+    }
+
+    /// VM `id`'s entry in the next shared round, `None` when the round does not list
+    /// it. One search of every VM (StarVCenter API 2.2.2: "无分页参数默认查询所有虚拟机",
+    /// read page by page as every list) answers every VM wait of the round; it only
+    /// reads, so it marks no VM written.
+    async fn vm_in_round(&self, id: &str) -> Result<Option<Value>, CloudError> {
+        let round = self
+            .vm_rounds
+            .poll(id.to_string(), |_| async {
+                Ok(self.all_vms_raw().await?.into_iter().collect())
+            })
+            .await?;
+        Ok(round.get(id).cloned())
     }
 
     /// One task-log query. The path is the project's assumption (docs/design/wire.md,
@@ -154,39 +223,14 @@ impl StarVCenterClient {
         })
     }
 
-    /// Polls the object a task works on.
+    /// Polls the object a task works on (not a VM: VMs are watched in the shared rounds).
     async fn object(&self, target: &Target) -> Result<Poll<()>, CloudError> {
         match target {
-            Target::VmGone(id) => Ok(match self.vm_raw(id).await? {
-                None => Poll::Done(()),
-                Some(v) => Poll::Pending(format!(
-                    "VM {id} still listed ({})",
-                    wire::state_word(&text(&v, "vm.state").unwrap_or_default())
-                )),
-            }),
-            Target::VmState(id, _) | Target::VmSettled(id) => {
-                let Some(v) = self.vm_raw(id).await? else {
-                    return Ok(Poll::Failed(format!("VM {id} disappeared")));
-                };
-                let state = text(&v, "vm.state").unwrap_or_default();
-                let lock = text(&v, "vm.lock").unwrap_or_else(|| "0".into());
-                if state == "-2" {
-                    return Ok(Poll::Failed(format!(
-                        "VM {id} is in state -2 (创建失败, creation failed)"
-                    )));
-                }
-                let wanted = match target {
-                    Target::VmState(_, want) => &state == want,
-                    _ => true,
-                };
-                Ok(if wanted && lock == "0" {
-                    Poll::Done(())
-                } else {
-                    Poll::Pending(format!(
-                        "VM {id} {} (lock code {lock})",
-                        wire::state_word(&state)
-                    ))
-                })
+            // Waited on in the shared rounds (`wait_vm`), never here.
+            Target::VmState(id, _) | Target::VmSettled(id) | Target::VmGone(id) => {
+                Err(CloudError::Protocol(format!(
+                    "VM {id} is waited on in the shared rounds, not polled on its own"
+                )))
             }
             Target::Snapshot(vm, id) => {
                 let snapshots = self.vm_snapshots(vm).await?;
@@ -238,5 +282,456 @@ impl StarVCenterClient {
                 disk.size_gb.unwrap_or(0)
             ))
         })
+    }
+}
+
+/// What a VM wait waits for.
+#[derive(Clone, Copy, Debug)]
+enum Want<'a> {
+    /// The VM unlocked in this state code (附表1).
+    State(&'a str),
+    /// The VM unlocked, whatever its state.
+    Settled,
+    /// The VM gone.
+    Gone,
+}
+
+/// The VM a wait watches, what it waits for, and whether a logged task works on it.
+#[derive(Clone, Copy, Debug)]
+struct Watched<'a> {
+    id: &'a str,
+    want: Want<'a>,
+    task: bool,
+}
+
+/// What a round (and the direct read when the round does not list the VM) says of
+/// the VM against what the wait wants.
+#[derive(Debug)]
+enum Verdict {
+    /// At the target: wanted state and lock code 0 (附表2), or gone for a delete.
+    Reached,
+    /// Not there yet. `unlocked`: nothing holds the VM (lock code 0), which is how a
+    /// task that ended without reaching the target leaves it.
+    Short { status: String, unlocked: bool },
+    /// It never will: state -2 (附表1 创建失败), or gone while the wait wants it.
+    Lost(String),
+}
+
+/// The verdict on VM `watched.id` as seen (`None`: gone).
+fn verdict(watched: &Watched, seen: Option<&Value>) -> Verdict {
+    let id = watched.id;
+    let Some(vm) = seen else {
+        return match watched.want {
+            Want::Gone => Verdict::Reached,
+            _ => Verdict::Lost(format!("VM {id} disappeared")),
+        };
+    };
+    let state = text(vm, "vm.state").unwrap_or_default();
+    let lock = text(vm, "vm.lock").unwrap_or_else(|| "0".into());
+    let unlocked = lock == "0";
+    let wanted = match watched.want {
+        Want::Gone => {
+            let status = format!("VM {id} still listed ({})", wire::state_word(&state));
+            return Verdict::Short { status, unlocked };
+        }
+        _ if state == "-2" => {
+            return Verdict::Lost(format!(
+                "VM {id} is in state -2 (创建失败, creation failed)"
+            ))
+        }
+        Want::State(want) => state == want,
+        Want::Settled => true,
+    };
+    match wanted && unlocked {
+        true => Verdict::Reached,
+        false => Verdict::Short {
+            status: format!("VM {id} {} (lock code {lock})", wire::state_word(&state)),
+            unlocked,
+        },
+    }
+}
+
+/// The first time after `after` (counted from a wait's start) at which the
+/// [`Schedule::Own`] cadence polls: 0.5 s, then each pause 1.5× the last, at most 10 s
+/// (0.5, 1.25, 2.4, 4.1, 6.6, 10.4, 16.1 s, …).
+fn own_time_after(after: Duration) -> Duration {
+    let (mut at, mut pause) = (FIRST_DELAY, FIRST_DELAY);
+    while at <= after {
+        pause = pause.mul_f64(GROWTH).min(MAX_DELAY);
+        at += pause;
+    }
+    at
+}
+
+/// What a VM wait knows between its polls.
+#[derive(Debug)]
+struct Progress {
+    /// The task succeeded, or there is no task log to ask: the VM alone decides.
+    task_done: bool,
+    /// The round did not list the VM and the direct read said it is gone.
+    gone: bool,
+    /// The earliest time (since the wait began) of the next task-log query.
+    next_query: Duration,
+    /// What the task log said at the last query, while the task runs.
+    task_status: Option<String>,
+}
+
+impl Progress {
+    fn new(task: bool) -> Self {
+        Self {
+            task_done: !task,
+            gone: false,
+            next_query: Duration::ZERO,
+            task_status: None,
+        }
+    }
+
+    /// Whether this poll, `elapsed` into the wait, queries the task log (never once
+    /// the task is known done):
+    /// - when the VM is lost, right away (the wait fails; the task's own message is
+    ///   the better one);
+    /// - when the VM shows its target (to confirm) or shows unlocked short of it (the
+    ///   task may have ended badly), not before `next_query`, the [`Schedule::Own`]
+    ///   cadence's next time after the last query;
+    /// - whatever the VM shows, on that cadence from [`SHARED_STEADY`] on, so a
+    ///   failure the VM never shows ends the wait too.
+    fn asks(&self, verdict: &Verdict, elapsed: Duration) -> bool {
+        if self.task_done {
+            return false;
+        }
+        match verdict {
+            Verdict::Lost(_) => true,
+            _ if elapsed < self.next_query => false,
+            Verdict::Reached | Verdict::Short { unlocked: true, .. } => true,
+            Verdict::Short { .. } => elapsed >= SHARED_STEADY,
+        }
+    }
+
+    /// A task-log query was sent `elapsed` into the wait.
+    fn asked(&mut self, elapsed: Duration) {
+        self.next_query = own_time_after(elapsed);
+    }
+
+    /// The poll's outcome: the task log's answer (when asked) first, then the VM.
+    fn outcome(&mut self, verdict: Verdict, log: Option<TaskLog>) -> Poll<()> {
+        match log {
+            Some(TaskLog::Failed(message)) => return Poll::Failed(message),
+            Some(TaskLog::Running(status)) => self.task_status = Some(status),
+            Some(TaskLog::Succeeded | TaskLog::Unknown) => self.task_done = true,
+            None => {}
+        }
+        let status = match verdict {
+            Verdict::Lost(message) => return Poll::Failed(message),
+            Verdict::Reached if self.task_done => return Poll::Done(()),
+            Verdict::Reached => "the VM shows its target".to_string(),
+            Verdict::Short { status, .. } => status,
+        };
+        Poll::Pending(match (&self.task_status, self.task_done) {
+            (Some(task), false) => format!("{status}; task {task}"),
+            _ => status,
+        })
+    }
+}
+
+/// The VM waits' rule (docs/design/wire.md, "Batched reads and shared polls",
+/// StarVCenter round): every poll is a shared round (`round`: the VM's entry in one
+/// search of every VM) on [`Schedule::Shared`]. A VM the round does not list is read
+/// directly (`direct`, `GET cloudvm/{id}`), which alone may say it is gone; once it
+/// has, a delete's later polls take it as gone. The task log (`log`) stays the
+/// authority on the task's outcome and is queried as [`Progress::asks`] says: the
+/// wait is done when the VM shows its target and the task log confirms success (or
+/// has nothing to say); a failed task ends it with the task's own `resultinfo`.
+async fn watch_vm<R, RF, D, DF, L, LF>(
+    watched: Watched<'_>,
+    label: &str,
+    timeout: Duration,
+    round: R,
+    direct: D,
+    log: L,
+) -> Result<(), CloudError>
+where
+    R: Fn() -> RF,
+    RF: Future<Output = Result<Option<Value>, CloudError>>,
+    D: Fn() -> DF,
+    DF: Future<Output = Result<Option<Value>, CloudError>>,
+    L: Fn() -> LF,
+    LF: Future<Output = Result<TaskLog, CloudError>>,
+{
+    let began = Instant::now();
+    let progress = tokio::sync::Mutex::new(Progress::new(watched.task));
+    let progress = &progress;
+    let (round, direct, log) = (&round, &direct, &log);
+    waiter::wait_with(Schedule::Shared, label, timeout, || async move {
+        let mut p = progress.lock().await;
+        let seen = match round().await? {
+            Some(vm) => Some(vm),
+            None if p.gone => None,
+            None => {
+                let read = direct().await?;
+                p.gone = read.is_none();
+                read
+            }
+        };
+        let verdict = verdict(&watched, seen.as_ref());
+        let elapsed = began.elapsed();
+        let answer = match p.asks(&verdict, elapsed) {
+            true => {
+                p.asked(elapsed);
+                Some(log().await?)
+            }
+            false => None,
+        };
+        Ok(p.outcome(verdict, answer))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU32;
+    use std::sync::Mutex;
+
+    /// A simulated VM and its task, by time since the test began.
+    struct Script {
+        began: Instant,
+        /// The VM's entry at a time since the start (`None`: not listed).
+        vm: fn(Duration) -> Option<Value>,
+        /// What the direct read says (`None`: gone).
+        direct: fn(Duration) -> Option<Value>,
+        /// What the task log says.
+        log: fn(Duration) -> TaskLog,
+        rounds: AtomicU32,
+        directs: AtomicU32,
+        queries: Mutex<Vec<Duration>>,
+    }
+
+    impl Script {
+        fn new(
+            vm: fn(Duration) -> Option<Value>,
+            direct: fn(Duration) -> Option<Value>,
+            log: fn(Duration) -> TaskLog,
+        ) -> Self {
+            Self {
+                began: Instant::now(),
+                vm,
+                direct,
+                log,
+                rounds: AtomicU32::new(0),
+                directs: AtomicU32::new(0),
+                queries: Mutex::new(Vec::new()),
+            }
+        }
+
+        async fn watch(&self, want: Want<'_>) -> Result<(), CloudError> {
+            self.watch_within(want, Duration::from_secs(600)).await
+        }
+
+        async fn watch_within(&self, want: Want<'_>, timeout: Duration) -> Result<(), CloudError> {
+            let watched = Watched {
+                id: "vm-1",
+                want,
+                task: true,
+            };
+            // Paused time: a wait that never ends fails the test after 10 minutes.
+            let watch = watch_vm(
+                watched,
+                "StarVCenter task 7 (test)",
+                timeout,
+                || async {
+                    self.rounds.fetch_add(1, Ordering::SeqCst);
+                    Ok((self.vm)(self.began.elapsed()))
+                },
+                || async {
+                    self.directs.fetch_add(1, Ordering::SeqCst);
+                    Ok((self.direct)(self.began.elapsed()))
+                },
+                || async {
+                    let at = self.began.elapsed();
+                    self.queries.lock().unwrap().push(at);
+                    Ok((self.log)(at))
+                },
+            );
+            tokio::time::timeout(Duration::from_secs(600), watch)
+                .await
+                .expect("the wait ends")
+        }
+
+        fn queries(&self) -> Vec<Duration> {
+            self.queries.lock().unwrap().clone()
+        }
+    }
+
+    fn vm(state: &str, lock: &str) -> Option<Value> {
+        Some(json!({"vm.id": "vm-1", "vm.state": state, "vm.lock": lock}))
+    }
+
+    /// A 2 s create: installing and locked, then running and unlocked.
+    fn creating(t: Duration) -> Option<Value> {
+        match t < Duration::from_secs(2) {
+            true => vm("3", "1"),
+            false => vm("1", "0"),
+        }
+    }
+
+    fn done_after_2s(t: Duration) -> TaskLog {
+        match t < Duration::from_secs(2) {
+            true => TaskLog::Running("执行中 running, 50%".into()),
+            false => TaskLog::Succeeded,
+        }
+    }
+
+    fn failed(_: Duration) -> TaskLog {
+        TaskLog::Failed("宿主机资源不足: host has no free cores (task-log code 1)".into())
+    }
+
+    fn never(_: Duration) -> Option<Value> {
+        panic!("no direct read expected")
+    }
+
+    #[test]
+    fn the_own_cadence_is_half_a_second_growing_by_half() {
+        let at = |s: f64| own_time_after(Duration::from_secs_f64(s)).as_secs_f64();
+        assert_eq!(at(0.0), 0.5);
+        assert_eq!(at(0.5), 1.25);
+        assert_eq!(at(2.0), 2.375);
+        assert!((at(5.0) - 6.59375).abs() < 1e-9, "{}", at(5.0));
+        // The pause stops growing at 10 s.
+        assert!((at(100.0) - at(at(100.0))).abs() <= 10.0 + 1e-9);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_that_ends_well_costs_one_task_log_query_once_the_vm_shows_it() {
+        let script = Script::new(creating, never, done_after_2s);
+        script.watch(Want::State("1")).await.unwrap();
+        let queries = script.queries();
+        assert_eq!(queries.len(), 1, "{queries:?}");
+        assert!(queries[0] >= Duration::from_secs(2), "{queries:?}");
+        // Rounds at 0.5, 1.0, 1.5, 2.0 s: the last one shows the VM running.
+        assert_eq!(script.rounds.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_running_task_keeps_the_wait_going_though_the_vm_shows_its_target() {
+        // A password reset: the VM is unlocked all along; the task ends at 2 s.
+        let script = Script::new(|_| vm("1", "0"), never, done_after_2s);
+        script.watch(Want::Settled).await.unwrap();
+        let queries = script.queries();
+        // At the 0.5 s round (running), then at the first rounds after the cadence's
+        // 1.25 s (running) and 2.375 s (succeeded).
+        let secs: Vec<f64> = queries.iter().map(|d| d.as_secs_f64()).collect();
+        assert_eq!(secs, vec![0.5, 1.5, 2.5]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_task_whose_vm_stays_locked_ends_the_wait_from_the_fifth_second() {
+        // The VM never shows anything but its lock; only the task log can tell.
+        let script = Script::new(|_| vm("0", "1"), never, failed);
+        let error = script.watch(Want::State("1")).await.unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("host has no free cores"), "{text}");
+        assert!(text.contains("StarVCenter task 7"), "{text}");
+        let queries = script.queries();
+        assert_eq!(queries, vec![Duration::from_secs(5)], "{queries:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_task_that_leaves_the_vm_unlocked_short_of_its_target_ends_at_once() {
+        // A start that fails at 1 s: the VM is stopped and unlocked again.
+        fn starting(t: Duration) -> Option<Value> {
+            match t < Duration::from_secs(1) {
+                true => vm("0", "1"),
+                false => vm("0", "0"),
+            }
+        }
+        let script = Script::new(starting, never, failed);
+        let text = script
+            .watch(Want::State("1"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("host has no free cores"), "{text}");
+        assert_eq!(script.queries(), vec![Duration::from_secs(1)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_vm_in_state_minus_two_fails_at_once_with_the_tasks_message() {
+        fn broken(t: Duration) -> Option<Value> {
+            match t < Duration::from_secs(1) {
+                true => vm("3", "1"),
+                false => vm("-2", "0"),
+            }
+        }
+        let script = Script::new(broken, never, failed);
+        let text = script
+            .watch(Want::State("1"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("host has no free cores"), "{text}");
+        assert_eq!(script.queries().len(), 1);
+        // Without a task log the VM's own state says it.
+        let script = Script::new(broken, never, |_| TaskLog::Unknown);
+        let text = script
+            .watch(Want::State("1"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("state -2"), "{text}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_vm_the_round_does_not_list_is_pending_until_the_direct_read_says_gone() {
+        // Not listed yet for the first second; the direct read shows it meanwhile.
+        fn late(t: Duration) -> Option<Value> {
+            (t >= Duration::from_secs(1)).then(|| creating(t)).flatten()
+        }
+        let script = Script::new(late, |_| vm("3", "1"), done_after_2s);
+        script.watch(Want::State("1")).await.unwrap();
+        assert_eq!(script.directs.load(Ordering::SeqCst), 1);
+        // Gone on the direct read: the create fails, naming the VM.
+        let script = Script::new(|_| None, |_| None, done_after_2s);
+        let text = script
+            .watch(Want::State("1"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("VM vm-1 disappeared"), "{text}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_delete_is_done_when_the_direct_read_confirms_the_vm_gone_and_the_task_succeeded() {
+        // Listed until 2 s; the task log reports success a moment later.
+        fn deleting(t: Duration) -> Option<Value> {
+            (t < Duration::from_secs(2)).then(|| vm("0", "1")).flatten()
+        }
+        fn done_after_3s(t: Duration) -> TaskLog {
+            match t < Duration::from_secs(3) {
+                true => TaskLog::Running("执行中 running, 90%".into()),
+                false => TaskLog::Succeeded,
+            }
+        }
+        let script = Script::new(deleting, |_| None, done_after_3s);
+        script.watch(Want::Gone).await.unwrap();
+        // Confirmed gone once (2 s); the task log asked then (running), at the 2.5 s
+        // round (the cadence's 2.375 s had come) and at the 4.5 s one (its 4.06 s).
+        assert_eq!(script.directs.load(Ordering::SeqCst), 1);
+        let secs: Vec<f64> = script.queries().iter().map(|d| d.as_secs_f64()).collect();
+        assert_eq!(secs, vec![2.0, 2.5, 4.5]);
+    }
+
+    // Real time: the waiter measures its timeout on the wall clock.
+    #[tokio::test]
+    async fn a_timeout_names_the_task_and_what_the_vm_and_the_task_showed_last() {
+        let script = Script::new(|_| vm("3", "1"), never, done_after_2s);
+        let error = script
+            .watch_within(Want::State("1"), Duration::from_millis(1200))
+            .await
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, CloudError::Timeout { .. }), "{text}");
+        assert!(text.contains("StarVCenter task 7"), "{text}");
+        assert!(text.contains("VM vm-1 installing (lock code 1)"), "{text}");
+        assert!(script.queries().is_empty(), "{:?}", script.queries());
     }
 }
