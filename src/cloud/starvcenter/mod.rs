@@ -398,21 +398,22 @@ impl StarVCenterClient {
     /// of all VMs; its NICs and disks are searched on their own (their searches need
     /// the VM id, StarVCenter API 2.4.4 and 2.5.1).
     async fn read_vm(&self, id: &str) -> Result<Option<Vps>, CloudError> {
-        let raw = self
-            .vms
-            .read(id, || self.all_vms_raw(), || self.vm_raw(id))
-            .await?;
-        let Some(raw) = raw else {
-            return Ok(None);
-        };
-        let mut vps = vm_to_vps(&raw);
-        // The NICs (2.5.1) and disks (2.4.4) are searched by VM, at the same time.
-        let nic_search = json!({ "vnic.vmid": vps.id });
-        let disk_search = json!({ "vdisk.vmid": vps.id });
-        let (nics, disks) = tokio::try_join!(
+        // The VM, its NICs (2.5.1) and its disks (2.4.4, both searched by VM id) at
+        // the same time: one round trip for a VM read directly. A VM that is gone
+        // wins whatever the other two searches said.
+        let vmid = id.trim();
+        let nic_search = json!({ "vnic.vmid": vmid });
+        let disk_search = json!({ "vdisk.vmid": vmid });
+        let (raw, nics, disks) = tokio::join!(
+            self.vms.read(id, || self.all_vms_raw(), || self.vm_raw(id)),
             self.read(Method::Post, "cloudvm/vnic/search", Some(nic_search)),
             self.read(Method::Post, "cloudvm/vdisk/search", Some(disk_search)),
-        )?;
+        );
+        let Some(raw) = raw? else {
+            return Ok(None);
+        };
+        let (nics, disks) = (nics?, disks?);
+        let mut vps = vm_to_vps(&raw);
         let nics = identified(items(&nics.data), "vnic.id", "POST cloudvm/vnic/search")?;
         let disks = identified(items(&disks.data), "vdisk.id", "POST cloudvm/vdisk/search")?;
         vps.nic_ids = nics.iter().filter_map(|n| text(n, "vnic.id")).collect();
