@@ -2,8 +2,6 @@
 //! process group) ends every wait within seconds, the server being created stays in
 //! state (tainted), and a later apply converges with exactly one server.
 
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -32,19 +30,7 @@ enum Interrupt {
 /// Starts an apply, interrupts it once the create was sent, and returns how long the
 /// apply took to end after the interrupt, with its output.
 fn interrupted_apply(sim: &Sim, ws: &Workspace, whom: Interrupt) -> (Duration, String) {
-    let out_path = ws.path().join("apply.out");
-    let out = std::fs::File::create(&out_path).unwrap();
-    let mut child = Command::new(terraform())
-        .current_dir(ws.path())
-        .args(["apply", "-auto-approve", "-no-color", "-input=false"])
-        .env("TF_CLI_CONFIG_FILE", ws.path().join("cli.tfrc"))
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_LOG")
-        .process_group(0)
-        .stdout(Stdio::from(out.try_clone().unwrap()))
-        .stderr(Stdio::from(out))
-        .spawn()
-        .expect("terraform apply");
+    let apply = ws.spawn_apply();
     let deadline = Instant::now() + Duration::from_secs(60);
     while sim.requests_to("POST", "/vscale/v1/scalets").is_empty() {
         assert!(Instant::now() < deadline, "the create was never sent");
@@ -52,21 +38,10 @@ fn interrupted_apply(sim: &Sim, ws: &Workspace, whom: Interrupt) -> (Duration, S
     }
     // The create was answered and the waiter is polling the task.
     std::thread::sleep(Duration::from_millis(1500));
-    let target = match whom {
-        Interrupt::Terraform => child.id().to_string(),
-        Interrupt::ProcessGroup => format!("-{}", child.id()),
-    };
-    let interrupted = Instant::now();
-    let status = Command::new("kill")
-        .args(["-INT", "--", &target])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
-    let took = interrupted.elapsed();
+    let ended = apply.interrupt(matches!(whom, Interrupt::ProcessGroup));
+    let (took, output) = (ended.took, ended.output);
     eprintln!("the apply ended {took:?} after the interrupt");
-    let output = std::fs::read_to_string(&out_path).unwrap();
-    assert!(!exit.success(), "an interrupted apply fails:\n{output}");
+    assert!(!ended.succeeded, "an interrupted apply fails:\n{output}");
     (took, output)
 }
 

@@ -4,9 +4,10 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -377,6 +378,25 @@ impl Workspace {
         assert_eq!(run.code, 0, "expected an empty plan:\n{}", run.output());
     }
 
+    /// Starts `terraform apply -auto-approve` in the background, in a process group of
+    /// its own (as a terminal runs it), its output going to `apply.out`.
+    pub fn spawn_apply(&self) -> BackgroundApply {
+        let out_path = self.path().join("apply.out");
+        let out = std::fs::File::create(&out_path).unwrap();
+        let child = Command::new(terraform())
+            .current_dir(self.path())
+            .args(["apply", "-auto-approve", "-no-color", "-input=false"])
+            .env("TF_CLI_CONFIG_FILE", self.path().join("cli.tfrc"))
+            .env("CHECKPOINT_DISABLE", "1")
+            .env_remove("TF_LOG")
+            .process_group(0)
+            .stdout(Stdio::from(out.try_clone().unwrap()))
+            .stderr(Stdio::from(out))
+            .spawn()
+            .expect("terraform apply");
+        BackgroundApply { child, out_path }
+    }
+
     /// `terraform state show -no-color ADDR` parsed into attribute → value (strings).
     pub fn state_json(&self) -> Value {
         let run = self.tf(&["show", "-json"]).ok();
@@ -400,4 +420,45 @@ pub fn vscale_provider(sim: &Sim) -> String {
         "provider \"polycloud\" {{\n  cloud    = \"vscale\"\n  endpoint = \"{}\"\n  token    = \"{VSCALE_TOKEN}\"\n}}\n",
         sim.vscale_endpoint()
     )
+}
+
+/// An apply started by [`Workspace::spawn_apply`].
+pub struct BackgroundApply {
+    child: Child,
+    out_path: PathBuf,
+}
+
+/// What an interrupted apply did.
+pub struct Interrupted {
+    /// From the interrupt to the end of the apply.
+    pub took: Duration,
+    /// Whether the apply exited 0.
+    pub succeeded: bool,
+    /// Its output.
+    pub output: String,
+}
+
+impl BackgroundApply {
+    /// Sends SIGINT to Terraform alone (`whole_group` false: as Terraform's own stop)
+    /// or to its whole process group (a terminal's Ctrl-C), then waits for the end.
+    pub fn interrupt(mut self, whole_group: bool) -> Interrupted {
+        let pid = self.child.id();
+        let target = if whole_group {
+            format!("-{pid}")
+        } else {
+            pid.to_string()
+        };
+        let interrupted = Instant::now();
+        let status = Command::new("kill")
+            .args(["-INT", "--", &target])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -INT {target}");
+        let exit = self.child.wait().unwrap();
+        Interrupted {
+            took: interrupted.elapsed(),
+            succeeded: exit.success(),
+            output: std::fs::read_to_string(&self.out_path).unwrap(),
+        }
+    }
 }

@@ -5,8 +5,6 @@
 //! Ctrl-C ends waits that share a round at once.
 
 use std::collections::BTreeSet;
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -216,19 +214,7 @@ fn ctrl_c_ends_waits_sharing_a_round_and_keeps_their_vms_tainted() {
     set_task_ms(&sim, 30_000);
     let ws = Workspace::new();
     ws.write(&vms_config(&sim, 3, "running"));
-    let out_path = ws.path().join("apply.out");
-    let out = std::fs::File::create(&out_path).unwrap();
-    let mut child = Command::new(terraform())
-        .current_dir(ws.path())
-        .args(["apply", "-auto-approve", "-no-color", "-input=false"])
-        .env("TF_CLI_CONFIG_FILE", ws.path().join("cli.tfrc"))
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_LOG")
-        .process_group(0)
-        .stdout(Stdio::from(out.try_clone().unwrap()))
-        .stderr(Stdio::from(out))
-        .spawn()
-        .expect("terraform apply");
+    let apply = ws.spawn_apply();
     let deadline = Instant::now() + Duration::from_secs(60);
     while svc_requests(&sim, "POST", "cloudvm/create").len() < 3 {
         assert!(Instant::now() < deadline, "the creates were never sent");
@@ -238,16 +224,9 @@ fn ctrl_c_ends_waits_sharing_a_round_and_keeps_their_vms_tainted() {
     std::thread::sleep(Duration::from_millis(1500));
     let (_, rounds) = vm_searches(&sim);
     assert!(!rounds.is_empty(), "the waits poll in rounds");
-    let interrupted = Instant::now();
-    let status = Command::new("kill")
-        .args(["-INT", "--", &format!("-{}", child.id())])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
-    let took = interrupted.elapsed();
-    let output = std::fs::read_to_string(&out_path).unwrap();
-    assert!(!exit.success(), "{output}");
+    let ended = apply.interrupt(true);
+    let (took, output) = (ended.took, ended.output);
+    assert!(!ended.succeeded, "{output}");
     assert!(
         took < Duration::from_secs(10),
         "ended {took:?} after Ctrl-C:\n{output}"
