@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
+use crate::cloud::safe_create::Listing;
 use crate::cloud::CloudError;
 
 /// Shares one fetch of a `T` among the callers that ask while it runs.
@@ -41,6 +42,19 @@ impl<T: Clone> JoinInFlight<T> {
         let answer = cell.get_or_try_init(fetch).await.cloned();
         self.finished(&cell);
         answer
+    }
+
+    /// A create's list ([`Listing`]): the one in flight when it is the ids-before,
+    /// always `fetch` of its own for a look-up after an unknown outcome.
+    pub async fn for_create<F, Fut>(&self, why: Listing, fetch: F) -> Result<T, CloudError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, CloudError>>,
+    {
+        match why {
+            Listing::IdsBefore => self.get(fetch).await,
+            Listing::LookUp => fetch().await,
+        }
     }
 
     /// The cell of the fetch in flight, or a new one.
@@ -89,6 +103,18 @@ mod tests {
         let (a, b, c) = tokio::join!(ask(), ask(), ask());
         assert_eq!((a.unwrap(), b.unwrap(), c.unwrap()), (7, 7, 7));
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_look_up_never_joins_the_ids_before_in_flight() {
+        let shared = JoinInFlight::default();
+        let fetches = AtomicUsize::new(0);
+        let before = shared.for_create(Listing::IdsBefore, || slow_fetch(&fetches, 1));
+        let joined = shared.for_create(Listing::IdsBefore, || slow_fetch(&fetches, 2));
+        let look_up = shared.for_create(Listing::LookUp, || slow_fetch(&fetches, 3));
+        let (a, b, c) = tokio::join!(before, joined, look_up);
+        assert_eq!((a.unwrap(), b.unwrap(), c.unwrap()), (1, 1, 3));
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test(start_paused = true)]

@@ -321,10 +321,7 @@ impl VscaleClient {
         T: DeserializeOwned + Send + Sync,
     {
         let fetch = || async { self.get::<Vec<T>>(path).await.map(Arc::new) };
-        match why {
-            Listing::IdsBefore => shared.get(fetch).await,
-            Listing::LookUp => fetch().await,
-        }
+        shared.for_create(why, fetch).await
     }
 
     /// The scalets a create of `spec` could have made: same name, image, plan and

@@ -346,10 +346,7 @@ impl ZomroClient {
         why: Listing,
     ) -> Result<Vec<String>, CloudError> {
         let fetch = || async { self.instances().await.map(Arc::new) };
-        let instances = match why {
-            Listing::IdsBefore => self.instances_before.get(fetch).await?,
-            Listing::LookUp => fetch().await?,
-        };
+        let instances = self.instances_before.for_create(why, fetch).await?;
         Ok(instances
             .iter()
             .filter(|i| {
