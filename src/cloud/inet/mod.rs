@@ -118,7 +118,7 @@ fn unwrap_envelope<T: DeserializeOwned>(
             _ => error_of(status, message),
         });
     }
-    serde_json::from_value(envelope.data.clone()).map_err(|e| {
+    T::deserialize(&envelope.data).map_err(|e| {
         crate::cloud::not_understood(
             operation,
             &format!("has a `data` that cannot be read ({e})"),

@@ -81,7 +81,7 @@ pub fn item<T: DeserializeOwned>(
     what: &str,
     operation: &str,
 ) -> Result<T, CloudError> {
-    serde_json::from_value(item.clone()).map_err(|e| {
+    T::deserialize(&item).map_err(|e| {
         not_understood(
             operation,
             &format!("lists {what} that cannot be read ({e})"),

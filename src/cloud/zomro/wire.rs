@@ -282,7 +282,7 @@ fn count(value: &Value) -> Option<usize> {
 
 /// One listed element as `T`; one that does not fit is shown in the error.
 fn item_of<T: DeserializeOwned>(item: Value, operation: &str) -> Result<T, CloudError> {
-    serde_json::from_value(item.clone()).map_err(|e| {
+    T::deserialize(&item).map_err(|e| {
         not_understood(
             operation,
             &format!("lists an element that cannot be read ({e})"),
@@ -435,7 +435,7 @@ pub fn catalog(doc: &Value, operation: &str) -> Result<Catalog, CloudError> {
     for (key, what) in LISTS {
         require_fields(&list_items(doc, key, operation)?, what, &["id"], operation)?;
     }
-    serde_json::from_value(doc.clone())
+    Catalog::deserialize(doc)
         .map_err(|e| not_understood(operation, &format!("cannot be read ({e})"), doc))
 }
 
