@@ -55,8 +55,11 @@ pub fn endless_paging(what: &str, items: usize) -> CloudError {
     ))
 }
 
-/// Requests in flight at once per provider instance.
-pub const MAX_IN_FLIGHT: usize = 16;
+/// Requests in flight at once per provider instance: Terraform's default parallelism
+/// (10) times the three searches of one StarVCenter VM read (the VM, its NICs, its
+/// disks, sent together), with room for the shared polls; below that, reads queue
+/// behind each other and a wave of ten reads costs two round trips.
+pub const MAX_IN_FLIGHT: usize = 32;
 
 /// Keys whose values are secrets wherever they appear: headers, form fields, JSON keys.
 const SECRET_KEYS: [&str; 12] = [

@@ -75,10 +75,19 @@ fn ten_vm_creates_and_deletes_share_their_polls() {
     assert_eq!(vms.len(), 10);
     assert!(vms.iter().all(|v| v["vm.state"] == "1"), "{vms:#?}");
 
-    // Each create looks its name up before (vm.name) and reads its VM back after
-    // (vm.id, directly: the VM was written); every other search is a shared round.
+    // Each create looks its name up before (vm.name); it reads its VM back from the
+    // round that showed it running (no search by vm.id), with its NICs and disks
+    // searched; every other search is a shared round.
     let (named, rounds) = vm_searches(&sim);
-    assert_eq!(named.len(), 20, "{named:#?}");
+    assert_eq!(named.len(), 10, "{named:#?}");
+    assert!(
+        named
+            .iter()
+            .all(|r| r["body"]["KEY_PARAM"].get("vm.name").is_some()),
+        "{named:#?}"
+    );
+    assert_eq!(svc_requests(&sim, "POST", "cloudvm/vnic/search").len(), 10);
+    assert_eq!(svc_requests(&sim, "POST", "cloudvm/vdisk/search").len(), 10);
     let queries = task_queries(&sim);
     let polls = rounds.len() + queries.len();
     assert!(

@@ -398,32 +398,37 @@ impl StarVCenterClient {
     /// of all VMs; its NICs and disks are searched on their own (their searches need
     /// the VM id, StarVCenter API 2.4.4 and 2.5.1).
     async fn read_vm(&self, id: &str) -> Result<Option<Vps>, CloudError> {
-        // The VM, its NICs (2.5.1) and its disks (2.4.4, both searched by VM id) at
-        // the same time: one round trip for a VM read directly. A VM that is gone
-        // wins whatever the other two searches said.
-        let vmid = id.trim();
-        let nic_search = json!({ "vnic.vmid": vmid });
-        let disk_search = json!({ "vdisk.vmid": vmid });
-        let (raw, nics, disks) = tokio::join!(
+        // The VM, its NICs and its disks at the same time: one round trip for a VM
+        // read directly. A VM that is gone wins whatever the other two searches said.
+        let (raw, devices) = tokio::join!(
             self.vms.read(id, || self.all_vms_raw(), || self.vm_raw(id)),
-            self.read(Method::Post, "cloudvm/vnic/search", Some(nic_search)),
-            self.read(Method::Post, "cloudvm/vdisk/search", Some(disk_search)),
+            self.devices(id.trim()),
         );
         let Some(raw) = raw? else {
             return Ok(None);
         };
-        let (nics, disks) = (nics?, disks?);
-        let mut vps = vm_to_vps(&raw);
-        let nics = identified(items(&nics.data), "vnic.id", "POST cloudvm/vnic/search")?;
-        let disks = identified(items(&disks.data), "vdisk.id", "POST cloudvm/vdisk/search")?;
-        vps.nic_ids = nics.iter().filter_map(|n| text(n, "vnic.id")).collect();
-        vps.network_id = nics.first().and_then(|n| text(n, "vnic.vpc.id"));
-        vps.disk_gb = disks
-            .iter()
-            .find(|d| text(d, "vdisk.devname").as_deref() == Some("vda"))
-            .or(disks.first())
-            .and_then(|d| int(d, "vdisk.size"));
-        Ok(Some(vps))
+        Ok(Some(with_devices(&raw, devices?)))
+    }
+
+    /// VM `raw` (its entry in a VM search) with its NICs and system disk searched.
+    async fn vm_with_devices(&self, raw: &Value) -> Result<Vps, CloudError> {
+        let vmid = text(raw, "vm.id").unwrap_or_default();
+        Ok(with_devices(raw, self.devices(vmid.trim()).await?))
+    }
+
+    /// The NICs (StarVCenter API 2.5.1) and disks (2.4.4) of VM `vmid`, both searched
+    /// by VM id, at the same time.
+    async fn devices(&self, vmid: &str) -> Result<Devices, CloudError> {
+        let nic_search = json!({ "vnic.vmid": vmid });
+        let disk_search = json!({ "vdisk.vmid": vmid });
+        let (nics, disks) = tokio::try_join!(
+            self.read(Method::Post, "cloudvm/vnic/search", Some(nic_search)),
+            self.read(Method::Post, "cloudvm/vdisk/search", Some(disk_search)),
+        )?;
+        Ok(Devices {
+            nics: identified(items(&nics.data), "vnic.id", "POST cloudvm/vnic/search")?,
+            disks: identified(items(&disks.data), "vdisk.id", "POST cloudvm/vdisk/search")?,
+        })
     }
 
     /// The ids of the VMs named `name` (ids-before and look-up of a VM create).
@@ -639,6 +644,31 @@ pub(super) fn sync_limit() -> Duration {
         .unwrap_or(Duration::from_secs(600))
 }
 
+/// A VM's NICs and disks, each searched by VM id.
+struct Devices {
+    nics: Vec<Value>,
+    disks: Vec<Value>,
+}
+
+/// VM `raw` in the domain model with its NICs (ids, network) and system disk size
+/// (the disk `vda`, else the first).
+fn with_devices(raw: &Value, devices: Devices) -> Vps {
+    let mut vps = vm_to_vps(raw);
+    vps.nic_ids = devices
+        .nics
+        .iter()
+        .filter_map(|n| text(n, "vnic.id"))
+        .collect();
+    vps.network_id = devices.nics.first().and_then(|n| text(n, "vnic.vpc.id"));
+    vps.disk_gb = devices
+        .disks
+        .iter()
+        .find(|d| text(d, "vdisk.devname").as_deref() == Some("vda"))
+        .or(devices.disks.first())
+        .and_then(|d| int(d, "vdisk.size"));
+    vps
+}
+
 /// A VM detail (2.2.2/2.2.3) in the domain model.
 fn vm_to_vps(v: &Value) -> Vps {
     let code = text(v, "vm.state").unwrap_or_default();
@@ -836,16 +866,33 @@ impl Cloud for StarVCenterClient {
             error,
         };
         let target = Target::VmState(id.clone(), "1".into());
-        self.wait(job.as_deref(), &target, "cloudvm/create", timeout)
-            .await
-            .map_err(fail)?;
-        if let Some(desc) = spec.description.as_deref().filter(|d| !d.is_empty()) {
-            let params = json!({"vm.id": id, "vm.desc": desc});
-            self.change(Method::Put, "cloudvm/modify", params, timeout)
-                .await
-                .map_err(fail)?;
-        }
-        match self.read_vm(&id).await {
+        let description = spec.description.as_deref().filter(|d| !d.is_empty());
+        let read_back = match description {
+            // Nothing changes the VM after its task: it is read back as the round
+            // showed it running, with its NICs and disks searched while the task log
+            // confirms the task.
+            None => {
+                let then = |vm: Option<Value>| async move {
+                    match vm {
+                        Some(vm) => self.vm_with_devices(&vm).await.map(Some),
+                        None => Ok(None),
+                    }
+                };
+                self.wait_then(job.as_deref(), &target, "cloudvm/create", timeout, then)
+                    .await
+            }
+            Some(desc) => {
+                self.wait(job.as_deref(), &target, "cloudvm/create", timeout)
+                    .await
+                    .map_err(fail)?;
+                let params = json!({"vm.id": id, "vm.desc": desc});
+                self.change(Method::Put, "cloudvm/modify", params, timeout)
+                    .await
+                    .map_err(fail)?;
+                self.read_vm(&id).await
+            }
+        };
+        match read_back {
             Ok(Some(vps)) => Ok(vps),
             Ok(None) => Err(CreateError {
                 id: None,

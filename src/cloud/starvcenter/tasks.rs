@@ -80,19 +80,11 @@ impl StarVCenterClient {
         what: &str,
         timeout: Duration,
     ) -> Result<(), CloudError> {
-        let label = match startid {
-            Some(id) => format!("StarVCenter task {id} ({what})"),
-            None => format!("StarVCenter {what}"),
-        };
-        let vm = match target {
-            Target::VmState(id, state) => Some((id, Want::State(state))),
-            Target::VmSettled(id) => Some((id, Want::Settled)),
-            Target::VmGone(id) => Some((id, Want::Gone)),
-            _ => None,
-        };
-        if let Some((id, want)) = vm {
+        let label = task_label(startid, what);
+        if let Some((id, want)) = vm_wanted(target) {
+            let then = |_| async { Ok(()) };
             return self
-                .wait_vm(startid, id.trim(), want, &label, timeout)
+                .wait_vm(startid, id.trim(), want, &label, timeout, then)
                 .await;
         }
         let task_done = AtomicBool::new(startid.is_none());
@@ -112,37 +104,66 @@ impl StarVCenterClient {
         .await
     }
 
+    /// [`Self::wait`] on a VM target whose next step is `then`, given the VM as the
+    /// round showed it at its target (`None`: gone). `then` runs at the same time as
+    /// the task-log query that confirms the task (one round trip instead of two); its
+    /// answer counts only once the task log confirms: a task still running discards
+    /// it, a failed task fails the wait with the task's message.
+    pub(super) async fn wait_then<R, F, Fut>(
+        &self,
+        startid: Option<&str>,
+        target: &Target,
+        what: &str,
+        timeout: Duration,
+        then: F,
+    ) -> Result<R, CloudError>
+    where
+        F: Fn(Option<Value>) -> Fut,
+        Fut: Future<Output = Result<R, CloudError>>,
+    {
+        let label = task_label(startid, what);
+        let Some((id, want)) = vm_wanted(target) else {
+            self.wait(startid, target, what, timeout).await?;
+            return then(None).await;
+        };
+        self.wait_vm(startid, id.trim(), want, &label, timeout, then)
+            .await
+    }
+
     /// Waits in the shared rounds ([`watch_vm`]) for VM `id` to reach `want` and for
     /// task `startid` (if any) to succeed: the round's search of every VM, the direct
     /// read `GET cloudvm/{id}` (StarVCenter API 2.2.3) when the round does not list the
-    /// VM, and this task's log query.
-    async fn wait_vm(
+    /// VM, and this task's log query; then `then`.
+    async fn wait_vm<R, F, Fut>(
         &self,
         startid: Option<&str>,
         id: &str,
         want: Want<'_>,
         label: &str,
         timeout: Duration,
-    ) -> Result<(), CloudError> {
+        then: F,
+    ) -> Result<R, CloudError>
+    where
+        F: Fn(Option<Value>) -> Fut,
+        Fut: Future<Output = Result<R, CloudError>>,
+    {
         let watched = Watched {
             id,
             want,
             task: startid.is_some(),
         };
-        watch_vm(
-            watched,
-            label,
-            timeout,
-            || self.vm_in_round(id),
-            || self.vm_direct(id),
-            || async move {
+        let sources = Sources {
+            round: || self.vm_in_round(id),
+            direct: || self.vm_direct(id),
+            log: || async move {
                 match startid {
                     Some(task) => self.task_log(task).await,
                     None => Ok(TaskLog::Unknown),
                 }
             },
-        )
-        .await
+            then,
+        };
+        watch_vm(watched, label, timeout, sources).await
     }
 
     /// VM `id`'s entry in the next shared round, `None` when the round does not list
@@ -433,6 +454,15 @@ impl Progress {
     }
 }
 
+/// What a VM wait reads: the VM's entry in a shared round (`None`: not listed), the
+/// direct read (`None`: gone), the task log, and the step after the target.
+struct Sources<R, D, L, T> {
+    round: R,
+    direct: D,
+    log: L,
+    then: T,
+}
+
 /// The VM waits' rule (docs/design/wire.md, "Batched reads and shared polls",
 /// StarVCenter round): every poll is a shared round (`round`: the VM's entry in one
 /// search of every VM) on [`Schedule::Shared`]. A VM the round does not list is read
@@ -441,14 +471,14 @@ impl Progress {
 /// authority on the task's outcome and is queried as [`Progress::asks`] says: the
 /// wait is done when the VM shows its target and the task log confirms success (or
 /// has nothing to say); a failed task ends it with the task's own `resultinfo`.
-async fn watch_vm<R, RF, D, DF, L, LF>(
+/// `then` runs on the VM as seen at its target, with the confirming query, and its
+/// answer is the wait's once the task is confirmed.
+async fn watch_vm<R, RF, D, DF, L, LF, T, TF, V>(
     watched: Watched<'_>,
     label: &str,
     timeout: Duration,
-    round: R,
-    direct: D,
-    log: L,
-) -> Result<(), CloudError>
+    sources: Sources<R, D, L, T>,
+) -> Result<V, CloudError>
 where
     R: Fn() -> RF,
     RF: Future<Output = Result<Option<Value>, CloudError>>,
@@ -456,34 +486,70 @@ where
     DF: Future<Output = Result<Option<Value>, CloudError>>,
     L: Fn() -> LF,
     LF: Future<Output = Result<TaskLog, CloudError>>,
+    T: Fn(Option<Value>) -> TF,
+    TF: Future<Output = Result<V, CloudError>>,
 {
     let began = Instant::now();
     let progress = tokio::sync::Mutex::new(Progress::new(watched.task));
     let progress = &progress;
-    let (round, direct, log) = (&round, &direct, &log);
+    let sources = &sources;
     waiter::wait_with(Schedule::Shared, label, timeout, || async move {
         let mut p = progress.lock().await;
-        let seen = match round().await? {
+        let seen = match (sources.round)().await? {
             Some(vm) => Some(vm),
             None if p.gone => None,
             None => {
-                let read = direct().await?;
+                let read = (sources.direct)().await?;
                 p.gone = read.is_none();
                 read
             }
         };
         let verdict = verdict(&watched, seen.as_ref());
         let elapsed = began.elapsed();
-        let answer = match p.asks(&verdict, elapsed) {
-            true => {
-                p.asked(elapsed);
-                Some(log().await?)
+        let asks = p.asks(&verdict, elapsed);
+        if asks {
+            p.asked(elapsed);
+        }
+        // The step after the target goes with the query that may confirm it.
+        let reached = matches!(verdict, Verdict::Reached) && (asks || p.task_done);
+        let (answer, next) = match (asks, reached) {
+            (true, true) => {
+                let (log, next) = tokio::join!((sources.log)(), (sources.then)(seen.clone()));
+                (Some(log?), Some(next))
             }
-            false => None,
+            (true, false) => (Some((sources.log)().await?), None),
+            (false, true) => (None, Some((sources.then)(seen.clone()).await)),
+            (false, false) => (None, None),
         };
-        Ok(p.outcome(verdict, answer))
+        Ok(match p.outcome(verdict, answer) {
+            Poll::Done(()) => match next {
+                Some(next) => Poll::Done(next?),
+                None => Poll::Done((sources.then)(seen).await?),
+            },
+            Poll::Pending(status) => Poll::Pending(status),
+            Poll::Failed(message) => Poll::Failed(message),
+        })
     })
     .await
+}
+
+/// How a task is named in logs and errors.
+fn task_label(startid: Option<&str>, what: &str) -> String {
+    match startid {
+        Some(id) => format!("StarVCenter task {id} ({what})"),
+        None => format!("StarVCenter {what}"),
+    }
+}
+
+/// The VM a target waits on in the shared rounds and what for; `None` for targets
+/// polled on their own.
+fn vm_wanted(target: &Target) -> Option<(&str, Want<'_>)> {
+    match target {
+        Target::VmState(id, state) => Some((id, Want::State(state))),
+        Target::VmSettled(id) => Some((id, Want::Settled)),
+        Target::VmGone(id) => Some((id, Want::Gone)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -503,6 +569,8 @@ mod tests {
         log: fn(Duration) -> TaskLog,
         rounds: AtomicU32,
         directs: AtomicU32,
+        /// How long a task-log query takes (0 unless a test needs a round trip).
+        log_latency: Duration,
         queries: Mutex<Vec<Duration>>,
     }
 
@@ -519,6 +587,7 @@ mod tests {
                 log,
                 rounds: AtomicU32::new(0),
                 directs: AtomicU32::new(0),
+                log_latency: Duration::ZERO,
                 queries: Mutex::new(Vec::new()),
             }
         }
@@ -534,24 +603,39 @@ mod tests {
                 task: true,
             };
             // Paused time: a wait that never ends fails the test after 10 minutes.
-            let watch = watch_vm(
-                watched,
-                "StarVCenter task 7 (test)",
-                timeout,
-                || async {
+            self.watch_then(watched, timeout, |_| async { Ok(()) })
+                .await
+        }
+
+        /// The wait with `then` as its last step.
+        async fn watch_then<V, T, TF>(
+            &self,
+            watched: Watched<'_>,
+            timeout: Duration,
+            then: T,
+        ) -> Result<V, CloudError>
+        where
+            T: Fn(Option<Value>) -> TF,
+            TF: Future<Output = Result<V, CloudError>>,
+        {
+            let sources = Sources {
+                round: || async {
                     self.rounds.fetch_add(1, Ordering::SeqCst);
                     Ok((self.vm)(self.began.elapsed()))
                 },
-                || async {
+                direct: || async {
                     self.directs.fetch_add(1, Ordering::SeqCst);
                     Ok((self.direct)(self.began.elapsed()))
                 },
-                || async {
+                log: || async {
                     let at = self.began.elapsed();
                     self.queries.lock().unwrap().push(at);
+                    tokio::time::sleep(self.log_latency).await;
                     Ok((self.log)(at))
                 },
-            );
+                then,
+            };
+            let watch = watch_vm(watched, "StarVCenter task 7 (test)", timeout, sources);
             tokio::time::timeout(Duration::from_secs(600), watch)
                 .await
                 .expect("the wait ends")
@@ -598,6 +682,117 @@ mod tests {
         assert!((at(5.0) - 6.59375).abs() < 1e-9, "{}", at(5.0));
         // The pause stops growing at 10 s.
         assert!((at(100.0) - at(at(100.0))).abs() <= 10.0 + 1e-9);
+    }
+
+    /// The VM's state as `then` was given it, and when.
+    type Thens = Mutex<Vec<(Duration, Option<String>)>>;
+
+    async fn record_then(
+        script: &Script,
+        thens: &Thens,
+        vm: Option<Value>,
+    ) -> Result<String, CloudError> {
+        let state = vm.as_ref().and_then(|v| text(v, "vm.state"));
+        thens
+            .lock()
+            .unwrap()
+            .push((script.began.elapsed(), state.clone()));
+        Ok(state.unwrap_or_default())
+    }
+
+    fn running_vm(_: Duration) -> Option<Value> {
+        vm("1", "0")
+    }
+
+    fn done_after_3s(t: Duration) -> TaskLog {
+        match t < Duration::from_secs(3) {
+            true => TaskLog::Running("执行中 running, 90%".into()),
+            false => TaskLog::Succeeded,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_step_after_the_target_goes_with_the_confirming_query_and_answers_the_wait() {
+        let mut script = Script::new(creating, never, done_after_2s);
+        // A round trip per query, so that a step run after the query starts later.
+        script.log_latency = Duration::from_millis(30);
+        let thens = Thens::default();
+        let watched = Watched {
+            id: "vm-1",
+            want: Want::State("1"),
+            task: true,
+        };
+        let seen = script
+            .watch_then(watched, Duration::from_secs(600), |vm| {
+                record_then(&script, &thens, vm)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            seen, "1",
+            "the wait answers what `then` made of the VM at its target"
+        );
+        let queries = script.queries();
+        let thens = thens.into_inner().unwrap();
+        assert_eq!(queries.len(), 1, "{queries:?}");
+        assert_eq!(thens.len(), 1, "{thens:?}");
+        assert_eq!(
+            thens[0].0, queries[0],
+            "`then` runs with the confirming query, not after it"
+        );
+        assert_eq!(thens[0].1.as_deref(), Some("1"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_step_after_the_target_counts_only_once_the_task_log_confirms() {
+        // The VM shows its target at once, the task log says running until 3 s: the
+        // steps run with the queries before are thrown away, the wait ends after 3 s.
+        let script = Script::new(running_vm, never, done_after_3s);
+        let thens = Thens::default();
+        let watched = Watched {
+            id: "vm-1",
+            want: Want::State("1"),
+            task: true,
+        };
+        script
+            .watch_then(watched, Duration::from_secs(600), |vm| {
+                record_then(&script, &thens, vm)
+            })
+            .await
+            .unwrap();
+        let queries = script.queries();
+        assert!(
+            *queries.last().unwrap() >= Duration::from_secs(3),
+            "{queries:?}"
+        );
+        assert!(queries.len() >= 2, "{queries:?}");
+        assert_eq!(
+            thens.into_inner().unwrap().len(),
+            queries.len(),
+            "one step per confirming query"
+        );
+        assert!(script.began.elapsed() >= Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_task_fails_the_wait_whatever_the_step_after_the_target_says() {
+        let script = Script::new(running_vm, never, failed);
+        let thens = Thens::default();
+        let watched = Watched {
+            id: "vm-1",
+            want: Want::State("1"),
+            task: true,
+        };
+        let error = script
+            .watch_then(watched, Duration::from_secs(600), |vm| {
+                record_then(&script, &thens, vm)
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("host has no free cores"),
+            "{error}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -704,12 +899,6 @@ mod tests {
         // Listed until 2 s; the task log reports success a moment later.
         fn deleting(t: Duration) -> Option<Value> {
             (t < Duration::from_secs(2)).then(|| vm("0", "1")).flatten()
-        }
-        fn done_after_3s(t: Duration) -> TaskLog {
-            match t < Duration::from_secs(3) {
-                true => TaskLog::Running("执行中 running, 90%".into()),
-                false => TaskLog::Succeeded,
-            }
         }
         let script = Script::new(deleting, |_| None, done_after_3s);
         script.watch(Want::Gone).await.unwrap();
