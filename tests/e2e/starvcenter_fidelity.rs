@@ -135,9 +135,15 @@ fn the_task_log_falls_back_to_the_object_on_any_answer_that_is_not_a_record() {
 
 #[test]
 fn every_vm_is_read_once_whether_startnum_is_a_page_or_a_position() {
-    for (paging, starts) in [("page", vec!["1", "2"]), ("position", vec!["1", "2", "32"])] {
+    // An installation that caps a search without paging at 30 (`dataCount` says 35):
+    // the provider then reads page by page ("" = the first search, unpaged).
+    let both = [
+        ("page", vec!["", "1", "2"]),
+        ("position", vec!["", "1", "2", "32"]),
+    ];
+    for (paging, starts) in both {
         let sim = Sim::start();
-        shape(&sim, json!({ "paging": paging }));
+        shape(&sim, json!({ "paging": paging, "unpaged": "first_page" }));
         let seeded: BTreeSet<String> = (0..35)
             .map(|i| seed_vm(&sim, &format!("s{i:02}")))
             .collect();
@@ -178,6 +184,39 @@ fn every_vm_is_read_once_whether_startnum_is_a_page_or_a_position() {
         );
         ws.assert_no_changes();
     }
+}
+
+#[test]
+fn a_search_without_paging_reads_every_vm_in_one_request() {
+    // StarVCenter API 2.2.2: "无分页参数默认查询所有虚拟机".
+    let sim = Sim::start();
+    let seeded: BTreeSet<String> = (0..65)
+        .map(|i| seed_vm(&sim, &format!("s{i:02}")))
+        .collect();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\n{}",
+        svc_provider(&sim),
+        include_str!("fixtures/starvcenter_fidelity_list.tf")
+    ));
+    ws.apply().ok();
+    let list = ws.resource("data.polycloud_vps_list.all");
+    let ids: BTreeSet<String> = list["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, seeded);
+    let searches = svc_requests(&sim, "POST", "cloudvm/search");
+    // One search per read of the list (plan, apply), none of them paged.
+    assert!((1..=2).contains(&searches.len()), "{searches:#?}");
+    for search in &searches {
+        let params = &search["body"]["KEY_PARAM"];
+        assert!(params.get("page.startnum").is_none(), "{params}");
+        assert!(params.get("page.everypagenum").is_none(), "{params}");
+    }
+    ws.assert_no_changes();
 }
 
 #[test]

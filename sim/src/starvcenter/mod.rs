@@ -96,10 +96,10 @@ impl Answer {
 }
 
 /// Decoded `KEY_PARAM`: a JSON object whose keys are trimmed of stray spaces (and of
-/// the stray `*` in "vm.firewalld.enable*", doc 2.2.18), with the installation's
-/// reading of `page.startnum` ([`shape::Paging`]).
+/// the stray `*` in "vm.firewalld.enable*", doc 2.2.18), with the answer shapes in
+/// force (how paging is read, [`shape::Paging`], [`shape::Unpaged`]).
 #[derive(Debug, Default)]
-pub struct Params(Map<String, Value>, shape::Paging);
+pub struct Params(Map<String, Value>, shape::Shape);
 
 impl Params {
     /// Parses a request's `KEY_PARAM` (absent = empty object).
@@ -121,7 +121,7 @@ impl Params {
                 map.into_iter()
                     .map(|(k, v)| (k.trim().trim_end_matches('*').trim().to_string(), v))
                     .collect(),
-                shape::Paging::default(),
+                shape::Shape::default(),
             )),
             _ => fail("KEY_PARAM is not a base64-encoded JSON object"),
         }
@@ -176,14 +176,24 @@ pub struct Paged {
 /// Applies `page.startnum` and `page.everypagenum` (1–30) to `items`: `startnum` is
 /// the 1-based page number, or with the `position` shape the 1-based position of
 /// the first item (docs/design/wire.md, "StarVCenter" paging). Without paging
-/// parameters the whole list is answered, unless `required` (doc 2.15.1 marks them
-/// required; `isfindPage: true` lifts that).
+/// parameters the whole list is answered ("无分页参数默认查询所有虚拟机", 2.2.2), unless
+/// `required` (doc 2.15.1 marks them required; `isfindPage: true` lifts that) or the
+/// `unpaged: first_page` shape (an installation that caps it at one page of 30 and
+/// says the total in `dataCount`).
 pub fn paginate(params: &Params, items: Vec<Value>, required: bool) -> Result<Paged, Fail> {
     let start = params.int("page.startnum")?;
     let per = params.int("page.everypagenum")?;
     if start.is_none() && per.is_none() {
         if required && params.bool("isfindPage") != Some(true) {
             return fail("参数缺失: page.startnum and page.everypagenum are required");
+        }
+        if params.1.unpaged == shape::Unpaged::FirstPage {
+            let total = items.len();
+            let items = items.into_iter().take(30).collect();
+            return Ok(Paged {
+                items,
+                total: Some(total),
+            });
         }
         return Ok(Paged { items, total: None });
     }
@@ -200,7 +210,7 @@ pub fn paginate(params: &Params, items: Vec<Value>, required: bool) -> Result<Pa
         ));
     }
     let total = items.len();
-    let skip = match params.1 {
+    let skip = match params.1.paging {
         shape::Paging::Page => (start - 1).saturating_mul(per),
         shape::Paging::Position => start - 1,
     } as usize;
@@ -327,7 +337,7 @@ impl StarVCenter {
             "POST" | "PUT" => Params::from_request(req)?,
             _ => Params::default(),
         };
-        params.1 = self.shape.paging;
+        params.1 = self.shape;
         let call = Call {
             method: req.method.as_str(),
             segs: &segs,

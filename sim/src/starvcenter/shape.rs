@@ -15,6 +15,9 @@
 //! - `paging`: how `page.startnum` is read: `page` (default, the 1-based page number,
 //!   "起始页" of 2.3.6) or `position` (the 1-based position of the first item,
 //!   "分页起始位置" of most searches);
+//! - `unpaged`: what a search without paging parameters answers: `all` (default, the
+//!   whole list, "无分页参数默认查询所有虚拟机" of 2.2.2) or `first_page` (the first 30,
+//!   with the whole count in `dataCount`: an installation that caps every answer);
 //! - `create_answer`: what `cloudvm/create` answers in `data` for one VM: `array`
 //!   (default, the array 2.2.1 prints) or `object` (the one element alone);
 //! - `date_ms`: a fixed instant (Unix ms) for every `*.createtime` instead of the clock,
@@ -65,6 +68,17 @@ pub enum Paging {
     Position,
 }
 
+/// What a search without paging parameters answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unpaged {
+    /// The whole list.
+    #[default]
+    All,
+    /// The first 30 items, `dataCount` the whole count.
+    FirstPage,
+}
+
 /// What `cloudvm/create` answers in `data` for one VM.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +100,8 @@ pub struct Shape {
     /// See the module documentation.
     pub paging: Paging,
     /// See the module documentation.
+    pub unpaged: Unpaged,
+    /// See the module documentation.
     pub create_answer: CreateAnswer,
     /// See the module documentation.
     pub date_ms: Option<u64>,
@@ -98,6 +114,7 @@ pub struct ShapeBody {
     lock_message: Option<LockMessage>,
     task_log: Option<TaskLogAnswer>,
     paging: Option<Paging>,
+    unpaged: Option<Unpaged>,
     create_answer: Option<CreateAnswer>,
     date_ms: Option<u64>,
 }
@@ -142,6 +159,9 @@ impl StarVCenter {
         }
         if let Some(v) = body.paging {
             shape.paging = v;
+        }
+        if let Some(v) = body.unpaged {
+            shape.unpaged = v;
         }
         if let Some(v) = body.create_answer {
             shape.create_answer = v;

@@ -16,7 +16,7 @@ mod tasks;
 pub mod wire;
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -46,6 +46,9 @@ pub struct StarVCenterClient {
     token: String,
     /// Whether `cloudtask/search` exists on this installation (docs/design/wire.md, "StarVCenter" fallback).
     task_log: AtomicBool,
+    /// Whether searches the document lets go unpaged answer everything at once here
+    /// (off once an answer says it holds fewer than `dataCount`, or is refused).
+    unpaged: AtomicBool,
     /// Backup id → VM id, learnt from creates and scans (backups are listed per VM).
     backup_vms: Mutex<HashMap<String, String>>,
     /// Snapshot/disk id → VM id, learnt from creates and scans (listed per VM).
@@ -79,6 +82,7 @@ impl StarVCenterClient {
             base: settings.endpoint.trim_end_matches('/').to_string(),
             token: token.clone(),
             task_log: AtomicBool::new(true),
+            unpaged: AtomicBool::new(true),
             backup_vms: Mutex::new(HashMap::new()),
             owners: Mutex::new(HashMap::new()),
             time_zone: settings.time_zone,
@@ -279,6 +283,55 @@ impl StarVCenterClient {
     /// for `startnum` 2, a cloud reading positions answers the first page shifted by
     /// one, so its overlap is dropped and the next start is the next position.
     async fn search_all(&self, path: &str, filter: Value) -> Result<Vec<Value>, CloudError> {
+        let unpaged = match wire::unpaged_lists_all(path) && self.unpaged.load(Ordering::Relaxed) {
+            true => self.search_unpaged(path, &filter).await?,
+            false => None,
+        };
+        let out = match unpaged {
+            Some(all) => all,
+            None => self.search_pages(path, filter).await?,
+        };
+        match wire::search_id_key(path) {
+            Some(key) => wire::identified(out, key, &format!("POST {path}")),
+            None => Ok(out),
+        }
+    }
+
+    /// One search without paging parameters, which the document says answers every
+    /// match ([`wire::unpaged_lists_all`]): one request however many there are.
+    /// `None` (and pages from then on, for this provider instance) when this
+    /// installation answers fewer than its `dataCount` or refuses the search.
+    async fn search_unpaged(
+        &self,
+        path: &str,
+        filter: &Value,
+    ) -> Result<Option<Vec<Value>>, CloudError> {
+        let reply = match self.read(Method::Post, path, Some(filter.clone())).await {
+            Ok(reply) => reply,
+            Err(CloudError::Api { message, .. }) => {
+                tracing::info!("StarVCenter {path} without paging was refused ({message}): reading page by page from now on");
+                self.unpaged.store(false, Ordering::Relaxed);
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        let all = items(&reply.data);
+        match reply.data_count {
+            Some(total) if total > all.len() as i64 => {
+                tracing::info!(
+                    "StarVCenter {path} without paging answered {} of {total}: reading page by page from now on",
+                    all.len()
+                );
+                self.unpaged.store(false, Ordering::Relaxed);
+                Ok(None)
+            }
+            _ => Ok(Some(all)),
+        }
+    }
+
+    /// Every match of a search, page by page (`page.startnum` read as a page number
+    /// or, when the second page repeats all but one of the first, as a position).
+    async fn search_pages(&self, path: &str, filter: Value) -> Result<Vec<Value>, CloudError> {
         let mut out: Vec<Value> = Vec::new();
         let mut start: i64 = 1;
         let mut positions = false;
@@ -309,10 +362,7 @@ impl StarVCenterClient {
                 i64::from(page) + 1
             };
         }
-        match wire::search_id_key(path) {
-            Some(key) => wire::identified(out, key, &format!("POST {path}")),
-            None => Ok(out),
-        }
+        Ok(out)
     }
 
     /// `POST path` under the safe-create rule ([`safe_create_ids`]): `list`

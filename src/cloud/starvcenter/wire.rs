@@ -159,6 +159,16 @@ pub fn identified(items: Vec<Value>, key: &str, operation: &str) -> Result<Vec<V
     }
 }
 
+/// Whether a search without paging parameters answers every match: the document
+/// says so for VMs (2.2.2 "无分页参数默认查询所有虚拟机"), router mappings (2.9.5
+/// "…所有映射") and mapping outer IPs (2.11.1); other searches are read page by page.
+pub fn unpaged_lists_all(path: &str) -> bool {
+    matches!(
+        path,
+        "cloudvm/search" | "vroute/Mapping/search" | "cloudip/mapping/outerIp/search"
+    )
+}
+
 /// The key under which the objects of a search name their ids, for the searches the
 /// provider reads objects from (StarVCenter API 2.2.2, 2.3.x, 2.15.x, 2.12.x, 2.17.1).
 pub fn search_id_key(path: &str) -> Option<&'static str> {
