@@ -2,7 +2,8 @@
 //! simulator's request log: eight backups whose tasks take 2 s cost one `GET /backups`
 //! and one `GET /tasks` per round, never a `GET /scalets` (no scalet wait is in the
 //! rounds) nor a backup's own `GET /backups/{id}`; a backup task that fails ends its
-//! own wait with the task's method and keeps the backup in state, tainted.
+//! own wait with the task's method and keeps the backup in state, tainted; a backup
+//! the list no longer shows is read on its own before its wait fails.
 
 use serde_json::{json, Value};
 
