@@ -42,6 +42,7 @@ mod user_docs;
 mod vscale_data;
 mod vscale_fidelity;
 mod vscale_resources;
+mod vscale_shared_backup_waits;
 mod vscale_vps;
 mod zomro_data;
 mod zomro_fidelity;

@@ -5,8 +5,9 @@
 //! Errors are the HTTP status plus the `Vscale-Error-Message` header (docs/design/wire.md, "Vscale").
 //!
 //! Refresh reads of scalets, SSH keys and backups are answered from one `GET /scalets`,
-//! `GET /sshkeys` or `GET /backups` ([`ReadBatch`]); every wait shares one round of
-//! `GET /tasks` and `GET /scalets` ([`SharedPoller`]).
+//! `GET /sshkeys` or `GET /backups` ([`ReadBatch`]); every wait (scalets and backup
+//! creates) shares one round of `GET /tasks`, `GET /scalets` and `GET /backups`, each
+//! list fetched only when a wait of the round needs it ([`SharedPoller`]).
 
 pub mod wire;
 
@@ -52,8 +53,9 @@ pub struct VscaleClient {
     ssh_keys: ReadBatch<SshKey>,
     /// Reads of backups, answered from one `GET /backups`.
     backups: ReadBatch<Backup>,
-    /// Every wait's poll: one `GET /scalets` per round, and one `GET /tasks` when a
-    /// wait of the round has a task id.
+    /// Every wait's poll: per round one `GET /scalets` when a scalet wait is in it,
+    /// one `GET /backups` when a backup wait is, one `GET /tasks` when a wait of the
+    /// round has a task id ([`RoundLists`]).
     rounds: SharedPoller<WaitKey, RoundAnswer>,
     /// The ids-before lists of creates asking at the same time: one `GET /scalets`,
     /// `GET /sshkeys` or `GET /backups` for all of them.
@@ -62,19 +64,68 @@ pub struct VscaleClient {
     backups_before: JoinInFlight<Arc<Vec<wire::Backup>>>,
 }
 
-/// What one shared round fetched: the task list (when a wait of the round needed it)
-/// and every scalet.
+/// What one shared round fetched: the task list (empty when no wait of the round
+/// needed it), and the scalets and backups when a wait of the round needed them
+/// (`None`: not fetched).
 struct RoundAnswer {
     tasks: Arc<Vec<wire::Task>>,
-    scalets: Vec<wire::Scalet>,
+    scalets: Option<Vec<wire::Scalet>>,
+    backups: Option<Vec<wire::Backup>>,
 }
 
-/// What a wait polls: a scalet, and whether it also needs the task list (it has a
+/// What a wait polls, and whether it also needs the task list (it has a
 /// `VSCALE-TASK-ID`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct WaitKey {
-    ctid: i64,
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum WaitKey {
+    /// A scalet settling (create, change, delete): needs `GET /scalets`.
+    Scalet { ctid: i64, tasks: bool },
+    /// A backup being made: needs `GET /backups`.
+    Backup { id: String, tasks: bool },
+}
+
+/// The lists a round fetches: `tasks` (`GET /tasks`), `scalets` (`GET /scalets`),
+/// `backups` (`GET /backups`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct RoundLists {
     tasks: bool,
+    scalets: bool,
+    backups: bool,
+}
+
+impl RoundLists {
+    /// The lists one wait needs.
+    fn of(key: &WaitKey) -> Self {
+        match key {
+            WaitKey::Scalet { tasks, .. } => Self {
+                tasks: *tasks,
+                scalets: true,
+                backups: false,
+            },
+            WaitKey::Backup { tasks, .. } => Self {
+                tasks: *tasks,
+                scalets: false,
+                backups: true,
+            },
+        }
+    }
+
+    /// The lists a round of these waits fetches: every list one of them needs.
+    fn of_all<'a>(keys: impl IntoIterator<Item = &'a WaitKey>) -> Self {
+        keys.into_iter()
+            .map(Self::of)
+            .fold(Self::default(), |all, one| Self {
+                tasks: all.tasks || one.tasks,
+                scalets: all.scalets || one.scalets,
+                backups: all.backups || one.backups,
+            })
+    }
+
+    /// Whether fetching these lists answers a wait that needs `other`.
+    fn covers(self, other: Self) -> bool {
+        (self.tasks || !other.tasks)
+            && (self.scalets || !other.scalets)
+            && (self.backups || !other.backups)
+    }
 }
 
 /// What one shared round saw of one scalet: every task of the account (the wait
@@ -83,6 +134,13 @@ struct WaitKey {
 struct ScaletView {
     tasks: Arc<Vec<wire::Task>>,
     scalet: Option<wire::Scalet>,
+}
+
+/// What one shared round saw of one backup: every task of the account and the
+/// backup, `None` when `GET /backups` does not list it.
+struct BackupView {
+    tasks: Arc<Vec<wire::Task>>,
+    backup: Option<wire::Backup>,
 }
 
 /// Vscale answers 409 with "locked" while a task holds a scalet: busy, not failure.
@@ -112,7 +170,7 @@ impl VscaleClient {
             scalets: ReadBatch::new("Vscale scalets"),
             ssh_keys: ReadBatch::new("Vscale SSH keys"),
             backups: ReadBatch::new("Vscale backups"),
-            rounds: SharedPoller::new("Vscale tasks and scalets", tasks_fetched_if_needed),
+            rounds: SharedPoller::new("Vscale tasks, scalets and backups", round_covers),
             scalets_before: JoinInFlight::default(),
             keys_before: JoinInFlight::default(),
             backups_before: JoinInFlight::default(),
@@ -214,27 +272,86 @@ impl VscaleClient {
     /// of the round (Vscale API, "Статус текущих операций": `GET /tasks` lists all
     /// current operations).
     async fn observe(&self, ctid: i64, tasks: bool) -> Result<ScaletView, CloudError> {
-        let answer = self
-            .rounds
-            .poll(WaitKey { ctid, tasks }, |keys| async move {
-                let task_list = async {
-                    match keys.iter().any(|k| k.tasks) {
-                        true => self.get::<Vec<wire::Task>>("/tasks").await,
-                        false => Ok(Vec::new()),
-                    }
-                };
-                let (tasks, scalets) =
-                    tokio::try_join!(task_list, self.get::<Vec<wire::Scalet>>("/scalets"))?;
-                Ok(RoundAnswer {
-                    tasks: Arc::new(tasks),
-                    scalets,
-                })
-            })
-            .await?;
+        let answer = self.round(WaitKey::Scalet { ctid, tasks }).await?;
+        let scalets = fetched(&answer.scalets, "GET /scalets")?;
         Ok(ScaletView {
             tasks: answer.tasks.clone(),
-            scalet: answer.scalets.iter().find(|s| s.ctid == ctid).cloned(),
+            scalet: scalets.iter().find(|s| s.ctid == ctid).cloned(),
         })
+    }
+
+    /// This backup as the next shared round sees it: one `GET /backups` (the list of
+    /// the account's backups, docs/design/wire.md, "Vscale", row "backup") and, when
+    /// `tasks`, the `GET /tasks` of the round.
+    async fn observe_backup(&self, id: &str, tasks: bool) -> Result<BackupView, CloudError> {
+        let key = WaitKey::Backup {
+            id: id.to_string(),
+            tasks,
+        };
+        let answer = self.round(key).await?;
+        let backups = fetched(&answer.backups, "GET /backups")?;
+        Ok(BackupView {
+            tasks: answer.tasks.clone(),
+            backup: backups.iter().find(|b| b.id == id).cloned(),
+        })
+    }
+
+    /// The answer of the shared round this poll of `key` joins.
+    async fn round(&self, key: WaitKey) -> Result<Arc<RoundAnswer>, CloudError> {
+        self.rounds
+            .poll(key, |keys| self.fetch_round(RoundLists::of_all(&keys)))
+            .await
+    }
+
+    /// One round's fetch: the lists its waits need, at the same time.
+    async fn fetch_round(&self, lists: RoundLists) -> Result<RoundAnswer, CloudError> {
+        let (tasks, scalets, backups) = tokio::try_join!(
+            self.list_if::<wire::Task>(lists.tasks, "/tasks"),
+            self.list_if::<wire::Scalet>(lists.scalets, "/scalets"),
+            self.list_if::<wire::Backup>(lists.backups, "/backups"),
+        )?;
+        Ok(RoundAnswer {
+            tasks: Arc::new(tasks.unwrap_or_default()),
+            scalets,
+            backups,
+        })
+    }
+
+    /// `GET path` when `wanted`, else `None` without a request.
+    async fn list_if<T: DeserializeOwned>(
+        &self,
+        wanted: bool,
+        path: &str,
+    ) -> Result<Option<Vec<T>>, CloudError> {
+        match wanted {
+            true => self.get(path).await.map(Some),
+            false => Ok(None),
+        }
+    }
+
+    /// Waits (shared rounds) for backup `id` of scalet `ctid` to be `finished`,
+    /// failing when its task `task_id` reports an error; the backup as last read.
+    async fn wait_backup(
+        &self,
+        id: &str,
+        ctid: i64,
+        task_id: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Backup, CloudError> {
+        let what = format!("Vscale backup {id} of scalet {ctid}");
+        waiter::wait_with(Schedule::Shared, &what, timeout, || async {
+            let view = self.observe_backup(id, task_id.is_some()).await?;
+            if let Some(failed) = task_failed(&view.tasks, task_id) {
+                return Ok(failed);
+            }
+            let backup = match view.backup {
+                Some(listed) => Some(listed),
+                // A list may miss a backup made a moment ago: its own read decides.
+                None => self.find::<wire::Backup>(&format!("/backups/{id}")).await?,
+            };
+            backup_poll(backup, self.time_zone)
+        })
+        .await
     }
 
     async fn wait_gone(
@@ -812,34 +929,10 @@ impl Cloud for VscaleClient {
         let timeout = intent.wait_limit();
         let id = backup.id.clone();
         self.backups.wrote(&id);
-        let what = format!("Vscale backup {id} of scalet {ctid}");
-        let task = response
-            .as_ref()
-            .and_then(|r| r.header("vscale-task-id"))
-            .map(str::to_string);
-        let waited = waiter::wait_for(&what, timeout, || async {
-            if let Some(task_id) = &task {
-                let tasks: Vec<wire::Task> = self.get("/tasks").await?;
-                if let Some(t) = tasks.iter().find(|t| &t.id == task_id) {
-                    if t.error {
-                        return Ok(Poll::Failed(format!(
-                            "Vscale reports {} as failed (error: true)",
-                            t.method
-                        )));
-                    }
-                }
-            }
-            match self.find::<wire::Backup>(&format!("/backups/{id}")).await? {
-                Some(b) if b.status == "finished" => {
-                    Ok(Poll::Done(backup_from_wire(b, self.time_zone)?))
-                }
-                Some(b) => Ok(Poll::Pending(format!("status {}", b.status))),
-                None => Ok(Poll::Failed(
-                    "the backup disappeared while it was being made".into(),
-                )),
-            }
-        })
-        .await;
+        // Without the create's answer (found by the look-up) there is no task id: the
+        // wait is on the backup alone.
+        let task = response.as_ref().and_then(|r| r.header("vscale-task-id"));
+        let waited = self.wait_backup(&id, ctid, task, timeout).await;
         waited.map_err(|error| CreateError {
             id: Some(id.clone()),
             error,
@@ -972,22 +1065,59 @@ impl Cloud for VscaleClient {
     }
 }
 
-/// A round answers a wait needing the task list only if it fetched it.
-fn tasks_fetched_if_needed(gathered: &std::collections::HashSet<WaitKey>, key: &WaitKey) -> bool {
-    !key.tasks || gathered.iter().any(|k| k.tasks)
+/// A round answers a wait only if it fetched every list the wait needs: a round
+/// of backup waits alone has no scalets, one without task ids no tasks.
+fn round_covers(gathered: &std::collections::HashSet<WaitKey>, key: &WaitKey) -> bool {
+    RoundLists::of_all(gathered).covers(RoundLists::of(key))
+}
+
+/// The list a round fetched; a round that did not fetch it cannot answer (never
+/// happens: [`round_covers`] keeps such waits out of it).
+fn fetched<'a, T>(list: &'a Option<Vec<T>>, what: &str) -> Result<&'a [T], CloudError> {
+    list.as_deref().ok_or_else(|| {
+        CloudError::Protocol(format!("the shared Vscale round did not fetch {what}"))
+    })
 }
 
 /// The wait's own task in a round's `GET /tasks`: failed or still running ends this
 /// poll; `None` when it is done or not listed (then the scalet decides).
 fn task_poll<T>(tasks: &[wire::Task], task_id: Option<&str>) -> Option<Poll<T>> {
+    if let Some(failed) = task_failed(tasks, task_id) {
+        return Some(failed);
+    }
     let task = tasks.iter().find(|t| Some(t.id.as_str()) == task_id)?;
-    if task.error {
-        return Some(Poll::Failed(format!(
+    (!task.done).then(|| Poll::Pending(format!("{} running", task.method)))
+}
+
+/// Failed, naming the task's method, when the wait's own task in `GET /tasks` has
+/// `error: true` (Vscale API, "Статус текущих операций": `«error»: false` — "при её
+/// выполнении не обнаружено никаких ошибок").
+fn task_failed<T>(tasks: &[wire::Task], task_id: Option<&str>) -> Option<Poll<T>> {
+    let task = tasks.iter().find(|t| Some(t.id.as_str()) == task_id)?;
+    task.error.then(|| {
+        Poll::Failed(format!(
             "Vscale reports {} as failed (error: true)",
             task.method
-        )));
+        ))
+    })
+}
+
+/// A backup being made, as listed or read on its own: `finished` is done
+/// (docs/design/wire.md, "Vscale", row "backup"), another status still pending
+/// (named), not found at all failed.
+fn backup_poll(
+    backup: Option<wire::Backup>,
+    zone: time::UtcOffset,
+) -> Result<Poll<Backup>, CloudError> {
+    let Some(backup) = backup else {
+        return Ok(Poll::Failed(
+            "the backup disappeared while it was being made".into(),
+        ));
+    };
+    if backup.status == "finished" {
+        return Ok(Poll::Done(backup_from_wire(backup, zone)?));
     }
-    (!task.done).then(|| Poll::Pending(format!("{} running", task.method)))
+    Ok(Poll::Pending(format!("status {}", backup.status)))
 }
 
 /// Settled: unlocked, a settled status ([`wire::settled_status`]) and, when given,
@@ -1035,5 +1165,115 @@ fn other_clouds(feature: Feature) -> &'static str {
         DataVpsKeypair | DataVpsPrivateKey | DataVpsConsole => "iNET",
         DataSnapshots => "iNET and StarVCenter",
         _ => "other clouds",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn scalet(ctid: i64, tasks: bool) -> WaitKey {
+        WaitKey::Scalet { ctid, tasks }
+    }
+
+    fn backup(id: &str, tasks: bool) -> WaitKey {
+        WaitKey::Backup {
+            id: id.into(),
+            tasks,
+        }
+    }
+
+    fn lists(tasks: bool, scalets: bool, backups: bool) -> RoundLists {
+        RoundLists {
+            tasks,
+            scalets,
+            backups,
+        }
+    }
+
+    fn wire_backup(status: &str) -> wire::Backup {
+        serde_json::from_value(json!({
+            "id": "b-1", "name": "nightly", "scalet": 12600, "status": status,
+            "size": 20.0, "created": "25.03.2026 14:07:09", "location": "spb0"
+        }))
+        .unwrap()
+    }
+
+    fn task(id: &str, done: bool, error: bool) -> wire::Task {
+        serde_json::from_value(json!({
+            "id": id, "done": done, "error": error, "method": "scalet_backup"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_round_fetches_only_the_lists_its_waits_need() {
+        let backups_alone = [backup("a", true), backup("b", false)];
+        assert_eq!(
+            RoundLists::of_all(&backups_alone),
+            lists(true, false, true),
+            "backup waits alone never list the scalets"
+        );
+        let scalets_alone = [scalet(1, false), scalet(2, false)];
+        assert_eq!(
+            RoundLists::of_all(&scalets_alone),
+            lists(false, true, false)
+        );
+        let mixed = [scalet(1, false), backup("a", false)];
+        assert_eq!(RoundLists::of_all(&mixed), lists(false, true, true));
+        assert_eq!(RoundLists::of_all(&[]), RoundLists::default());
+    }
+
+    #[test]
+    fn a_wait_joins_a_fetching_round_only_when_it_fetched_every_list_it_needs() {
+        let of = |keys: &[WaitKey]| keys.iter().cloned().collect::<HashSet<_>>();
+        let backups = of(&[backup("a", true)]);
+        assert!(round_covers(&backups, &backup("b", false)));
+        assert!(round_covers(&backups, &backup("b", true)));
+        assert!(!round_covers(&backups, &scalet(1, false)), "no scalets");
+        let scalets = of(&[scalet(1, false)]);
+        assert!(!round_covers(&scalets, &backup("a", false)), "no backups");
+        assert!(!round_covers(&scalets, &scalet(2, true)), "no tasks");
+        assert!(round_covers(&of(&[scalet(1, true)]), &scalet(2, false)));
+    }
+
+    #[test]
+    fn a_backup_is_done_when_finished_pending_otherwise_failed_when_gone() {
+        let zone = time::UtcOffset::UTC;
+        match backup_poll(Some(wire_backup("finished")), zone).unwrap() {
+            Poll::Done(b) => {
+                assert_eq!((b.id.as_str(), b.vps_id.as_str()), ("b-1", "12600"));
+                assert_eq!(b.size_gb, Some(20));
+            }
+            other => panic!("{other:?}"),
+        }
+        match backup_poll(Some(wire_backup("creating")), zone).unwrap() {
+            Poll::Pending(status) => assert_eq!(status, "status creating"),
+            other => panic!("{other:?}"),
+        }
+        match backup_poll(None, zone).unwrap() {
+            Poll::Failed(m) => assert!(m.contains("disappeared"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_the_waits_own_task_with_an_error_fails_it() {
+        let tasks = [task("t-1", true, true), task("t-2", false, false)];
+        match task_failed::<()>(&tasks, Some("t-1")) {
+            Some(Poll::Failed(m)) => {
+                assert_eq!(m, "Vscale reports scalet_backup as failed (error: true)")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(task_failed::<()>(&tasks, Some("t-2")).is_none(), "running");
+        assert!(task_failed::<()>(&tasks, None).is_none(), "no task id");
+        // A scalet wait also waits out its running task; a backup wait lets the
+        // backup's status decide.
+        assert!(matches!(
+            task_poll::<()>(&tasks, Some("t-2")),
+            Some(Poll::Pending(_))
+        ));
     }
 }
