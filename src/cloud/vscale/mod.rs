@@ -1102,9 +1102,10 @@ fn task_failed<T>(tasks: &[wire::Task], task_id: Option<&str>) -> Option<Poll<T>
     })
 }
 
-/// A backup being made, as listed or read on its own: `finished` is done
-/// (docs/design/wire.md, "Vscale", row "backup"), another status still pending
-/// (named), not found at all failed.
+/// A backup being made, as listed or read on its own: `finished` is done, `failed`
+/// failed (docs/design/wire.md, "Vscale", row "backup"; a backup found by the
+/// look-up after an unknown create outcome has no task id to say so), another
+/// status still pending (named), not found at all failed.
 fn backup_poll(
     backup: Option<wire::Backup>,
     zone: time::UtcOffset,
@@ -1114,10 +1115,14 @@ fn backup_poll(
             "the backup disappeared while it was being made".into(),
         ));
     };
-    if backup.status == "finished" {
-        return Ok(Poll::Done(backup_from_wire(backup, zone)?));
+    match backup.status.as_str() {
+        "finished" => Ok(Poll::Done(backup_from_wire(backup, zone)?)),
+        "failed" => Ok(Poll::Failed(format!(
+            "Vscale shows backup {} in status failed",
+            backup.id
+        ))),
+        other => Ok(Poll::Pending(format!("status {other}"))),
     }
-    Ok(Poll::Pending(format!("status {}", backup.status)))
 }
 
 /// Settled: unlocked, a settled status ([`wire::settled_status`]) and, when given,
@@ -1239,7 +1244,7 @@ mod tests {
     }
 
     #[test]
-    fn a_backup_is_done_when_finished_pending_otherwise_failed_when_gone() {
+    fn a_backup_is_done_when_finished_failed_when_failed_or_gone_pending_otherwise() {
         let zone = time::UtcOffset::UTC;
         match backup_poll(Some(wire_backup("finished")), zone).unwrap() {
             Poll::Done(b) => {
@@ -1254,6 +1259,10 @@ mod tests {
         }
         match backup_poll(None, zone).unwrap() {
             Poll::Failed(m) => assert!(m.contains("disappeared"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        match backup_poll(Some(wire_backup("failed")), zone).unwrap() {
+            Poll::Failed(m) => assert_eq!(m, "Vscale shows backup b-1 in status failed"),
             other => panic!("{other:?}"),
         }
     }
