@@ -133,6 +133,29 @@ fn the_task_log_falls_back_to_the_object_on_any_answer_that_is_not_a_record() {
     }
 }
 
+/// Seeds `count` VMs, applies `polycloud_vps_list` over them: the workspace, the
+/// seeded ids and the ids the data source listed, in its order.
+fn list_seeded_vms(sim: &Sim, count: usize) -> (Workspace, BTreeSet<String>, Vec<String>) {
+    let seeded = (0..count)
+        .map(|i| seed_vm(sim, &format!("s{i:02}")))
+        .collect();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\n{}",
+        svc_provider(sim),
+        include_str!("fixtures/starvcenter_fidelity_list.tf")
+    ));
+    ws.apply().ok();
+    let list = ws.resource("data.polycloud_vps_list.all");
+    let ids = list["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    (ws, seeded, ids)
+}
+
 #[test]
 fn every_vm_is_read_once_whether_startnum_is_a_page_or_a_position() {
     // An installation that caps a search without paging at 30 (`dataCount` says 35):
@@ -144,23 +167,7 @@ fn every_vm_is_read_once_whether_startnum_is_a_page_or_a_position() {
     for (paging, starts) in both {
         let sim = Sim::start();
         shape(&sim, json!({ "paging": paging, "unpaged": "first_page" }));
-        let seeded: BTreeSet<String> = (0..35)
-            .map(|i| seed_vm(&sim, &format!("s{i:02}")))
-            .collect();
-        let ws = Workspace::new();
-        ws.write(&format!(
-            "{}\n{}",
-            svc_provider(&sim),
-            include_str!("fixtures/starvcenter_fidelity_list.tf")
-        ));
-        ws.apply().ok();
-        let list = ws.resource("data.polycloud_vps_list.all");
-        let ids: Vec<String> = list["ids"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
+        let (ws, seeded, ids) = list_seeded_vms(&sim, 35);
         assert_eq!(ids.len(), 35, "{paging}: {ids:?}");
         assert_eq!(
             ids.iter().cloned().collect::<BTreeSet<_>>(),
@@ -190,24 +197,9 @@ fn every_vm_is_read_once_whether_startnum_is_a_page_or_a_position() {
 fn a_search_without_paging_reads_every_vm_in_one_request() {
     // StarVCenter API 2.2.2: "无分页参数默认查询所有虚拟机".
     let sim = Sim::start();
-    let seeded: BTreeSet<String> = (0..65)
-        .map(|i| seed_vm(&sim, &format!("s{i:02}")))
-        .collect();
-    let ws = Workspace::new();
-    ws.write(&format!(
-        "{}\n{}",
-        svc_provider(&sim),
-        include_str!("fixtures/starvcenter_fidelity_list.tf")
-    ));
-    ws.apply().ok();
-    let list = ws.resource("data.polycloud_vps_list.all");
-    let ids: BTreeSet<String> = list["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(ids, seeded);
+    let (ws, seeded, ids) = list_seeded_vms(&sim, 65);
+    assert_eq!(ids.len(), 65, "{ids:?}");
+    assert_eq!(ids.into_iter().collect::<BTreeSet<_>>(), seeded);
     let searches = svc_requests(&sim, "POST", "cloudvm/search");
     // One search per read of the list (plan, apply), none of them paged.
     assert!((1..=2).contains(&searches.len()), "{searches:#?}");

@@ -641,6 +641,20 @@ mod tests {
                 .expect("the wait ends")
         }
 
+        /// The wait of a create (VM state 1, a logged task) whose last step records
+        /// what it was given in `thens` and answers the VM's state.
+        async fn watch_recording(&self, thens: &Thens) -> Result<String, CloudError> {
+            let watched = Watched {
+                id: "vm-1",
+                want: Want::State("1"),
+                task: true,
+            };
+            self.watch_then(watched, Duration::from_secs(600), |vm| {
+                record_then(self, thens, vm)
+            })
+            .await
+        }
+
         fn queries(&self) -> Vec<Duration> {
             self.queries.lock().unwrap().clone()
         }
@@ -717,17 +731,7 @@ mod tests {
         // A round trip per query, so that a step run after the query starts later.
         script.log_latency = Duration::from_millis(30);
         let thens = Thens::default();
-        let watched = Watched {
-            id: "vm-1",
-            want: Want::State("1"),
-            task: true,
-        };
-        let seen = script
-            .watch_then(watched, Duration::from_secs(600), |vm| {
-                record_then(&script, &thens, vm)
-            })
-            .await
-            .unwrap();
+        let seen = script.watch_recording(&thens).await.unwrap();
         assert_eq!(
             seen, "1",
             "the wait answers what `then` made of the VM at its target"
@@ -749,17 +753,7 @@ mod tests {
         // steps run with the queries before are thrown away, the wait ends after 3 s.
         let script = Script::new(running_vm, never, done_after_3s);
         let thens = Thens::default();
-        let watched = Watched {
-            id: "vm-1",
-            want: Want::State("1"),
-            task: true,
-        };
-        script
-            .watch_then(watched, Duration::from_secs(600), |vm| {
-                record_then(&script, &thens, vm)
-            })
-            .await
-            .unwrap();
+        script.watch_recording(&thens).await.unwrap();
         let queries = script.queries();
         assert!(
             *queries.last().unwrap() >= Duration::from_secs(3),
@@ -778,17 +772,7 @@ mod tests {
     async fn a_failed_task_fails_the_wait_whatever_the_step_after_the_target_says() {
         let script = Script::new(running_vm, never, failed);
         let thens = Thens::default();
-        let watched = Watched {
-            id: "vm-1",
-            want: Want::State("1"),
-            task: true,
-        };
-        let error = script
-            .watch_then(watched, Duration::from_secs(600), |vm| {
-                record_then(&script, &thens, vm)
-            })
-            .await
-            .unwrap_err();
+        let error = script.watch_recording(&thens).await.unwrap_err();
         assert!(
             error.to_string().contains("host has no free cores"),
             "{error}"
