@@ -14,6 +14,10 @@
 //! next; or it opens a round, which starts at once unless the last one started less
 //! than a tick ago.
 //!
+//! A wait that saw its round show work ending while its own is not done yet may ask
+//! for a follow-up ([`SharedPoller::poll_again`]): the next round, or one opened
+//! [`FOLLOW_UP`] after the last round's start instead of a tick.
+//!
 //! The round is led by the wait that opened it: it sleeps until the round's start,
 //! fetches and publishes. If the leader goes away first (Ctrl-C, its own timeout), the
 //! round is published as a transient failure, which the others' waiters ride out.
@@ -34,6 +38,9 @@ use crate::http::HttpError;
 pub const TICK: Duration = Duration::from_millis(500);
 /// How long after its fetch started a round still takes waits whose key it covers.
 pub const JOIN_WINDOW: Duration = Duration::from_millis(100);
+/// The shortest time between a round's start and a follow-up round's
+/// ([`SharedPoller::poll_again`]).
+pub const FOLLOW_UP: Duration = Duration::from_millis(150);
 
 /// Whether a round that fetched for `gathered` keys also answers `key`.
 pub type Covers<K> = fn(gathered: &HashSet<K>, key: &K) -> bool;
@@ -149,7 +156,27 @@ where
         F: FnOnce(Vec<K>) -> Fut,
         Fut: Future<Output = Result<S, CloudError>>,
     {
-        let (round, leads) = self.join(&key);
+        self.poll_in(key, Join::Current(self.tick), fetch).await
+    }
+
+    /// A follow-up poll of `key` right after a round: the round scheduled next, or one
+    /// that starts [`FOLLOW_UP`] after the last round's start instead of a tick after
+    /// it; never the round just fetched. For a wait whose round showed work ending
+    /// around it (the rest of a wave started together is likely a moment behind).
+    pub async fn poll_again<F, Fut>(&self, key: K, fetch: F) -> Result<Arc<S>, CloudError>
+    where
+        F: FnOnce(Vec<K>) -> Fut,
+        Fut: Future<Output = Result<S, CloudError>>,
+    {
+        self.poll_in(key, Join::Next(FOLLOW_UP), fetch).await
+    }
+
+    async fn poll_in<F, Fut>(&self, key: K, join: Join, fetch: F) -> Result<Arc<S>, CloudError>
+    where
+        F: FnOnce(Vec<K>) -> Fut,
+        Fut: Future<Output = Result<S, CloudError>>,
+    {
+        let (round, leads) = self.join(&key, join);
         if leads {
             self.lead(&round, fetch).await
         } else {
@@ -157,22 +184,30 @@ where
         }
     }
 
-    /// Joins the round fetching now (when it covers `key`), else the next one, else
-    /// opens one (then the caller leads it).
-    fn join(&self, key: &K) -> (Arc<Round<K, S>>, bool) {
+    /// Joins the round fetching now (when `join` allows and it covers `key`), else
+    /// the next one, else opens one `join`'s gap after the last start (then the
+    /// caller leads it).
+    fn join(&self, key: &K, join: Join) -> (Arc<Round<K, S>>, bool) {
         let mut r = lock(&self.rounds);
         let now = Instant::now();
-        if let Some((started, round)) = &r.current {
-            if now.duration_since(*started) < JOIN_WINDOW && (self.covers)(&lock(&round.keys), key)
-            {
-                return (round.clone(), false);
+        let gap = match join {
+            Join::Current(gap) => {
+                if let Some((started, round)) = &r.current {
+                    if now.duration_since(*started) < JOIN_WINDOW
+                        && (self.covers)(&lock(&round.keys), key)
+                    {
+                        return (round.clone(), false);
+                    }
+                }
+                gap
             }
-        }
+            Join::Next(gap) => gap,
+        };
         if let Some(round) = &r.next {
             lock(&round.keys).insert(key.clone());
             return (round.clone(), false);
         }
-        let start = r.last_start.map_or(now, |last| (last + self.tick).max(now));
+        let start = r.last_start.map_or(now, |last| (last + gap).max(now));
         let (outcome, _) = watch::channel(None);
         let round = Arc::new(Round {
             start,
@@ -255,6 +290,17 @@ where
             r.current = None;
         }
     }
+}
+
+/// Which rounds a poll may join, and the gap after the last round's start of one it
+/// opens.
+#[derive(Clone, Copy)]
+enum Join {
+    /// The round fetching now (when it covers the key), else the next; a new round
+    /// this long after the last.
+    Current(Duration),
+    /// Only the next round; a new one this long after the last.
+    Next(Duration),
 }
 
 /// Publishes "abandoned" when a leader goes away before its round's outcome.
@@ -355,6 +401,34 @@ mod tests {
         let elapsed = started.elapsed();
         assert!(elapsed >= Duration::from_millis(1530), "{elapsed:?}");
         assert!(elapsed < Duration::from_millis(1600), "{elapsed:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_follow_up_is_a_fresh_round_a_moment_after_the_last() {
+        let poller = Poller::new("test", any_key);
+        let count = AtomicU32::new(0);
+        let started = Instant::now();
+        poller.poll(1, |k| fetch_all(k, &count)).await.unwrap();
+        // Right after the round: `poll` takes the round just fetched again, a
+        // follow-up does not; it opens one 150 ms after the last round's start.
+        poller.poll(2, |k| fetch_all(k, &count)).await.unwrap();
+        assert_eq!(
+            count.load(Ordering::SeqCst),
+            1,
+            "joined the round just fetched"
+        );
+        let again = poller
+            .poll_again(3, |k| fetch_all(k, &count))
+            .await
+            .unwrap();
+        assert_eq!(*again, vec![3]);
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= FOLLOW_UP + Duration::from_millis(30),
+            "{elapsed:?}"
+        );
+        assert!(elapsed < TICK, "{elapsed:?}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -15,7 +15,7 @@ mod objects;
 mod tasks;
 pub mod wire;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -61,7 +61,9 @@ pub struct StarVCenterClient {
     /// Reads of private networks, answered from one `cloudnetwork/vpc/search`.
     vpcs: ReadBatch<Vpc>,
     /// Every VM wait's poll: one search of all VMs per round, their entries by id.
-    vm_rounds: SharedPoller<String, HashMap<String, Value>>,
+    vm_rounds: SharedPoller<String, tasks::VmRound>,
+    /// The VMs the last shared round showed locked (to tell that work ended since).
+    locked_last_round: Mutex<HashSet<String>>,
 }
 
 impl StarVCenterClient {
@@ -89,6 +91,7 @@ impl StarVCenterClient {
             vms: ReadBatch::new("StarVCenter VMs"),
             vpcs: ReadBatch::new("StarVCenter VPCs"),
             vm_rounds: SharedPoller::new("StarVCenter VMs", any_key),
+            locked_last_round: Mutex::new(HashSet::new()),
         })
     }
 

@@ -9,6 +9,7 @@
 //! own task only when the round says something worth confirming ([`Progress::asks`]).
 //! Waits on backups, snapshots, disks and routers poll on their own.
 
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -68,6 +69,23 @@ enum TaskLog {
     /// The log does not know it (or does not exist): poll the object.
     Unknown,
 }
+
+/// What one shared round of VM waits fetched: every VM by id, and whether work
+/// ended since the round before (a VM it showed locked is unlocked or gone).
+pub(super) struct VmRound {
+    vms: HashMap<String, Value>,
+    ended: bool,
+}
+
+/// What a shared round showed one wait: its VM (`None`: not listed) and whether
+/// work ended since the round before.
+pub(super) struct RoundSeen {
+    vm: Option<Value>,
+    ended: bool,
+}
+
+/// Follow-up rounds at most per poll of a wait.
+const FOLLOW_UPS: usize = 2;
 
 impl StarVCenterClient {
     /// Waits for task `startid` (if any) and then for `target`: in the shared rounds
@@ -153,7 +171,7 @@ impl StarVCenterClient {
             task: startid.is_some(),
         };
         let sources = Sources {
-            round: || self.vm_in_round(id),
+            round: |again| self.vm_in_round(id, again),
             direct: || self.vm_direct(id),
             log: || async move {
                 match startid {
@@ -166,18 +184,42 @@ impl StarVCenterClient {
         watch_vm(watched, label, timeout, sources).await
     }
 
-    /// VM `id`'s entry in the next shared round, `None` when the round does not list
-    /// it. One search of every VM (StarVCenter API 2.2.2: "无分页参数默认查询所有虚拟机",
-    /// read page by page as every list) answers every VM wait of the round; it only
-    /// reads, so it marks no VM written.
-    async fn vm_in_round(&self, id: &str) -> Result<Option<Value>, CloudError> {
-        let round = self
-            .vm_rounds
-            .poll(id.to_string(), |_| async {
-                Ok(self.all_vms_raw().await?.into_iter().collect())
-            })
-            .await?;
-        Ok(round.get(id).cloned())
+    /// VM `id` as the next shared round sees it (`again`: a follow-up round,
+    /// [`SharedPoller::poll_again`](crate::cloud::poller::SharedPoller::poll_again)).
+    /// One search of every VM (StarVCenter API 2.2.2: "无分页参数默认查询所有虚拟机")
+    /// answers every VM wait of the round; it only reads, so it marks no VM written.
+    async fn vm_in_round(&self, id: &str, again: bool) -> Result<RoundSeen, CloudError> {
+        let fetch = |_| async {
+            let vms: HashMap<String, Value> = self.all_vms_raw().await?.into_iter().collect();
+            let ended = self.work_ended(&vms);
+            Ok(VmRound { vms, ended })
+        };
+        let key = id.to_string();
+        let round = match again {
+            false => self.vm_rounds.poll(key, fetch).await?,
+            true => self.vm_rounds.poll_again(key, fetch).await?,
+        };
+        Ok(RoundSeen {
+            vm: round.vms.get(id).cloned(),
+            ended: round.ended,
+        })
+    }
+
+    /// Whether a VM the last round showed locked is unlocked or gone in `vms`; keeps
+    /// `vms`' locked VMs for the next round.
+    fn work_ended(&self, vms: &HashMap<String, Value>) -> bool {
+        let locked: HashSet<String> = vms
+            .iter()
+            .filter(|(_, vm)| text(vm, "vm.lock").is_some_and(|l| l != "0"))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut last = self
+            .locked_last_round
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let ended = last.iter().any(|id| !locked.contains(id));
+        *last = locked;
+        ended
     }
 
     /// One task-log query. The path is the project's assumption (docs/design/wire.md,
@@ -454,7 +496,7 @@ impl Progress {
     }
 }
 
-/// What a VM wait reads: the VM's entry in a shared round (`None`: not listed), the
+/// What a VM wait reads: the VM in a shared round (`true`: a follow-up round), the
 /// direct read (`None`: gone), the task log, and the step after the target.
 struct Sources<R, D, L, T> {
     round: R,
@@ -480,8 +522,8 @@ async fn watch_vm<R, RF, D, DF, L, LF, T, TF, V>(
     sources: Sources<R, D, L, T>,
 ) -> Result<V, CloudError>
 where
-    R: Fn() -> RF,
-    RF: Future<Output = Result<Option<Value>, CloudError>>,
+    R: Fn(bool) -> RF,
+    RF: Future<Output = Result<RoundSeen, CloudError>>,
     D: Fn() -> DF,
     DF: Future<Output = Result<Option<Value>, CloudError>>,
     L: Fn() -> LF,
@@ -495,7 +537,21 @@ where
     let sources = &sources;
     waiter::wait_with(Schedule::Shared, label, timeout, || async move {
         let mut p = progress.lock().await;
-        let seen = match (sources.round)().await? {
+        let mut round = (sources.round)(false).await?;
+        // Work ended around this round while this VM is still short of its target:
+        // the rest of a wave started together is likely a moment behind, so look
+        // again soon rather than a whole tick later.
+        for _ in 0..FOLLOW_UPS {
+            let short = round
+                .vm
+                .as_ref()
+                .is_some_and(|vm| matches!(verdict(&watched, Some(vm)), Verdict::Short { .. }));
+            if !(round.ended && short) {
+                break;
+            }
+            round = (sources.round)(true).await?;
+        }
+        let seen = match round.vm {
             Some(vm) => Some(vm),
             None if p.gone => None,
             None => {
@@ -568,6 +624,10 @@ mod tests {
         /// What the task log says.
         log: fn(Duration) -> TaskLog,
         rounds: AtomicU32,
+        /// Whether the round at a time shows work ended since the one before.
+        ended: fn(Duration) -> bool,
+        /// When each round was fetched, and whether it was a follow-up.
+        round_times: Mutex<Vec<(Duration, bool)>>,
         directs: AtomicU32,
         /// How long a task-log query takes (0 unless a test needs a round trip).
         log_latency: Duration,
@@ -586,6 +646,8 @@ mod tests {
                 direct,
                 log,
                 rounds: AtomicU32::new(0),
+                ended: |_| false,
+                round_times: Mutex::new(Vec::new()),
                 directs: AtomicU32::new(0),
                 log_latency: Duration::ZERO,
                 queries: Mutex::new(Vec::new()),
@@ -619,9 +681,18 @@ mod tests {
             TF: Future<Output = Result<V, CloudError>>,
         {
             let sources = Sources {
-                round: || async {
+                round: |again| async move {
+                    if again {
+                        // What the poller does for a follow-up round.
+                        tokio::time::sleep(crate::cloud::poller::FOLLOW_UP).await;
+                    }
                     self.rounds.fetch_add(1, Ordering::SeqCst);
-                    Ok((self.vm)(self.began.elapsed()))
+                    let at = self.began.elapsed();
+                    self.round_times.lock().unwrap().push((at, again));
+                    Ok(RoundSeen {
+                        vm: (self.vm)(at),
+                        ended: (self.ended)(at),
+                    })
                 },
                 direct: || async {
                     self.directs.fetch_add(1, Ordering::SeqCst);
@@ -777,6 +848,76 @@ mod tests {
             error.to_string().contains("host has no free cores"),
             "{error}"
         );
+    }
+
+    /// A create whose task ends at 2.1 s, between the rounds of 2.0 and 2.5 s.
+    fn creating_until_2_1s(t: Duration) -> Option<Value> {
+        match t < Duration::from_millis(2100) {
+            true => vm("3", "1"),
+            false => vm("1", "0"),
+        }
+    }
+
+    fn done_after_2_1s(t: Duration) -> TaskLog {
+        match t < Duration::from_millis(2100) {
+            true => TaskLog::Running("执行中 running, 95%".into()),
+            false => TaskLog::Succeeded,
+        }
+    }
+
+    fn round_secs(script: &Script) -> Vec<(f64, bool)> {
+        let times = script.round_times.lock().unwrap();
+        times
+            .iter()
+            .map(|(t, again)| (t.as_secs_f64(), *again))
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn work_ending_around_a_round_brings_a_follow_up_round_for_the_waits_still_short() {
+        // Other VMs of the wave unlock by the 2.0 s round; this one a moment later.
+        let mut script = Script::new(creating_until_2_1s, never, done_after_2_1s);
+        script.ended = |t| t >= Duration::from_secs(2);
+        script.watch(Want::State("1")).await.unwrap();
+        let rounds = round_secs(&script);
+        assert_eq!(
+            rounds,
+            vec![
+                (0.5, false),
+                (1.0, false),
+                (1.5, false),
+                (2.0, false),
+                (2.15, true)
+            ],
+            "one follow-up 150 ms after the round that saw work end"
+        );
+        let queries = script.queries();
+        assert_eq!(
+            queries,
+            vec![Duration::from_millis(2150)],
+            "confirmed at the follow-up"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rounds_keep_the_tick_while_no_work_ends_and_follow_ups_are_bounded() {
+        // No work ends: the task's end at 2.1 s is seen by the 2.5 s round.
+        let script = Script::new(creating_until_2_1s, never, done_after_2_1s);
+        script.watch(Want::State("1")).await.unwrap();
+        let rounds = round_secs(&script);
+        assert!(rounds.iter().all(|(_, again)| !again), "{rounds:?}");
+        assert_eq!(rounds.last().unwrap().0, 2.5, "{rounds:?}");
+        // Work ends around every round (other waits settling all the time): at most
+        // two follow-ups after each round.
+        let mut script = Script::new(creating_until_2_1s, never, done_after_2_1s);
+        script.ended = |_| true;
+        script.watch(Want::State("1")).await.unwrap();
+        let rounds = round_secs(&script);
+        let mut in_a_row = 0;
+        for (_, again) in &rounds {
+            in_a_row = if *again { in_a_row + 1 } else { 0 };
+            assert!(in_a_row <= FOLLOW_UPS, "{rounds:?}");
+        }
     }
 
     #[tokio::test(start_paused = true)]
