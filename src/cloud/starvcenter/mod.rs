@@ -319,8 +319,9 @@ impl StarVCenterClient {
             Err(e) => return Err(e),
         };
         let all = items(&reply.data);
-        match reply.data_count {
-            Some(total) if total > all.len() as i64 => {
+        match wire::unpaged_answer(all.len(), reply.data_count, PAGE) {
+            wire::Unpaged::Whole => Ok(Some(all)),
+            wire::Unpaged::Short(total) => {
                 tracing::info!(
                     "StarVCenter {path} without paging answered {} of {total}: reading page by page from now on",
                     all.len()
@@ -328,7 +329,13 @@ impl StarVCenterClient {
                 self.unpaged.store(false, Ordering::Relaxed);
                 Ok(None)
             }
-            _ => Ok(Some(all)),
+            wire::Unpaged::Unsure => {
+                tracing::debug!(
+                    "StarVCenter {path} without paging answered {} without dataCount: read page by page",
+                    all.len()
+                );
+                Ok(None)
+            }
         }
     }
 

@@ -169,6 +169,29 @@ pub fn unpaged_lists_all(path: &str) -> bool {
     )
 }
 
+/// What an unpaged search's answer holds ([`unpaged_answer`]).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unpaged {
+    /// Every match.
+    Whole,
+    /// Fewer than its `dataCount` (this many): the installation caps unpaged answers.
+    Short(i64),
+    /// No `dataCount` and at least a page of items: it may have been cut at a page.
+    Unsure,
+}
+
+/// Whether an unpaged search answering `held` items with `data_count` holds every
+/// match: the document's answers carry `dataCount` ("总条数", 2.2.2); without it, an
+/// answer of at least a whole `page` cannot tell a full list from a cut one.
+pub fn unpaged_answer(held: usize, data_count: Option<i64>, page: i64) -> Unpaged {
+    match data_count {
+        Some(total) if total > held as i64 => Unpaged::Short(total),
+        Some(_) => Unpaged::Whole,
+        None if held as i64 >= page => Unpaged::Unsure,
+        None => Unpaged::Whole,
+    }
+}
+
 /// The key under which the objects of a search name their ids, for the searches the
 /// provider reads objects from (StarVCenter API 2.2.2, 2.3.x, 2.15.x, 2.12.x, 2.17.1).
 pub fn search_id_key(path: &str) -> Option<&'static str> {
@@ -335,6 +358,15 @@ pub fn task_code_name(code: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_unpaged_answer_is_whole_unless_its_count_or_its_size_says_otherwise() {
+        assert_eq!(unpaged_answer(65, Some(65), 30), Unpaged::Whole);
+        assert_eq!(unpaged_answer(30, Some(35), 30), Unpaged::Short(35));
+        assert_eq!(unpaged_answer(29, None, 30), Unpaged::Whole);
+        assert_eq!(unpaged_answer(30, None, 30), Unpaged::Unsure);
+        assert_eq!(unpaged_answer(0, Some(0), 30), Unpaged::Whole);
+    }
     use super::*;
 
     #[test]
