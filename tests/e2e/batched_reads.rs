@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use crate::harness::*;
+use crate::starvcenter_common::*;
 use crate::zomro_support::*;
 
 /// `count` Vscale servers.
@@ -81,6 +82,44 @@ fn refresh_of_100_zomro_instances_costs_few_lists() {
         .filter(|r| r["body"]["func"] != "instances")
         .collect();
     assert!(others.is_empty(), "only lists: {others:?}");
+}
+
+#[test]
+fn refresh_of_60_starvcenter_vms_costs_one_search_of_every_vm_and_their_nic_and_disk_searches() {
+    let sim = Sim::start_with(20);
+    // The seeded tenant's quota holds 25 VMs of this size.
+    let quota = serde_json::json!({"cpu": 100000, "memory": 100000000, "storage": 100000000});
+    svc_ctl(&sim, "PATCH", "tenants/app-000000", Some(quota));
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}resource \"polycloud_vps\" \"s\" {{\n  count      = 60\n  name       = \"batch-${{count.index}}\"\n  image      = \"tpl-centos-7\"\n  cpu        = 1\n  memory_mb  = 2048\n  network_id = \"vpc-default\"\n}}\n",
+        svc_provider(&sim)
+    ));
+    ws.apply().ok();
+    assert_eq!(svc(&sim, "vms").len(), 60);
+
+    sim.clear_requests();
+    let run = ws.plan();
+    assert_eq!(run.code, 0, "{}", run.output());
+    let searches = svc_requests(&sim, "POST", "cloudvm/search");
+    // One search of every VM, unpaged (StarVCenter API 2.2.2), more than two pages'
+    // worth; no VM searched by id or read on its own.
+    assert_eq!(searches.len(), 1, "{searches:#?}");
+    assert_eq!(searches[0]["body"]["KEY_PARAM"], serde_json::json!({}));
+    let singles: Vec<Value> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r["method"] == "GET"
+                && r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.contains("/cloudvm/vm-"))
+        })
+        .collect();
+    assert!(singles.is_empty(), "no single reads: {singles:#?}");
+    // Their NICs and disks are searched per VM: those searches need the VM id.
+    assert_eq!(svc_requests(&sim, "POST", "cloudvm/vnic/search").len(), 60);
+    assert_eq!(svc_requests(&sim, "POST", "cloudvm/vdisk/search").len(), 60);
 }
 
 #[test]
