@@ -7,7 +7,11 @@
 //! and shared polls", StarVCenter round): one search of every VM per round answers
 //! every VM wait of the provider instance, and each wait asks the task log about its
 //! own task only when the round says something worth confirming ([`Progress::asks`]).
-//! Waits on backups, snapshots, disks and routers poll on their own.
+//! A round that shows work ended while a wait's VM is still short brings a follow-up
+//! round soon after ([`FOLLOW_UPS`]); the step after a wait (a create's read-back) goes
+//! with the query that confirms its task ([`StarVCenterClient::wait_then`]).
+//! Waits on backups, snapshots, disks and routers poll on their own: the task log
+//! names one task per query and their objects are listed per VM.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -123,7 +127,8 @@ impl StarVCenterClient {
     }
 
     /// [`Self::wait`] on a VM target whose next step is `then`, given the VM as the
-    /// round showed it at its target (`None`: gone). `then` runs at the same time as
+    /// round showed it at its target (`None`: gone; and for a target that is no VM,
+    /// which is waited on first). `then` runs at the same time as
     /// the task-log query that confirms the task (one round trip instead of two); its
     /// answer counts only once the task log confirms: a task still running discards
     /// it, a failed task fails the wait with the task's message.
