@@ -3,7 +3,7 @@
 //! [`Cloud`] is the one interface every resource and data source calls. Each cloud's
 //! module implements it by translating the domain model ([`crate::model`]) to its own
 //! wire. What a cloud cannot do answers [`CloudError::Unsupported`] with advice, and its
-//! [`Cloud::capability`] / [`Cloud::vps_rule`] tables let plan fail early, on the
+//! [`Cloud::capability`] / [`Cloud::rule`] tables let plan fail early, on the
 //! attribute, before any API call.
 
 pub mod batch;
@@ -239,7 +239,7 @@ fn unsupported<T>(what: &str) -> Result<T, CloudError> {
 
 /// One cloud account, as resources see it. Every method has a default that answers
 /// [`CloudError::Unsupported`]; plan-time checks use [`Cloud::capability`] and
-/// [`Cloud::vps_rule`] so users see the advice before apply.
+/// [`Cloud::rule`] so users see the advice before apply.
 #[async_trait]
 pub trait Cloud: Send + Sync {
     /// Which cloud.

@@ -1,7 +1,7 @@
 //! Managed resources (over JSON trees), data sources and ephemeral resources (typed
 //! states in and out, with their type-erased forms), as the server calls them.
 //!
-//! A typed state is any serde struct of [`super::Value`] fields; [`from_tree`] and
+//! A typed state is any serde struct of [`super::value::Value`] fields; [`from_tree`] and
 //! [`to_tree`] convert it to and from the JSON tree of [`super::dynamic`].
 
 use async_trait::async_trait;
