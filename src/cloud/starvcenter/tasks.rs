@@ -740,16 +740,18 @@ mod tests {
         Some(json!({"vm.id": "vm-1", "vm.state": state, "vm.lock": lock}))
     }
 
-    /// A 2 s create: installing and locked, then running and unlocked.
-    fn creating(t: Duration) -> Option<Value> {
-        match t < Duration::from_secs(2) {
+    /// A create whose task ends at `MS` ms: installing and locked, then running and
+    /// unlocked.
+    fn creating_until<const MS: u64>(t: Duration) -> Option<Value> {
+        match t < Duration::from_millis(MS) {
             true => vm("3", "1"),
             false => vm("1", "0"),
         }
     }
 
-    fn done_after_2s(t: Duration) -> TaskLog {
-        match t < Duration::from_secs(2) {
+    /// A task log that says running until `MS` ms, then success.
+    fn done_after<const MS: u64>(t: Duration) -> TaskLog {
+        match t < Duration::from_millis(MS) {
             true => TaskLog::Running("执行中 running, 50%".into()),
             false => TaskLog::Succeeded,
         }
@@ -794,16 +796,9 @@ mod tests {
         vm("1", "0")
     }
 
-    fn done_after_3s(t: Duration) -> TaskLog {
-        match t < Duration::from_secs(3) {
-            true => TaskLog::Running("执行中 running, 90%".into()),
-            false => TaskLog::Succeeded,
-        }
-    }
-
     #[tokio::test(start_paused = true)]
     async fn the_step_after_the_target_goes_with_the_confirming_query_and_answers_the_wait() {
-        let mut script = Script::new(creating, never, done_after_2s);
+        let mut script = Script::new(creating_until::<2000>, never, done_after::<2000>);
         // A round trip per query, so that a step run after the query starts later.
         script.log_latency = Duration::from_millis(30);
         let thens = Thens::default();
@@ -827,7 +822,7 @@ mod tests {
     async fn a_step_after_the_target_counts_only_once_the_task_log_confirms() {
         // The VM shows its target at once, the task log says running until 3 s: the
         // steps run with the queries before are thrown away, the wait ends after 3 s.
-        let script = Script::new(running_vm, never, done_after_3s);
+        let script = Script::new(running_vm, never, done_after::<3000>);
         let thens = Thens::default();
         script.watch_recording(&thens).await.unwrap();
         let queries = script.queries();
@@ -855,21 +850,6 @@ mod tests {
         );
     }
 
-    /// A create whose task ends at 2.1 s, between the rounds of 2.0 and 2.5 s.
-    fn creating_until_2_1s(t: Duration) -> Option<Value> {
-        match t < Duration::from_millis(2100) {
-            true => vm("3", "1"),
-            false => vm("1", "0"),
-        }
-    }
-
-    fn done_after_2_1s(t: Duration) -> TaskLog {
-        match t < Duration::from_millis(2100) {
-            true => TaskLog::Running("执行中 running, 95%".into()),
-            false => TaskLog::Succeeded,
-        }
-    }
-
     fn round_secs(script: &Script) -> Vec<(f64, bool)> {
         let times = script.round_times.lock().unwrap();
         times
@@ -881,7 +861,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn work_ending_around_a_round_brings_a_follow_up_round_for_the_waits_still_short() {
         // Other VMs of the wave unlock by the 2.0 s round; this one a moment later.
-        let mut script = Script::new(creating_until_2_1s, never, done_after_2_1s);
+        let mut script = Script::new(creating_until::<2100>, never, done_after::<2100>);
         script.ended = |t| t >= Duration::from_secs(2);
         script.watch(Want::State("1")).await.unwrap();
         let rounds = round_secs(&script);
@@ -907,14 +887,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn rounds_keep_the_tick_while_no_work_ends_and_follow_ups_are_bounded() {
         // No work ends: the task's end at 2.1 s is seen by the 2.5 s round.
-        let script = Script::new(creating_until_2_1s, never, done_after_2_1s);
+        let script = Script::new(creating_until::<2100>, never, done_after::<2100>);
         script.watch(Want::State("1")).await.unwrap();
         let rounds = round_secs(&script);
         assert!(rounds.iter().all(|(_, again)| !again), "{rounds:?}");
         assert_eq!(rounds.last().unwrap().0, 2.5, "{rounds:?}");
         // Work ends around every round (other waits settling all the time): at most
         // two follow-ups after each round.
-        let mut script = Script::new(creating_until_2_1s, never, done_after_2_1s);
+        let mut script = Script::new(creating_until::<2100>, never, done_after::<2100>);
         script.ended = |_| true;
         script.watch(Want::State("1")).await.unwrap();
         let rounds = round_secs(&script);
@@ -927,7 +907,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_task_that_ends_well_costs_one_task_log_query_once_the_vm_shows_it() {
-        let script = Script::new(creating, never, done_after_2s);
+        let script = Script::new(creating_until::<2000>, never, done_after::<2000>);
         script.watch(Want::State("1")).await.unwrap();
         let queries = script.queries();
         assert_eq!(queries.len(), 1, "{queries:?}");
@@ -939,7 +919,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_running_task_keeps_the_wait_going_though_the_vm_shows_its_target() {
         // A password reset: the VM is unlocked all along; the task ends at 2 s.
-        let script = Script::new(|_| vm("1", "0"), never, done_after_2s);
+        let script = Script::new(|_| vm("1", "0"), never, done_after::<2000>);
         script.watch(Want::Settled).await.unwrap();
         let queries = script.queries();
         // At the 0.5 s round (running), then at the first rounds after the cadence's
@@ -1009,13 +989,15 @@ mod tests {
     async fn a_vm_the_round_does_not_list_is_pending_until_the_direct_read_says_gone() {
         // Not listed yet for the first second; the direct read shows it meanwhile.
         fn late(t: Duration) -> Option<Value> {
-            (t >= Duration::from_secs(1)).then(|| creating(t)).flatten()
+            (t >= Duration::from_secs(1))
+                .then(|| creating_until::<2000>(t))
+                .flatten()
         }
-        let script = Script::new(late, |_| vm("3", "1"), done_after_2s);
+        let script = Script::new(late, |_| vm("3", "1"), done_after::<2000>);
         script.watch(Want::State("1")).await.unwrap();
         assert_eq!(script.directs.load(Ordering::SeqCst), 1);
         // Gone on the direct read: the create fails, naming the VM.
-        let script = Script::new(|_| None, |_| None, done_after_2s);
+        let script = Script::new(|_| None, |_| None, done_after::<2000>);
         let text = script
             .watch(Want::State("1"))
             .await
@@ -1030,7 +1012,7 @@ mod tests {
         fn deleting(t: Duration) -> Option<Value> {
             (t < Duration::from_secs(2)).then(|| vm("0", "1")).flatten()
         }
-        let script = Script::new(deleting, |_| None, done_after_3s);
+        let script = Script::new(deleting, |_| None, done_after::<3000>);
         script.watch(Want::Gone).await.unwrap();
         // Confirmed gone once (2 s); the task log asked then (running), at the 2.5 s
         // round (the cadence's 2.375 s had come) and at the 4.5 s one (its 4.06 s).
@@ -1042,7 +1024,7 @@ mod tests {
     // Real time: the waiter measures its timeout on the wall clock.
     #[tokio::test]
     async fn a_timeout_names_the_task_and_what_the_vm_and_the_task_showed_last() {
-        let script = Script::new(|_| vm("3", "1"), never, done_after_2s);
+        let script = Script::new(|_| vm("3", "1"), never, done_after::<2000>);
         let error = script
             .watch_within(Want::State("1"), Duration::from_millis(1200))
             .await
