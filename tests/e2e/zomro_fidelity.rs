@@ -191,3 +191,36 @@ fn an_instance_listed_without_its_id_or_status_fails_the_refresh_and_keeps_state
     shape(&sim, json!({ "list_item": "whole" }));
     ws.assert_no_changes();
 }
+
+#[test]
+fn a_catalog_element_without_its_id_fails_the_data_source_and_names_the_call() {
+    let sim = Sim::start();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "provider \"polycloud\" {{\n  cloud    = \"zomro\"\n  endpoint = \"{}\"\n  token    = \"{ZOMRO_TOKEN}\"\n}}\ndata \"polycloud_plans\" \"all\" {{}}\noutput \"plans\" {{ value = length(data.polycloud_plans.all.ids) }}\n",
+        zomro_endpoint(&sim)
+    ));
+    shape(&sim, json!({ "catalog_item": "no_id" }));
+    let run = ws.plan();
+    let out = one_line(&run.output());
+    assert_eq!(run.code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Zomro func=v2.instances.order.pricelist: the answer lists a price list without `id`"
+        ),
+        "names the call and what is missing: {out}"
+    );
+    assert!(out.contains("\"name\""), "shows the element: {out}");
+    assert!(!out.contains(ZOMRO_TOKEN), "no secret in the message");
+    assert!(writes(&sim).is_empty(), "a failed read orders nothing");
+    // Whole again: the same configuration reads every price list.
+    shape(&sim, json!({ "catalog_item": "whole" }));
+    let run = ws.apply();
+    assert_eq!(run.code, 0, "{}", run.output());
+    let plans = ws.tf(&["output", "-raw", "plans"]).ok();
+    assert!(
+        plans.stdout.trim().parse::<u32>().unwrap() > 0,
+        "{}",
+        plans.stdout
+    );
+}

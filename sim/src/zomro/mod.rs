@@ -174,10 +174,8 @@ impl Zomro {
             "instances" => self.list(params),
             "v2.instances.order.pricelist" => {
                 let datacenter = params.get("datacenter").filter(|d| !d.is_empty());
-                Ok(doc(
-                    func,
-                    catalog::pricelist_doc(datacenter.map(String::as_str)),
-                ))
+                let body = catalog::pricelist_doc(datacenter.map(String::as_str));
+                Ok(doc(func, self.shape.catalog(body)))
             }
             "v2.instances.order.param" => self.order(params, now),
             "instances.fleio.rebuild" => self.rebuild(params, now),

@@ -12,7 +12,10 @@
 //!   now on, so a test can pick a day above 12 and assert the date's value;
 //! - `list_item`: how `instances` lists each instance: `whole` (default), `no_id`
 //!   (without its `id`) or `no_status` (without `instance_status`), an installation
-//!   whose list the provider cannot understand (docs/design/wire.md, "Zomro" instance).
+//!   whose list the provider cannot understand (docs/design/wire.md, "Zomro" instance);
+//! - `catalog_item`: how `v2.instances.order.pricelist` renders its price lists:
+//!   `whole` (default) or `no_id` (the first without its `id`), a catalog the
+//!   provider cannot understand (docs/design/wire.md, "Zomro" catalog).
 
 use crate::util::StatusCase;
 use serde::{Deserialize, Serialize};
@@ -60,6 +63,17 @@ impl ListItem {
     }
 }
 
+/// How `v2.instances.order.pricelist` renders its price lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogItem {
+    /// Every field.
+    #[default]
+    Whole,
+    /// The first price list without `id`.
+    NoId,
+}
+
 /// The shape switches now in force.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Shape {
@@ -71,6 +85,8 @@ pub struct Shape {
     pub date_ms: Option<u64>,
     /// See the module documentation.
     pub list_item: ListItem,
+    /// See the module documentation.
+    pub catalog_item: CatalogItem,
 }
 
 /// Body of `POST /_sim/zomro/shape`; a field left out keeps its value.
@@ -81,6 +97,7 @@ pub struct ShapeBody {
     status_case: Option<StatusCase>,
     date_ms: Option<u64>,
     list_item: Option<ListItem>,
+    catalog_item: Option<CatalogItem>,
 }
 
 impl Shape {
@@ -97,6 +114,24 @@ impl Shape {
     /// `instance_status` as rendered.
     pub fn status(&self, status: &str) -> String {
         self.status_case.render(status)
+    }
+
+    /// `body` (a `v2.instances.order.pricelist` answer) as this shape renders it.
+    pub fn catalog(
+        &self,
+        mut body: serde_json::Map<String, Value>,
+    ) -> serde_json::Map<String, Value> {
+        if self.catalog_item == CatalogItem::NoId {
+            let first = match body.get_mut("pricelist") {
+                Some(Value::Array(items)) => items.first_mut(),
+                Some(item @ Value::Object(_)) => Some(item),
+                _ => None,
+            };
+            if let Some(Value::Object(item)) = first {
+                item.remove("id");
+            }
+        }
+        body
     }
 
     /// The creation instant of an instance ordered at `now`.
@@ -120,6 +155,9 @@ impl Zomro {
         }
         if let Some(v) = body.list_item {
             shape.list_item = v;
+        }
+        if let Some(v) = body.catalog_item {
+            shape.catalog_item = v;
         }
         serde_json::to_value(*shape).unwrap_or(Value::Null)
     }
