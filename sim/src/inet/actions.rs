@@ -163,7 +163,7 @@ impl Inet {
     }
 
     /// `GET /vps/{id}/backup` ("Danh sách Backup"): an array.
-    pub(super) fn list_backups(&self, id: u64) -> Value {
+    pub(super) fn list_backups(&self, id: u64) -> Vec<Value> {
         self.vps[&id].backups.values().map(|b| b.render()).collect()
     }
 

@@ -129,9 +129,13 @@ impl Inet {
         match (m, rest) {
             ("GET", []) => Ok(self.shape.detail(self.vps[&id].render_detail())),
             ("GET", ["getserver"]) => Ok(self.shape.server(self.vps[&id].render_server())),
-            ("GET", ["keypair"]) => Ok(self.vps[&id].render_keypair()),
-            ("GET", ["privatekey"]) => self.private_key(id, req),
-            ("GET", ["console"]) => Ok(self.console(id)),
+            ("GET", ["keypair"]) => Ok(self
+                .shape
+                .secret(self.vps[&id].render_keypair(), "public_key")),
+            ("GET", ["privatekey"]) => self
+                .private_key(id, req)
+                .map(|key| self.shape.secret(key, "privateKey")),
+            ("GET", ["console"]) => Ok(self.shape.secret(self.console(id), "url")),
             ("POST", ["password"]) => self.reset_password(id, now),
             ("PATCH", ["note"]) => self.set_note(id, req, now),
             ("PATCH", ["auto-snapshot"]) => self.set_auto_snapshot(id, req, now),
@@ -147,7 +151,7 @@ impl Inet {
                 Ok(self.shape.created_answer(self.shape.status(made)))
             }
             ("DELETE", ["snapshot", sub]) => self.delete_snapshot(id, sub),
-            ("GET", ["backup"]) => Ok(self.list_backups(id)),
+            ("GET", ["backup"]) => Ok(Value::Array(self.shape.backups(self.list_backups(id)))),
             ("DELETE", ["backup", sub]) => self.delete_backup(id, sub),
             ("POST", ["volume"]) => self
                 .create_volume(id, req, now)
@@ -201,14 +205,14 @@ impl Inet {
             .take(size as usize)
             .map(|v| self.shape.detail(v.render_summary()))
             .collect();
-        Ok(json!({
+        Ok(self.shape.page(json!({
             "size": size,
             "number": page,
             "numberOfElements": content.len(),
             "content": content,
             "totalPages": total.div_ceil(size),
             "totalElements": total,
-        }))
+        })))
     }
 }
 
