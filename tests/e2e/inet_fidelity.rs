@@ -139,6 +139,40 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// With the shape `switch` in force, the plan exits 1 with a message that `says` what
+/// call and field failed and shows (`shown`) the answer, without the token, after
+/// reading `read`, and changes nothing.
+fn plan_fails_loudly(
+    sim: &Sim,
+    ws: &Workspace,
+    switch: &Value,
+    (says, shown): (&str, &str),
+    read: &str,
+) {
+    shape(sim, "shape", switch.clone());
+    sim.clear_requests();
+    let run = ws.plan();
+    let out = one_line(&run.output());
+    assert_eq!(run.code, 1, "{switch}: {out}");
+    assert!(
+        out.contains(says),
+        "{switch}: names the call and the field: {out}"
+    );
+    assert!(out.contains(shown), "{switch}: shows the answer: {out}");
+    assert!(
+        !out.contains(INET_TOKEN),
+        "{switch}: no token in the message"
+    );
+    assert!(
+        !sim.requests_to("GET", read).is_empty(),
+        "{switch}: read {read}"
+    );
+    assert!(
+        writes(sim).is_empty(),
+        "{switch}: a failed read changes nothing"
+    );
+}
+
 #[test]
 fn answers_the_provider_cannot_understand_fail_the_refresh_and_keep_state() {
     let sim = Sim::start();
@@ -169,25 +203,7 @@ fn answers_the_provider_cannot_understand_fail_the_refresh_and_keep_state() {
         ),
     ];
     for (switch, says, shown, read) in cases {
-        shape(&sim, "shape", switch.clone());
-        sim.clear_requests();
-        let run = ws.plan();
-        let out = one_line(&run.output());
-        assert_eq!(run.code, 1, "{switch}: {out}");
-        assert!(out.contains(&says), "{switch}: names the operation: {out}");
-        assert!(out.contains(shown), "{switch}: shows the answer: {out}");
-        assert!(
-            !out.contains(INET_TOKEN),
-            "{switch}: no secret in the message"
-        );
-        assert!(
-            !sim.requests_to("GET", &read).is_empty(),
-            "{switch}: read {read}"
-        );
-        assert!(
-            writes(&sim).is_empty(),
-            "{switch}: a failed read changes nothing"
-        );
+        plan_fails_loudly(&sim, &ws, &switch, (&says, shown), &read);
         let state = ws.tf(&["state", "list"]);
         let held: Vec<&str> = state.stdout.lines().collect();
         assert_eq!(
@@ -255,28 +271,7 @@ fn a_backup_without_its_id_or_a_page_without_total_pages_fails_the_plan_and_keep
         ),
     ];
     for (switch, says, shown, read) in cases {
-        shape(&sim, "shape", switch.clone());
-        sim.clear_requests();
-        let run = ws.plan();
-        let out = one_line(&run.output());
-        assert_eq!(run.code, 1, "{switch}: {out}");
-        assert!(
-            out.contains(&says),
-            "{switch}: names the call and the field: {out}"
-        );
-        assert!(out.contains(shown), "{switch}: shows the answer: {out}");
-        assert!(
-            !out.contains(INET_TOKEN),
-            "{switch}: no token in the message"
-        );
-        assert!(
-            !sim.requests_to("GET", &read).is_empty(),
-            "{switch}: read {read}"
-        );
-        assert!(
-            writes(&sim).is_empty(),
-            "{switch}: a failed read changes nothing"
-        );
+        plan_fails_loudly(&sim, &ws, &switch, (&says, shown), &read);
         assert_state_holds(
             &ws,
             &[
