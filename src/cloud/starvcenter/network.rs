@@ -681,12 +681,10 @@ impl StarVCenterClient {
         }
     }
 
-    /// Every mapping (2.9.5; without paging parameters the whole list).
+    /// Every mapping (2.9.5; without paging parameters the whole list, page by page
+    /// where an installation answers less, [`Self::search_all`]).
     async fn mappings(&self, filter: Value) -> Result<Vec<Value>, CloudError> {
-        let reply = self
-            .read(Method::Post, "vroute/Mapping/search", Some(filter))
-            .await?;
-        Ok(items(&reply.data))
+        self.search_all("vroute/Mapping/search", filter).await
     }
 
     /// `POST cloudnetwork/portMapping/create` (2.3.7); the document prints no answer,
@@ -995,16 +993,13 @@ impl StarVCenterClient {
         Ok(done)
     }
 
-    /// `POST cloudip/mapping/outerIp/search` (2.11.1).
+    /// `POST cloudip/mapping/outerIp/search` (2.11.1), every outer IP
+    /// ([`Self::search_all`]).
     pub(super) async fn outer_ips(&self) -> Result<Vec<PublicIp>, CloudError> {
-        let reply = self
-            .read(
-                Method::Post,
-                "cloudip/mapping/outerIp/search",
-                Some(json!({})),
-            )
+        let found = self
+            .search_all("cloudip/mapping/outerIp/search", json!({}))
             .await?;
-        Ok(items(&reply.data)
+        Ok(found
             .iter()
             .map(|ip| PublicIp {
                 address: text(ip, "ipaddress").unwrap_or_default(),
