@@ -925,7 +925,6 @@ impl Cloud for StarVCenterClient {
             id: Some(id.clone()),
             error,
         };
-        let target = Target::VmState(id.clone(), "1".into());
         let description = spec.description.as_deref().filter(|d| !d.is_empty());
         let read_back = match description {
             // Nothing changes the VM after its task: it is read back as the round
@@ -938,10 +937,12 @@ impl Cloud for StarVCenterClient {
                         None => Ok(None),
                     }
                 };
-                self.wait_then(job.as_deref(), &target, "cloudvm/create", timeout, then)
+                let running = (id.as_str(), "1");
+                self.wait_state_then(job.as_deref(), running, "cloudvm/create", timeout, then)
                     .await
             }
             Some(desc) => {
+                let target = Target::VmState(id.clone(), "1".into());
                 self.wait(job.as_deref(), &target, "cloudvm/create", timeout)
                     .await
                     .map_err(fail)?;

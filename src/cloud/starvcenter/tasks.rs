@@ -9,7 +9,7 @@
 //! own task only when the round says something worth confirming ([`Progress::asks`]).
 //! A round that shows work ended while a wait's VM is still short brings a follow-up
 //! round soon after ([`FOLLOW_UPS`]); the step after a wait (a create's read-back) goes
-//! with the query that confirms its task ([`StarVCenterClient::wait_then`]).
+//! with the query that confirms its task ([`StarVCenterClient::wait_state_then`]).
 //! Waits on backups, snapshots, disks and routers poll on their own: the task log
 //! names one task per query and their objects are listed per VM.
 
@@ -126,16 +126,15 @@ impl StarVCenterClient {
         .await
     }
 
-    /// [`Self::wait`] on a VM target whose next step is `then`, given the VM as the
-    /// round showed it at its target (`None`: gone; and for a target that is no VM,
-    /// which is waited on first). `then` runs at the same time as
-    /// the task-log query that confirms the task (one round trip instead of two); its
-    /// answer counts only once the task log confirms: a task still running discards
-    /// it, a failed task fails the wait with the task's message.
-    pub(super) async fn wait_then<R, F, Fut>(
+    /// [`Self::wait`] for VM `id` to be unlocked in `state` (附表1), whose next step is
+    /// `then`, given the VM as the round showed it there. `then` runs at the same time
+    /// as the task-log query that confirms the task (one round trip instead of two);
+    /// its answer counts only once the task log confirms: a task still running
+    /// discards it, a failed task fails the wait with the task's message.
+    pub(super) async fn wait_state_then<R, F, Fut>(
         &self,
         startid: Option<&str>,
-        target: &Target,
+        (id, state): (&str, &str),
         what: &str,
         timeout: Duration,
         then: F,
@@ -145,10 +144,7 @@ impl StarVCenterClient {
         Fut: Future<Output = Result<R, CloudError>>,
     {
         let label = task_label(startid, what);
-        let Some((id, want)) = vm_wanted(target) else {
-            self.wait(startid, target, what, timeout).await?;
-            return then(None).await;
-        };
+        let want = Want::State(state);
         self.wait_vm(startid, id.trim(), want, &label, timeout, then)
             .await
     }
