@@ -194,6 +194,52 @@ fn every_vm_is_read_once_whether_startnum_is_a_page_or_a_position() {
 }
 
 #[test]
+fn a_search_refused_without_paging_is_read_page_by_page_from_then_on() {
+    // An installation that refuses searches without paging parameters, as the alarm
+    // search of 2.15.1 does: the first list read asks unpaged, is refused and pages;
+    // the provider instance pages from then on.
+    let sim = Sim::start();
+    shape(&sim, json!({ "unpaged": "refused" }));
+    let seeded: BTreeSet<String> = (0..35)
+        .map(|i| seed_vm(&sim, &format!("s{i:02}")))
+        .collect();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\n{}\ndata \"polycloud_vps\" \"one\" {{\n  name = \"s07\"\n}}\n",
+        svc_provider(&sim),
+        include_str!("fixtures/starvcenter_fidelity_list.tf")
+    ));
+    let run = ws.plan();
+    // Exit 2: the list's output is new; its count is every VM.
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(run.output().contains("count = 35"), "{}", run.output());
+    let starts: Vec<String> = svc_requests(&sim, "POST", "cloudvm/search")
+        .iter()
+        .map(|r| {
+            r["body"]["KEY_PARAM"]["page.startnum"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    // The two data sources read at once: each asks unpaged first, is refused and
+    // pages; the search of every VM after them pages straight away.
+    assert_eq!(starts.first().map(String::as_str), Some(""), "{starts:?}");
+    let unpaged = starts.iter().filter(|s| s.is_empty()).count();
+    assert!(unpaged <= 2, "{starts:?}");
+    let paged_reads = starts.iter().filter(|s| *s == "1").count();
+    assert!(paged_reads > unpaged, "{starts:?}");
+    ws.apply().ok();
+    let ids: BTreeSet<String> = ws.resource("data.polycloud_vps_list.all")["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, seeded);
+}
+
+#[test]
 fn a_search_without_paging_reads_every_vm_in_one_request() {
     // StarVCenter API 2.2.2: "无分页参数默认查询所有虚拟机".
     let sim = Sim::start();

@@ -179,12 +179,14 @@ pub struct Paged {
 /// parameters the whole list is answered ("无分页参数默认查询所有虚拟机", 2.2.2), unless
 /// `required` (doc 2.15.1 marks them required; `isfindPage: true` lifts that) or the
 /// `unpaged: first_page` shape (an installation that caps it at one page of 30 and
-/// says the total in `dataCount`).
+/// says the total in `dataCount`) or the `unpaged: refused` one (refused as when
+/// `required`).
 pub fn paginate(params: &Params, items: Vec<Value>, required: bool) -> Result<Paged, Fail> {
     let start = params.int("page.startnum")?;
     let per = params.int("page.everypagenum")?;
     if start.is_none() && per.is_none() {
-        if required && params.bool("isfindPage") != Some(true) {
+        let refused = required || params.1.unpaged == shape::Unpaged::Refused;
+        if refused && params.bool("isfindPage") != Some(true) {
             return fail("参数缺失: page.startnum and page.everypagenum are required");
         }
         if params.1.unpaged == shape::Unpaged::FirstPage {

@@ -17,7 +17,8 @@
 //!   "分页起始位置" of most searches);
 //! - `unpaged`: what a search without paging parameters answers: `all` (default, the
 //!   whole list, "无分页参数默认查询所有虚拟机" of 2.2.2) or `first_page` (the first 30,
-//!   with the whole count in `dataCount`: an installation that caps every answer);
+//!   with the whole count in `dataCount`: an installation that caps every answer) or
+//!   `refused` (`result: "1"`, as the alarm search 2.15.1 answers without paging);
 //! - `create_answer`: what `cloudvm/create` answers in `data` for one VM: `array`
 //!   (default, the array 2.2.1 prints) or `object` (the one element alone);
 //! - `date_ms`: a fixed instant (Unix ms) for every `*.createtime` instead of the clock,
@@ -77,6 +78,8 @@ pub enum Unpaged {
     All,
     /// The first 30 items, `dataCount` the whole count.
     FirstPage,
+    /// Refused (`result: "1"`, paging parameters missing), as 2.15.1 does.
+    Refused,
 }
 
 /// What `cloudvm/create` answers in `data` for one VM.

@@ -288,11 +288,19 @@ impl StarVCenterClient {
     async fn search_all(&self, path: &str, filter: Value) -> Result<Vec<Value>, CloudError> {
         let unpaged = match wire::unpaged_lists_all(path) && self.unpaged.load(Ordering::Relaxed) {
             true => self.search_unpaged(path, &filter).await?,
-            false => None,
+            false => Err(Refused::No),
         };
         let out = match unpaged {
-            Some(all) => all,
-            None => self.search_pages(path, filter).await?,
+            Ok(all) => all,
+            Err(refused) => {
+                let paged = self.search_pages(path, filter).await?;
+                // A refusal was about paging only if the paged search is answered.
+                if refused == Refused::Yes {
+                    tracing::info!("StarVCenter {path} is answered page by page only: reading page by page from now on");
+                    self.unpaged.store(false, Ordering::Relaxed);
+                }
+                paged
+            }
         };
         match wire::search_id_key(path) {
             Some(key) => wire::identified(out, key, &format!("POST {path}")),
@@ -302,39 +310,40 @@ impl StarVCenterClient {
 
     /// One search without paging parameters, which the document says answers every
     /// match ([`wire::unpaged_lists_all`]): one request however many there are.
-    /// `None` (and pages from then on, for this provider instance) when this
-    /// installation answers fewer than its `dataCount` or refuses the search.
+    /// `Err` when this search is to be read page by page: the installation answered
+    /// fewer than its `dataCount` (pages from then on, for this provider instance),
+    /// refused the search ([`Refused::Yes`]: pages from then on if the paged search is
+    /// answered), or answered a page or more without `dataCount`.
     async fn search_unpaged(
         &self,
         path: &str,
         filter: &Value,
-    ) -> Result<Option<Vec<Value>>, CloudError> {
+    ) -> Result<Result<Vec<Value>, Refused>, CloudError> {
         let reply = match self.read(Method::Post, path, Some(filter.clone())).await {
             Ok(reply) => reply,
             Err(CloudError::Api { message, .. }) => {
-                tracing::info!("StarVCenter {path} without paging was refused ({message}): reading page by page from now on");
-                self.unpaged.store(false, Ordering::Relaxed);
-                return Ok(None);
+                tracing::info!("StarVCenter {path} without paging was refused ({message}): trying page by page");
+                return Ok(Err(Refused::Yes));
             }
             Err(e) => return Err(e),
         };
         let all = items(&reply.data);
         match wire::unpaged_answer(all.len(), reply.data_count, PAGE) {
-            wire::Unpaged::Whole => Ok(Some(all)),
+            wire::Unpaged::Whole => Ok(Ok(all)),
             wire::Unpaged::Short(total) => {
                 tracing::info!(
                     "StarVCenter {path} without paging answered {} of {total}: reading page by page from now on",
                     all.len()
                 );
                 self.unpaged.store(false, Ordering::Relaxed);
-                Ok(None)
+                Ok(Err(Refused::No))
             }
             wire::Unpaged::Unsure => {
                 tracing::debug!(
                     "StarVCenter {path} without paging answered {} without dataCount: read page by page",
                     all.len()
                 );
-                Ok(None)
+                Ok(Err(Refused::No))
             }
         }
     }
@@ -702,6 +711,14 @@ pub(super) fn sync_limit() -> Duration {
     http::current_deadline()
         .map(|d| d.saturating_duration_since(std::time::Instant::now()))
         .unwrap_or(Duration::from_secs(600))
+}
+
+/// Whether an unpaged search was refused (as opposed to answered in part), when it is
+/// read page by page instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refused {
+    Yes,
+    No,
 }
 
 /// A VM's NICs and disks, each searched by VM id.
